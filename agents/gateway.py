@@ -1,0 +1,252 @@
+"""The one way agents reach a model: limits, retries, truncation, accounting and the llm_* log events.
+
+Every model (real, offline, scripted, replayed) goes through `Gateway.complete`, so all of them are
+limited, retried and logged the same way. One Gateway per process: its concurrency cap is shared by
+every agent and game that holds it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import random
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import structlog
+from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type
+
+from agents.chat import ChatMessage, ChatModel, ChatReply, ChatRequest, ModelSettings
+from agents.errors import ModelError, ModelUnavailable, TransientModelError
+from agents.limits import RequestsPerMinute
+from agents.usage import UsageLedger
+from runtime.clock import Clock, SystemClock
+
+log = structlog.get_logger()
+
+Sleep = Callable[[float], Awaitable[None]]
+DEFAULT_MAX_CONCURRENCY = 8
+DEFAULT_MAX_REPLY_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """The one retry policy: bounded attempts and total time, exponential backoff with jitter, and the
+    server's Retry-After honoured up to `max_retry_after_s`."""
+
+    max_attempts: int = 6
+    max_total_s: float = 120.0
+    initial_backoff_s: float = 0.5
+    max_backoff_s: float = 20.0
+    jitter_s: float = 0.5
+    max_retry_after_s: float = 60.0
+
+    def backoff_s(self, failed_attempts: int, rng: random.Random) -> float:
+        """The wait after the n-th failure without Retry-After: doubling from the initial wait, plus up
+        to `jitter_s` at random, never more than `max_backoff_s`."""
+        exponential = self.initial_backoff_s * 2 ** min(failed_attempts - 1, 32)
+        return min(exponential + rng.uniform(0, self.jitter_s), self.max_backoff_s)
+
+
+@dataclass
+class _Call:
+    """What one gateway call has spent so far; time waiting for the limits is kept apart."""
+
+    attempts: int = 0
+    attempt_s: float = 0.0
+    waited_s: float = 0.0
+    queued_s: float = 0.0
+
+    @property
+    def spent_s(self) -> float:
+        return self.attempt_s + self.waited_s
+
+
+class Gateway:
+    """Completes requests for every agent of a process under one concurrency cap."""
+
+    def __init__(
+        self,
+        *,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        requests_per_minute: int | None = None,
+        retry: RetryPolicy | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+        ledger: UsageLedger | None = None,
+        max_reply_chars: int = DEFAULT_MAX_REPLY_CHARS,
+    ) -> None:
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, got {max_concurrency}")
+        self.retry = retry or RetryPolicy()
+        self.ledger = ledger or UsageLedger()
+        self.max_reply_chars = max_reply_chars
+        self._clock = clock or SystemClock()
+        self._sleep = sleep or self._clock.sleep
+        self._cap = asyncio.Semaphore(max_concurrency)
+        self._rpm = RequestsPerMinute(requests_per_minute, self._clock) if requests_per_minute else None
+        self._random = random.Random()
+        self._call_counts: dict[tuple[str | None, str], int] = defaultdict(int)
+
+    async def complete(self, model: ChatModel, request: ChatRequest) -> ChatReply:
+        """One answer for `request`, retried as the policy allows.
+
+        Raises ModelUnavailable when retries are spent, ModelRejected when the server refuses for good,
+        and whatever other ModelError the model raises (ReplayDiverged, ScriptExhausted), unretried.
+        """
+        request = _with_bound_game_id(request)
+        call = _Call()
+        retrying = AsyncRetrying(
+            sleep=self._sleep,
+            stop=partial(self._should_stop, call),
+            wait=self._wait,
+            retry=retry_if_exception_type(TransientModelError),
+            before_sleep=partial(self._log_retry, model, request, call),
+        )
+        try:
+            reply = await retrying(self._attempt, model, request, call)
+        except RetryError as err:
+            last = err.last_attempt.exception()
+            reason = last.reason if isinstance(last, TransientModelError) else "unknown"
+            where = getattr(model, "where", None) or f"backend '{model.name}'"
+            error = ModelUnavailable(
+                f"the model '{request.settings.model}' at {where} did not answer after "
+                f"{call.attempts} attempts in {call.spent_s:.1f}s (last: {reason})",
+                reason=reason,
+                attempts=call.attempts,
+            )
+            self._log_failed(model, request, call, error, reason)
+            raise error from None
+        except ModelError as err:
+            self._log_failed(model, request, call, err, type(err).__name__)
+            raise
+        return self._accept(model, request, call, reply)
+
+    async def _attempt(self, model: ChatModel, request: ChatRequest, call: _Call) -> ChatReply:
+        call.attempts += 1
+        queued_from = self._clock.monotonic()
+        async with self._cap:
+            if self._rpm is not None:
+                await self._rpm.acquire()
+            started = self._clock.monotonic()
+            call.queued_s += started - queued_from
+            try:
+                async with self._clock.timeout(request.settings.timeout_s):
+                    return await model.complete(request)
+            except TimeoutError:
+                raise TransientModelError("timeout") from None
+            finally:
+                call.attempt_s += self._clock.monotonic() - started
+
+    def _wait(self, state: RetryCallState) -> float:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(failure, TransientModelError) and failure.retry_after_s is not None:
+            return min(failure.retry_after_s, self.retry.max_retry_after_s)
+        return self.retry.backoff_s(state.attempt_number, self._random)
+
+    def _should_stop(self, call: _Call, state: RetryCallState) -> bool:
+        if state.attempt_number >= self.retry.max_attempts:
+            return True
+        return call.spent_s + (state.upcoming_sleep or 0.0) > self.retry.max_total_s
+
+    def _log_retry(self, model: ChatModel, request: ChatRequest, call: _Call, state: RetryCallState) -> None:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        wait_s = state.upcoming_sleep
+        call.waited_s += wait_s
+        log.warning(
+            "llm_retry",
+            **_who(model, request),
+            attempt=state.attempt_number,
+            reason=failure.reason if isinstance(failure, TransientModelError) else "unknown",
+            wait_s=round(wait_s, 3),
+        )
+
+    def _accept(self, model: ChatModel, request: ChatRequest, call: _Call, reply: ChatReply) -> ChatReply:
+        truncated = reply.truncated or len(reply.text) > self.max_reply_chars
+        reply = dataclasses.replace(
+            reply,
+            text=reply.text[: self.max_reply_chars],
+            truncated=truncated,
+            attempts=call.attempts,
+            latency_ms=_ms(call.spent_s),
+        )
+        self.ledger.record(request.agent, request.game_id, reply.usage)
+        key = (request.game_id, request.agent)
+        call_index = self._call_counts[key]
+        self._call_counts[key] += 1
+        log.info(
+            "llm_call",
+            **_who(model, request),
+            call_index=call_index,
+            messages=request.wire_messages(),
+            settings=request.settings.request_params(),
+            response=reply.text,
+            finish_reason=reply.finish_reason,
+            refusal=reply.refusal,
+            truncated=reply.truncated,
+            empty=reply.empty,
+            usage=reply.usage.as_dict(),
+            latency_ms=reply.latency_ms,
+            queued_ms=_ms(call.queued_s),
+            attempts=reply.attempts,
+        )
+        return reply
+
+    def _log_failed(
+        self, model: ChatModel, request: ChatRequest, call: _Call, error: Exception, reason: str
+    ) -> None:
+        log.error(
+            "llm_failed",
+            **_who(model, request),
+            messages=request.wire_messages(),
+            attempts=call.attempts,
+            latency_ms=_ms(call.spent_s),
+            reason=reason,
+            error=str(error),
+        )
+
+
+@dataclass(frozen=True)
+class AgentModel:
+    """What an agent node holds: its name, its model and settings, and the shared gateway."""
+
+    gateway: Gateway
+    model: ChatModel
+    agent: str
+    settings: ModelSettings
+
+    async def ask(
+        self,
+        messages: Iterable[ChatMessage | Mapping[str, Any]],
+        *,
+        context: Mapping[str, Any] | None = None,
+        game_id: str | None = None,
+    ) -> ChatReply:
+        """Ask the model; `game_id` defaults to the one bound in structlog's contextvars."""
+        request = ChatRequest.build(self.agent, messages, self.settings, game_id=game_id, context=context)
+        return await self.gateway.complete(self.model, request)
+
+
+def _with_bound_game_id(request: ChatRequest) -> ChatRequest:
+    if request.game_id is not None:
+        return request
+    bound = structlog.contextvars.get_contextvars().get("game_id")
+    if bound is None:
+        return request
+    return dataclasses.replace(request, game_id=str(bound))
+
+
+def _who(model: ChatModel, request: ChatRequest) -> dict[str, Any]:
+    """The identifying fields every llm_* event carries; game_id only when known, so that a value bound
+    in contextvars is never overwritten with None."""
+    fields: dict[str, Any] = {"agent": request.agent, "model": request.settings.model, "backend": model.name}
+    if request.game_id is not None:
+        fields["game_id"] = request.game_id
+    return fields
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
