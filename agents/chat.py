@@ -47,7 +47,14 @@ class ModelSettings:
     max_tokens: int | None = None
     seed: int | None = None
     stop: tuple[str, ...] | None = None
-    timeout_s: float | None = 60.0
+    timeout_s: float | None = 120.0
+
+    def __post_init__(self) -> None:
+        # Accept a single stop string or a list (as read from JSON) and keep the value hashable.
+        if isinstance(self.stop, str):
+            object.__setattr__(self, "stop", (self.stop,))
+        elif self.stop is not None and not isinstance(self.stop, tuple):
+            object.__setattr__(self, "stop", tuple(self.stop))
 
     def request_params(self) -> dict[str, Any]:
         """The sampling settings that are set, as chat completions body fields (model excluded)."""

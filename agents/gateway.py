@@ -38,7 +38,7 @@ class RetryPolicy:
     server's Retry-After honoured up to `max_retry_after_s`."""
 
     max_attempts: int = 6
-    max_total_s: float = 120.0
+    max_total_s: float = 300.0
     initial_backoff_s: float = 0.5
     max_backoff_s: float = 20.0
     jitter_s: float = 0.5

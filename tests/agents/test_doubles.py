@@ -105,17 +105,6 @@ async def test_offline_policy_may_be_async():
     assert reply.text == "async answer"
 
 
-def test_context_is_neither_compared_nor_shown():
-    """Two requests differing only in context are equal, and context stays out of repr."""
-    plain = ask("x")
-    with_context = ChatRequest.build(
-        "guesser", plain.messages, plain.settings, game_id="g1", context={"s": 1}
-    )
-
-    assert plain == with_context
-    assert "context" not in repr(with_context)
-
-
 def recorded_call(request: ChatRequest, response: str, **extra) -> dict:
     event = {
         "event": "llm_call",
