@@ -114,7 +114,8 @@ class Gateway:
             where = getattr(model, "where", None) or f"backend '{model.name}'"
             error = ModelUnavailable(
                 f"the model '{request.settings.model}' at {where} did not answer after "
-                f"{call.attempts} attempts in {call.spent_s:.1f}s (last: {reason})",
+                f"{call.attempts} attempt{'' if call.attempts == 1 else 's'} in {call.spent_s:.1f}s "
+                f"(last: {reason})",
                 reason=reason,
                 attempts=call.attempts,
             )
