@@ -1,0 +1,214 @@
+"""English word forms: Porter2 stems, plurals, and the suffixes Porter2 keeps (snowy, runner, biggest).
+
+Every function takes folded (lower-case) single words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+_VOWELS = frozenset("aeiou")
+
+# Suffixes Porter2 leaves on a word, so "snowy"/"snow" or "runner"/"run" need them spelled out.
+EXTRA_SUFFIXES = ("y", "er", "est", "ist", "ly")
+# Suffixes that may follow one of the above: snowier, snowiest, runners, snowiness, artists, bakery.
+FOLLOW_SUFFIXES = ("s", "ed", "ing", "er", "est", "ly", "ness", "y")
+# Suffixes stripped when looking for a word's base (is_word, the standalone guard).
+STRIP_SUFFIXES = ("ing", "ed", "er", "est", "ist", "ness", "ly", "y", "es", "s")
+
+# Plural endings that no rule produces; the key may end a longer word (snowmen, grandchildren).
+# fmt: off
+IRREGULAR_PLURALS: dict[str, str] = {
+    "men": "man", "children": "child", "feet": "foot", "teeth": "tooth", "geese": "goose",
+    "mice": "mouse", "lice": "louse", "people": "person", "oxen": "ox", "dice": "die",
+    "cacti": "cactus", "fungi": "fungus", "knives": "knife", "wolves": "wolf",
+}
+# fmt: on
+# Irregular past forms of common verbs (ran → run); forms that are also unrelated words (saw, rose,
+# left, felt, found, ground, wound, bore, stole, spoke, lay, lit) are deliberately left out.
+# fmt: off
+_IRREGULAR_VERB_FORMS = {
+    "be": "was were been", "begin": "began begun", "bite": "bitten", "blow": "blew blown",
+    "break": "broke broken", "bring": "brought", "build": "built", "buy": "bought", "catch": "caught",
+    "choose": "chose chosen", "come": "came", "dig": "dug", "do": "did done", "draw": "drew drawn",
+    "dream": "dreamt", "drink": "drank drunk", "drive": "drove driven", "eat": "ate eaten",
+    "fall": "fallen", "feed": "fed", "fight": "fought", "fly": "flew flown", "forget": "forgot forgotten",
+    "freeze": "froze frozen", "get": "got gotten", "give": "gave given", "go": "went gone",
+    "grow": "grew grown", "hang": "hung", "have": "had", "hear": "heard", "hide": "hid hidden",
+    "hold": "held", "keep": "kept", "kneel": "knelt", "know": "knew known", "learn": "learnt",
+    "leap": "leapt", "make": "made", "mean": "meant", "meet": "met", "pay": "paid", "ride": "rode ridden",
+    "ring": "rang rung", "run": "ran", "say": "said", "seek": "sought", "sell": "sold", "send": "sent",
+    "shake": "shook shaken", "shine": "shone", "shoot": "shot", "shrink": "shrank shrunk",
+    "sing": "sang sung", "sink": "sank sunk", "sit": "sat", "sleep": "slept", "slide": "slid",
+    "speak": "spoken", "spend": "spent", "spin": "spun", "stand": "stood", "sting": "stung",
+    "stink": "stank stunk", "sweep": "swept", "swim": "swam swum", "swing": "swung", "take": "took taken",
+    "teach": "taught", "tear": "tore torn", "tell": "told", "think": "thought", "throw": "threw thrown",
+    "wake": "woke woken", "wear": "wore worn", "weep": "wept", "win": "won", "write": "wrote written",
+}
+# fmt: on
+IRREGULAR_VERBS: dict[str, str] = {
+    form: base for base, forms in _IRREGULAR_VERB_FORMS.items() for form in forms.split()
+}
+# Words ending in -s that are not plurals of a shorter word.
+NOT_PLURAL = frozenset(
+    "news series species lens gas bus yes this his was has does always perhaps chaos canvas "
+    "atlas iris tennis bonus virus cactus octopus circus walrus chess glass grass dress boss "
+    "physics mathematics politics christmas plus thus us its ours yours hers whereas".split()
+)
+
+
+@lru_cache(maxsize=16384)
+def stem(word: str) -> str:
+    """The Porter2 (snowball "english") stem."""
+    return _STEMMER.stemWord(word)
+
+
+def _consonant_y(word: str) -> bool:
+    return len(word) >= 2 and word[-1] == "y" and word[-2] not in _VOWELS
+
+
+def _cvc(word: str) -> bool:
+    """Consonant-vowel-consonant ending: the last letter doubles before a vowel suffix (run → running)."""
+    return (
+        len(word) >= 3
+        and word[-1] not in _VOWELS
+        and word[-1] not in "wxy"
+        and word[-2] in _VOWELS
+        and word[-3] not in _VOWELS
+    )
+
+
+def attach(base: str, suffix: str) -> set[str]:
+    """Spellings of base + suffix under the regular English rules (some may be junk; callers only
+    compare them with real words)."""
+    out = {base + suffix}
+    if suffix == "s":
+        if base.endswith(("s", "x", "z", "ch", "sh", "o")):
+            out.add(base + "es")
+        if _consonant_y(base):
+            out.add(base[:-1] + "ies")
+        if base.endswith("f"):
+            out.add(base[:-1] + "ves")
+        if base.endswith("fe"):
+            out.add(base[:-2] + "ves")
+        return out
+    if suffix[0] in "aeiouy":
+        if base.endswith("e"):
+            out.add(base[:-1] + suffix)  # bake → baker, ice → icy
+        if _cvc(base):
+            out.add(base + base[-1] + suffix)  # run → runner, sun → sunny
+    if _consonant_y(base) and suffix[0] != "i":
+        out.add(base[:-1] + "i" + suffix)  # happy → happier, happiness
+    if base.endswith("le") and suffix == "ly":
+        out.add(base[:-1] + "y")  # gentle → gently
+    return out
+
+
+@lru_cache(maxsize=4096)
+def extra_forms(word: str) -> frozenset[str]:
+    """Forms of word that Porter2 does not reduce to its stem: one extra suffix, then optionally
+    one more (snow → snowy, snowier, snowiest, snowiness; run → runner, runners; happy → happily).
+    -ish only follows words of 4+ letters (yellowish, but not van → vanish)."""
+    suffixes = EXTRA_SUFFIXES + (("ish",) if len(word) >= 4 else ())
+    first = {form for suffix in suffixes for form in attach(word, suffix)}
+    second = {form for base in first for suffix in FOLLOW_SUFFIXES for form in attach(base, suffix)}
+    return frozenset(first | second)
+
+
+@lru_cache(maxsize=16384)
+def singulars(word: str) -> frozenset[str]:
+    """The word plus every singular it may be the plural of (boxes → box, leaves → leaf, mice → mouse)."""
+    out = {word}
+    for plural, singular in IRREGULAR_PLURALS.items():
+        if word.endswith(plural):
+            out.add(word[: len(word) - len(plural)] + singular)
+    if len(word) <= 3 or word in NOT_PLURAL or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return frozenset(out)
+    out.add(word[:-1])
+    if word.endswith("es"):
+        out.add(word[:-2])  # boxes, tomatoes
+    if word.endswith("ies"):
+        out.add(word[:-3] + "y")  # cherries
+    if word.endswith("ves"):
+        out.update((word[:-3] + "f", word[:-3] + "fe"))  # leaves, knives
+    return frozenset(out)
+
+
+def bases(word: str) -> set[str]:
+    """Candidate words that word is a regular inflection or derivation of (junk included)."""
+    out = set(singulars(word)) - {word}
+    for suffix in STRIP_SUFFIXES:
+        root = word[: -len(suffix)]
+        if not word.endswith(suffix) or len(root) < 3:
+            continue
+        out.update((root, root + "e"))
+        if root[-1] == root[-2]:
+            out.add(root[:-1])  # running → run
+        if root.endswith("i") and suffix != "s":
+            out.add(root[:-1] + "y")  # happier → happy
+    return out
+
+
+def _stem_prefix(word: str) -> str:
+    """The part of a word its derivations start with: universe → univers, happy → happi, die → dy."""
+    if word.endswith("ie"):
+        return word[:-2] + "y"
+    if word.endswith("e"):
+        return word[:-1]
+    if _consonant_y(word):
+        return word[:-1] + "i"
+    return word
+
+
+def _blocked(short: str, long: str, standalone: Collection[str]) -> bool:
+    """True when the longer word is, or is a form of, a standalone word longer than the shorter one
+    (corner is not corn + er, so neither is corners)."""
+    chain = {long} | bases(long)
+    return any(word in standalone and len(word) > len(short) for word in chain)
+
+
+def _derived(short: str, long: str) -> bool:
+    """long is short plus a Porter2-kept suffix (snowy), or short + d / -ing after a final e (experienced),
+    or both share a Porter2 stem and the shorter word (or a regular base of it) minus a final e/y starts the
+    longer one: televised/television, relate/relation, but not experience/experiment."""
+    if long in extra_forms(short):
+        return True
+    if short.endswith("e") and long in (short + "d", short[:-1] + "ing"):
+        return True
+    common = stem(short)
+    if common != stem(long) or len(common) < 3:
+        return False
+    candidates = (base for base in (short, *bases(short)) if len(base) >= len(common))
+    return any(long.startswith(_stem_prefix(base)) for base in candidates)
+
+
+def lemmas(word: str) -> frozenset[str]:
+    """The word, every singular it may be the plural of, and the base of an irregular verb form."""
+    verb = IRREGULAR_VERBS.get(word)
+    return singulars(word) | {verb} if verb else singulars(word)
+
+
+def related(a: str, b: str, standalone: Collection[str] = frozenset()) -> bool:
+    """True when a and b are the same word or morphological variants of each other (docs/taboo-rules.md):
+    they share a lemma (mice/mouse, ran/run), one is derived from the other (see _derived), or one is a
+    Porter2-kept form of the other's stem (running/runner); never through a standalone word (corn/corner)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 3 or _blocked(*sorted((a, b), key=len), standalone):
+        return False
+    lemmas_a, lemmas_b = lemmas(a), lemmas(b)
+    if lemmas_a & lemmas_b:
+        return True
+    pairs = [(x, y) for x in lemmas_a for y in lemmas_b] + [(y, x) for x in lemmas_a for y in lemmas_b]
+    if any(len(x) >= 3 and len(x) <= len(y) and _derived(x, y) for x, y in pairs):
+        return True
+    # Siblings: running and runner are both forms of the stem "run".
+    return any(
+        len(root) >= 3 and word.startswith(root) and other in extra_forms(root)
+        for word, other in ((a, b), (b, a))
+        if (root := stem(word)) != word
+    )
