@@ -1,0 +1,278 @@
+"""A PocketFlow-compatible flow engine.
+
+Nodes run ``prep -> exec -> post``; ``post`` returns an action string that picks the next node
+in a ``Flow``. The public API and behaviour match PocketFlow, so PocketFlow code runs by changing
+only its import. Three defects are fixed:
+
+* parallel batch items keep their own retry state (``cur_retry`` is per item);
+* ``AsyncFlow`` yields to the event loop between nodes, so a flow cannot starve other tasks;
+* retry waits never block the loop, and cancellation is never caught, retried or turned into
+  a fallback (only ``Exception`` is handled, and ``asyncio.CancelledError`` is not one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+import warnings
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+__all__ = [
+    "BaseNode",
+    "Node",
+    "BatchNode",
+    "Flow",
+    "BatchFlow",
+    "AsyncNode",
+    "AsyncBatchNode",
+    "AsyncParallelBatchNode",
+    "AsyncFlow",
+    "AsyncBatchFlow",
+    "AsyncParallelBatchFlow",
+]
+
+N = TypeVar("N", bound="BaseNode")
+
+
+class BaseNode:
+    """A step with ``prep``/``exec``/``post`` hooks and action-labelled successors."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+        self.successors: dict[str, BaseNode] = {}
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        self.params = params
+
+    def next(self, node: N, action: str = "default") -> N:
+        if action in self.successors:
+            warnings.warn(f"Overwriting successor for action '{action}'", stacklevel=2)
+        self.successors[action] = node
+        return node
+
+    def prep(self, shared: Any) -> Any:
+        pass
+
+    def exec(self, prep_res: Any) -> Any:
+        pass
+
+    def post(self, shared: Any, prep_res: Any, exec_res: Any) -> Any:
+        pass
+
+    def _exec(self, prep_res: Any) -> Any:
+        return self.exec(prep_res)
+
+    def _run(self, shared: Any) -> Any:
+        prep_res = self.prep(shared)
+        exec_res = self._exec(prep_res)
+        return self.post(shared, prep_res, exec_res)
+
+    def run(self, shared: Any) -> Any:
+        if self.successors:
+            warnings.warn("Node won't run successors. Use Flow.", stacklevel=2)
+        return self._run(shared)
+
+    def __rshift__(self, other: N) -> N:
+        return self.next(other)
+
+    def __sub__(self, action: str) -> _ConditionalTransition:
+        if not isinstance(action, str):
+            raise TypeError("Action must be a string")
+        return _ConditionalTransition(self, action)
+
+
+class _ConditionalTransition:
+    """The pending ``node - "action"`` half of ``node - "action" >> other``."""
+
+    def __init__(self, src: BaseNode, action: str) -> None:
+        self.src = src
+        self.action = action
+
+    def __rshift__(self, other: N) -> N:
+        return self.src.next(other, self.action)
+
+
+class Node(BaseNode):
+    """A node whose ``exec`` is retried up to ``max_retries`` times, ``wait`` seconds apart."""
+
+    def __init__(self, max_retries: int = 1, wait: float = 0) -> None:
+        super().__init__()
+        self.max_retries = max_retries
+        self.wait = wait
+        self.cur_retry = 0
+
+    def exec_fallback(self, prep_res: Any, exc: Exception) -> Any:
+        raise exc
+
+    def _exec(self, prep_res: Any) -> Any:
+        for attempt in range(self.max_retries):
+            self.cur_retry = attempt
+            try:
+                return self.exec(prep_res)
+            except Exception as exc:
+                if attempt == self.max_retries - 1:
+                    return self.exec_fallback(prep_res, exc)
+                if self.wait > 0:
+                    time.sleep(self.wait)
+
+
+class BatchNode(Node):
+    """A node whose ``exec`` runs once per item of ``prep``'s iterable."""
+
+    def _exec(self, items: Iterable[Any] | None) -> list[Any]:
+        return [super(BatchNode, self)._exec(item) for item in (items or [])]
+
+
+class Flow(BaseNode):
+    """Runs a graph of nodes from ``start_node``, following the actions their ``post`` returns."""
+
+    def __init__(self, start: BaseNode | None = None) -> None:
+        super().__init__()
+        self.start_node = start
+
+    def start(self, start: N) -> N:
+        self.start_node = start
+        return start
+
+    def get_next_node(self, curr: BaseNode, action: str | None) -> BaseNode | None:
+        nxt = curr.successors.get(action or "default")
+        if nxt is None and curr.successors:
+            warnings.warn(f"Flow ends: '{action}' not found in {list(curr.successors)}", stacklevel=2)
+        return nxt
+
+    def _orch(self, shared: Any, params: dict[str, Any] | None = None) -> Any:
+        # Each step runs on a shallow copy, so one node object may sit in several flows.
+        curr = copy.copy(self.start_node)
+        step_params = params or {**self.params}
+        last_action = None
+        while curr is not None:
+            curr.set_params(step_params)
+            last_action = curr._run(shared)
+            curr = copy.copy(self.get_next_node(curr, last_action))
+        return last_action
+
+    def _run(self, shared: Any) -> Any:
+        prep_res = self.prep(shared)
+        orch_res = self._orch(shared)
+        return self.post(shared, prep_res, orch_res)
+
+    def post(self, shared: Any, prep_res: Any, exec_res: Any) -> Any:
+        return exec_res
+
+
+class BatchFlow(Flow):
+    """Runs the whole flow once per param dict returned by ``prep``."""
+
+    def _run(self, shared: Any) -> Any:
+        prep_res = self.prep(shared) or []
+        for batch_params in prep_res:
+            self._orch(shared, {**self.params, **batch_params})
+        return self.post(shared, prep_res, None)
+
+
+class AsyncNode(Node):
+    """A node with ``*_async`` hooks; run it with ``run_async`` or inside an ``AsyncFlow``."""
+
+    async def prep_async(self, shared: Any) -> Any:
+        pass
+
+    async def exec_async(self, prep_res: Any) -> Any:
+        pass
+
+    async def exec_fallback_async(self, prep_res: Any, exc: Exception) -> Any:
+        raise exc
+
+    async def post_async(self, shared: Any, prep_res: Any, exec_res: Any) -> Any:
+        pass
+
+    async def _exec(self, prep_res: Any) -> Any:
+        # `except Exception` lets CancelledError (a BaseException) through untouched.
+        for attempt in range(self.max_retries):
+            self.cur_retry = attempt
+            try:
+                return await self.exec_async(prep_res)
+            except Exception as exc:
+                if attempt == self.max_retries - 1:
+                    return await self.exec_fallback_async(prep_res, exc)
+                if self.wait > 0:
+                    await asyncio.sleep(self.wait)
+
+    async def run_async(self, shared: Any) -> Any:
+        if self.successors:
+            warnings.warn("Node won't run successors. Use AsyncFlow.", stacklevel=2)
+        return await self._run_async(shared)
+
+    async def _run_async(self, shared: Any) -> Any:
+        prep_res = await self.prep_async(shared)
+        exec_res = await self._exec(prep_res)
+        return await self.post_async(shared, prep_res, exec_res)
+
+    def _run(self, shared: Any) -> Any:
+        raise RuntimeError("Use run_async.")
+
+
+class AsyncBatchNode(AsyncNode, BatchNode):
+    """Runs ``exec_async`` for each item, one after another."""
+
+    async def _exec(self, items: Iterable[Any] | None) -> list[Any]:
+        return [await super(AsyncBatchNode, self)._exec(item) for item in (items or [])]
+
+
+class AsyncParallelBatchNode(AsyncNode, BatchNode):
+    """Runs ``exec_async`` for all items concurrently."""
+
+    async def _exec(self, items: Iterable[Any] | None) -> list[Any]:
+        # Each item retries on its own shallow copy of the node (as Flow copies nodes per step), so
+        # `self.cur_retry` in exec_async is that item's attempt and no item eats another's retries.
+        # Attributes an item rebinds on `self` stay on its copy; shared mutable ones stay shared.
+        runs = [super(AsyncParallelBatchNode, copy.copy(self))._exec(item) for item in (items or [])]
+        return await asyncio.gather(*runs)
+
+
+class AsyncFlow(Flow, AsyncNode):
+    """A flow that runs both sync and async nodes."""
+
+    async def _orch_async(self, shared: Any, params: dict[str, Any] | None = None) -> Any:
+        curr = copy.copy(self.start_node)
+        step_params = params or {**self.params}
+        last_action = None
+        while curr is not None:
+            curr.set_params(step_params)
+            if isinstance(curr, AsyncNode):
+                last_action = await curr._run_async(shared)
+            else:
+                last_action = curr._run(shared)
+            # Yield between steps: a flow whose nodes never suspend must not starve other tasks.
+            await asyncio.sleep(0)
+            curr = copy.copy(self.get_next_node(curr, last_action))
+        return last_action
+
+    async def _run_async(self, shared: Any) -> Any:
+        prep_res = await self.prep_async(shared)
+        orch_res = await self._orch_async(shared)
+        return await self.post_async(shared, prep_res, orch_res)
+
+    async def post_async(self, shared: Any, prep_res: Any, exec_res: Any) -> Any:
+        return exec_res
+
+
+class AsyncBatchFlow(AsyncFlow, BatchFlow):
+    """Runs the flow once per param dict, one after another."""
+
+    async def _run_async(self, shared: Any) -> Any:
+        prep_res = await self.prep_async(shared) or []
+        for batch_params in prep_res:
+            await self._orch_async(shared, {**self.params, **batch_params})
+        return await self.post_async(shared, prep_res, None)
+
+
+class AsyncParallelBatchFlow(AsyncFlow, BatchFlow):
+    """Runs the flow once per param dict, all concurrently."""
+
+    async def _run_async(self, shared: Any) -> Any:
+        prep_res = await self.prep_async(shared) or []
+        runs = [self._orch_async(shared, {**self.params, **batch_params}) for batch_params in prep_res]
+        await asyncio.gather(*runs)
+        return await self.post_async(shared, prep_res, None)
