@@ -1,0 +1,72 @@
+"""The engine: PocketFlow-compatible flows, messages and mailboxes, the runtime, the run log.
+
+Knows nothing of models, personas or games.
+"""
+
+from runtime.agent import CONTINUE, AgentContext, AgentNode, current_agent
+from runtime.clock import Clock, FakeClock, SystemClock
+from runtime.errors import (
+    DuplicateAgent,
+    MailboxClosed,
+    NotInAgent,
+    ReceiveTimeout,
+    RunLogError,
+    UnknownAgent,
+)
+from runtime.flows import (
+    END,
+    AsyncBatchFlow,
+    AsyncBatchNode,
+    AsyncFlow,
+    AsyncNode,
+    AsyncParallelBatchFlow,
+    AsyncParallelBatchNode,
+    BaseNode,
+    BatchFlow,
+    BatchNode,
+    Flow,
+    Node,
+)
+from runtime.log import SCHEMA_VERSION, RunLog, configure_logging, new_run_id
+from runtime.mailbox import InMemoryMailbox, Mailbox
+from runtime.messages import Message
+from runtime.result import RunResult, RunStatus
+from runtime.runtime import Runtime
+
+__all__ = [
+    "CONTINUE",
+    "END",
+    "SCHEMA_VERSION",
+    "AgentContext",
+    "AgentNode",
+    "AsyncBatchFlow",
+    "AsyncBatchNode",
+    "AsyncFlow",
+    "AsyncNode",
+    "AsyncParallelBatchFlow",
+    "AsyncParallelBatchNode",
+    "BaseNode",
+    "BatchFlow",
+    "BatchNode",
+    "Clock",
+    "DuplicateAgent",
+    "FakeClock",
+    "Flow",
+    "InMemoryMailbox",
+    "Mailbox",
+    "MailboxClosed",
+    "Message",
+    "Node",
+    "NotInAgent",
+    "ReceiveTimeout",
+    "RunLog",
+    "RunLogError",
+    "RunResult",
+    "RunStatus",
+    "Runtime",
+    "SystemClock",
+    "UnknownAgent",
+    "configure_logging",
+    "current_agent",
+    "new_run_id",
+]

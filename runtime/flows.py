@@ -17,9 +17,10 @@ import copy
 import time
 import warnings
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 __all__ = [
+    "END",
     "BaseNode",
     "Node",
     "BatchNode",
@@ -34,6 +35,42 @@ __all__ = [
 ]
 
 N = TypeVar("N", bound="BaseNode")
+
+
+END: Final = "end"
+"""Our one addition: returning END with no "end" successor finishes a flow on purpose, with no warning."""
+
+
+_PLAIN_CLASSES: dict[type, bool] = {}
+
+
+def _copy_node(node: N | None) -> N | None:
+    """`copy.copy(node)`, with a fast path for classes that do not customise copying.
+
+    Flows copy every node at every step (as PocketFlow does), so this sits on the hottest path.
+    """
+    if node is None:
+        return None
+    cls = type(node)
+    plain = _PLAIN_CLASSES.get(cls)
+    if plain is None:
+        plain = _PLAIN_CLASSES[cls] = _copies_plainly(cls)
+    if not plain:
+        return copy.copy(node)
+    clone = cls.__new__(cls)
+    clone.__dict__.update(node.__dict__)
+    return clone
+
+
+def _copies_plainly(cls: type) -> bool:
+    return (
+        getattr(cls, "__copy__", None) is None
+        and cls.__reduce_ex__ is object.__reduce_ex__
+        and cls.__reduce__ is object.__reduce__
+        and getattr(cls, "__getstate__", object.__getstate__) is object.__getstate__
+        and "__slots__" not in {name for klass in cls.__mro__ for name in vars(klass)}
+        and cls.__new__ is object.__new__
+    )
 
 
 class BaseNode:
@@ -138,19 +175,19 @@ class Flow(BaseNode):
 
     def get_next_node(self, curr: BaseNode, action: str | None) -> BaseNode | None:
         nxt = curr.successors.get(action or "default")
-        if nxt is None and curr.successors:
+        if nxt is None and curr.successors and action != END:
             warnings.warn(f"Flow ends: '{action}' not found in {list(curr.successors)}", stacklevel=2)
         return nxt
 
     def _orch(self, shared: Any, params: dict[str, Any] | None = None) -> Any:
         # Each step runs on a shallow copy, so one node object may sit in several flows.
-        curr = copy.copy(self.start_node)
+        curr = _copy_node(self.start_node)
         step_params = params or {**self.params}
         last_action = None
         while curr is not None:
             curr.set_params(step_params)
             last_action = curr._run(shared)
-            curr = copy.copy(self.get_next_node(curr, last_action))
+            curr = _copy_node(self.get_next_node(curr, last_action))
         return last_action
 
     def _run(self, shared: Any) -> Any:
@@ -235,7 +272,7 @@ class AsyncFlow(Flow, AsyncNode):
     """A flow that runs both sync and async nodes."""
 
     async def _orch_async(self, shared: Any, params: dict[str, Any] | None = None) -> Any:
-        curr = copy.copy(self.start_node)
+        curr = _copy_node(self.start_node)
         step_params = params or {**self.params}
         last_action = None
         while curr is not None:
@@ -246,7 +283,7 @@ class AsyncFlow(Flow, AsyncNode):
                 last_action = curr._run(shared)
             # Yield between steps: a flow whose nodes never suspend must not starve other tasks.
             await asyncio.sleep(0)
-            curr = copy.copy(self.get_next_node(curr, last_action))
+            curr = _copy_node(self.get_next_node(curr, last_action))
         return last_action
 
     async def _run_async(self, shared: Any) -> Any:

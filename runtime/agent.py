@@ -1,0 +1,110 @@
+"""What a node can do on behalf of the agent whose flow runs it: receive, send, stop the run.
+
+The runtime runs each agent's flow in its own task and sets the agent's context there, so any node
+(an `AgentNode`, or a plain `AsyncNode` calling `current_agent()`) reaches its own mailbox without
+holding a reference to it, and one node class can serve many agents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Final
+
+from runtime.errors import NotInAgent
+from runtime.flows import AsyncNode
+from runtime.messages import JSONValue, Message
+
+if TYPE_CHECKING:
+    from runtime.clock import Clock
+    from runtime.runtime import Runtime
+
+CONTINUE: Final = "continue"
+"""The conventional action for an agent node that loops: `node - CONTINUE >> node`."""
+
+
+class AgentContext:
+    """One agent's handle on the runtime, valid inside that agent's flow."""
+
+    __slots__ = ("name", "_runtime")
+
+    def __init__(self, name: str, runtime: Runtime) -> None:
+        self.name = name
+        self._runtime = runtime
+
+    @property
+    def clock(self) -> Clock:
+        return self._runtime.clock
+
+    @property
+    def peers(self) -> tuple[str, ...]:
+        """The other agents' names, in the order they were added."""
+        return tuple(name for name in self._runtime.agents if name != self.name)
+
+    async def receive(
+        self, timeout: float | None = None, *, expecting: str | tuple[str, ...] = ()
+    ) -> Message:
+        """Wait for this agent's next message.
+
+        `timeout` overrides the runtime's receive timeout; `expecting` names who should write next, so
+        that a deadlock report says who waits on whom.
+        """
+        if isinstance(expecting, str):
+            expecting = (expecting,)
+        return await self._runtime.receive(self.name, timeout, expecting=expecting)
+
+    async def send(
+        self,
+        recipient: str,
+        kind: str,
+        text: str = "",
+        *,
+        body: Mapping[str, JSONValue] | None = None,
+        reply_to: str | None = None,
+    ) -> Message:
+        """Send a message from this agent to `recipient`."""
+        return await self._runtime.send(self.name, recipient, kind, text, body=body, reply_to=reply_to)
+
+    async def broadcast(
+        self,
+        kind: str,
+        text: str = "",
+        *,
+        to: tuple[str, ...] | None = None,
+        body: Mapping[str, JSONValue] | None = None,
+    ) -> list[Message]:
+        """Send one message to each of `to` (default: every other agent), in order."""
+        recipients = self.peers if to is None else to
+        return [await self.send(name, kind, text, body=body) for name in recipients]
+
+    def stop(self, reason: str) -> None:
+        """End the run for every agent; this agent's flow should return END afterwards."""
+        self._runtime.stop(reason, by=self.name)
+
+
+_current: ContextVar[AgentContext] = ContextVar("current_agent")
+
+
+def current_agent() -> AgentContext:
+    """The context of the agent whose flow is running; NotInAgent outside a runtime."""
+    try:
+        return _current.get()
+    except LookupError:
+        raise NotInAgent() from None
+
+
+def enter_agent(context: AgentContext) -> None:
+    """Make `context` the current agent of this task (the runtime calls this)."""
+    _current.set(context)
+
+
+class AgentNode(AsyncNode):
+    """An AsyncNode that runs inside an agent: `self.agent` receives, sends and stops on its behalf.
+
+    Typical shape: `prep_async` awaits `self.agent.receive()`, `exec_async` thinks, `post_async`
+    sends with `self.agent.send(...)` and returns CONTINUE (loop) or END.
+    """
+
+    @property
+    def agent(self) -> AgentContext:
+        return current_agent()

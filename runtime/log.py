@@ -1,0 +1,181 @@
+"""The run log: one JSON object per line, one file per run, written and flushed as the run goes.
+
+Events are emitted anywhere with structlog (`log = structlog.get_logger()`, `log.info("message_sent",
+...)`). `configure_logging()` sets up the processors once; a `RunLog` used as a context manager becomes
+the destination of every event emitted in its context (tasks started inside inherit it), stamping each
+line with `v`, `ts`, `seq` and `run_id`. Outside any RunLog, events are dropped. docs/log-format.md
+describes the schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets as _random
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar, Token
+from pathlib import Path
+from types import TracebackType
+from typing import Any, BinaryIO
+
+import orjson
+import structlog
+
+from runtime.clock import Clock, SystemClock
+from runtime.errors import RunLogError
+
+SCHEMA_VERSION = 1
+REDACTED = "[redacted]"
+
+_active: ContextVar[RunLog | None] = ContextVar("active_run_log", default=None)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Route structlog events to the active RunLog; events below `level` cost almost nothing."""
+    structlog.configure(
+        processors=[structlog.contextvars.merge_contextvars, _write_to_active_log],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.ReturnLoggerFactory(),
+        # structlog >= 25.5's capture_logs edits the processor list in place, so cached loggers
+        # still reach it in tests. Configure before the first event: the level is then fixed.
+        cache_logger_on_first_use=True,
+    )
+
+
+def _write_to_active_log(_logger: object, _method: str, event_dict: dict[str, Any]) -> str:
+    run_log = _active.get()
+    if run_log is not None:
+        event = event_dict.pop("event")
+        run_log.write(event, event_dict)
+    return ""
+
+
+def new_run_id(clock: Clock | None = None) -> str:
+    """A run id that sorts by start time: `20261127T153508-3f9a1c`."""
+    when = (clock or SystemClock()).now()
+    return f"{when:%Y%m%dT%H%M%S}-{_random.token_hex(3)}"
+
+
+class RunLog:
+    """One run's JSON Lines file.
+
+    `start()` writes `run_started`, `end()` writes `run_ended`; leaving the `with` block without
+    `end()` writes `run_ended` with status `interrupted` (Ctrl-C, cancellation) or `error`.
+    Any string in `secrets` is replaced by "[redacted]" wherever it would appear.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        run_id: str | None = None,
+        clock: Clock | None = None,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        self.path = Path(path)
+        self.clock = clock or SystemClock()
+        self.run_id = run_id or new_run_id(self.clock)
+        self._secrets = tuple(s.encode() for s in secrets if s)
+        self._file: BinaryIO | None = None
+        self._seq = 0
+        self._started_at = 0.0
+        self._ended = False
+        self._token: Token[RunLog | None] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def __enter__(self) -> RunLog:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Unbuffered: each line is one write(2), so a crash leaves whole lines behind.
+            self._file = self.path.open("wb", buffering=0)
+        except OSError as exc:
+            raise RunLogError(f"cannot write the run log {self.path}: {exc.strerror or exc}") from None
+        self._started_at = self.clock.monotonic()
+        self._token = _active.set(self)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._ended and self._file is not None:
+            if exc_type is None:
+                self.end("ok")
+            elif issubclass(exc_type, KeyboardInterrupt | asyncio.CancelledError):
+                self.end("interrupted", reason="interrupted")
+            else:
+                self.end("error", reason=f"{exc_type.__name__}: {exc}")
+        if self._token is not None:
+            _active.reset(self._token)
+            self._token = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    @property
+    def seq(self) -> int:
+        """How many lines have been written."""
+        return self._seq
+
+    def start(self, command: str, config: Mapping[str, Any], **fields: Any) -> None:
+        """Write `run_started`, the first line: the command and the run's configuration."""
+        self.write("run_started", {"command": command, "config": dict(config), **fields})
+
+    def end(self, status: str, *, reason: str | None = None, **fields: Any) -> None:
+        """Write `run_ended`, the last line; later events are dropped."""
+        if self._ended:
+            return
+        duration_ms = round((self.clock.monotonic() - self._started_at) * 1000, 3)
+        record: dict[str, Any] = {"status": status, "duration_ms": duration_ms}
+        if reason is not None:
+            record["reason"] = reason
+        self.write("run_ended", {**record, **fields})
+        self._ended = True
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def write(self, event: str, fields: Mapping[str, Any]) -> None:
+        """Write one event line and flush it, so that a crash leaves a readable prefix."""
+        if self._file is None or self._ended:
+            return
+        record = {
+            "v": SCHEMA_VERSION,
+            "ts": self.clock.now().isoformat(timespec="microseconds"),
+            "seq": self._seq,
+            "run_id": self.run_id,
+            "event": event,
+        }
+        record.update(fields)
+        line = _encode(record)
+        for secret in self._secrets:
+            if secret in line:
+                line = line.replace(secret, REDACTED.encode())
+        self._file.write(line)
+        self._seq += 1
+
+
+def _plain(value: object) -> object:
+    """JSON for values json does not know: sets as lists, everything else as its text."""
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if isinstance(value, BaseException):
+        return f"{type(value).__name__}: {value}"
+    return str(value)
+
+
+def _encode(record: Mapping[str, Any]) -> bytes:
+    """One JSON line, UTF-8. orjson is ~10x faster than json here; json handles what orjson refuses
+    (lone surrogates, integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(record, default=_plain, option=orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        text = json.dumps(record, ensure_ascii=True, separators=(",", ":"), default=_plain)
+        return f"{text}\n".encode()
+
+
+if not structlog.is_configured():
+    configure_logging()

@@ -1,0 +1,270 @@
+"""The runtime: named agents, delivery by name, and one TaskGroup that always ends with a reason."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+
+from runtime.agent import AgentContext, enter_agent
+from runtime.clock import Clock, SystemClock
+from runtime.errors import DuplicateAgent, MailboxClosed, ReceiveTimeout, UnknownAgent
+from runtime.flows import AsyncFlow
+from runtime.mailbox import InMemoryMailbox, Mailbox, MailboxFactory
+from runtime.messages import JSONValue, Message
+from runtime.result import RunResult, RunStatus
+
+log = structlog.get_logger()
+
+_SHARED_RUN_STORE = object()  # an agent added without a store of its own gets run()'s `shared`
+
+
+@dataclass(eq=False)
+class _Agent:
+    """The runtime's book-keeping for one agent."""
+
+    name: str
+    flow: AsyncFlow
+    mailbox: Mailbox
+    shared: Any
+    task: asyncio.Task[None] | None = None
+    waiting: bool = False  # inside receive()
+    waits_forever: bool = False  # inside receive() with no timeout: a deadlock candidate
+    expecting: tuple[str, ...] = ()
+    last_sender: str | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class _Ending:
+    status: RunStatus
+    reason: str
+    agent: str | None = None
+    error: BaseException | None = None
+    waits: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+class Runtime:
+    """Runs named agents, each an AsyncFlow with its own mailbox, concurrently until the run ends.
+
+    A run ends DONE when every flow has finished, STOPPED when an agent calls `stop()`, FAILED when an
+    agent raises, TIMEOUT when `deadline_s` (or a receive timeout) passes, DEADLOCK as soon as every
+    live agent waits on an empty mailbox with nothing in flight, INTERRUPTED on `interrupt()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        mailbox_factory: MailboxFactory = InMemoryMailbox,
+        deadline_s: float | None = None,
+        receive_timeout_s: float | None = None,
+        log_messages: bool = True,
+    ) -> None:
+        self.clock: Clock = clock or SystemClock()
+        self._mailbox_factory = mailbox_factory
+        self._deadline_s = deadline_s
+        self._receive_timeout_s = receive_timeout_s
+        self._log_messages = log_messages
+        self._agents: dict[str, _Agent] = {}
+        self._ending: _Ending | None = None
+        self._started = False
+        self._live = 0
+        self._waiting_forever = 0
+        self._in_flight = 0
+        self._message_count = 0
+        self._dropped = 0
+
+    # -- building --------------------------------------------------------------------------------
+
+    def add(self, name: str, flow: AsyncFlow, *, shared: Any = _SHARED_RUN_STORE) -> None:
+        """Register an agent; `shared` gives it a store of its own instead of run()'s."""
+        if not name or not isinstance(name, str):
+            raise ValueError(f"an agent name must be a non-empty string, not {name!r}")
+        if name in self._agents:
+            raise DuplicateAgent(name, self._agents)
+        if self._started:
+            raise RuntimeError("agents cannot be added once the run has started")
+        mailbox = self._mailbox_factory(name, self.clock)
+        self._agents[name] = _Agent(name=name, flow=flow, mailbox=mailbox, shared=shared)
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """The agents' names, in the order they were added."""
+        return tuple(self._agents)
+
+    @property
+    def dropped(self) -> int:
+        """Messages sent to an agent whose flow had already finished."""
+        return self._dropped
+
+    def mailbox(self, name: str) -> Mailbox:
+        return self._lookup(name).mailbox
+
+    # -- delivery --------------------------------------------------------------------------------
+
+    async def send(
+        self,
+        sender: str,
+        recipient: str,
+        kind: str,
+        text: str = "",
+        *,
+        body: Mapping[str, JSONValue] | None = None,
+        reply_to: str | None = None,
+    ) -> Message:
+        """Deliver a message to `recipient`'s mailbox and log it as `message_sent`."""
+        target = self._lookup(recipient)
+        self._message_count += 1
+        message = Message(
+            id=f"m{self._message_count}",
+            sender=sender,
+            recipient=recipient,
+            kind=kind,
+            text=text,
+            body=body,
+            created=self.clock.now().isoformat(),
+            reply_to=reply_to,
+        )
+        self._in_flight += 1
+        try:
+            await target.mailbox.put(message)
+        except MailboxClosed:
+            if self._ending is not None or not target.done:
+                raise
+            self._dropped += 1  # the recipient has finished: nobody will ever read it
+            log.info("message_dropped", **message.to_json(), reason="recipient finished")
+            return message
+        finally:
+            self._in_flight -= 1
+        if self._log_messages:
+            log.info("message_sent", **message.to_json())
+        return message
+
+    async def receive(
+        self, name: str, timeout: float | None = None, *, expecting: tuple[str, ...] = ()
+    ) -> Message:
+        """Take `name`'s next message; see AgentContext.receive."""
+        agent = self._lookup(name)
+        if timeout is None:
+            timeout = self._receive_timeout_s
+        agent.waiting = True
+        agent.expecting = expecting
+        if timeout is None:
+            agent.waits_forever = True
+            self._waiting_forever += 1
+            self._check_deadlock()
+        try:
+            message = await agent.mailbox.get(timeout)
+        finally:
+            if agent.waits_forever:
+                agent.waits_forever = False
+                self._waiting_forever -= 1
+            agent.waiting = False
+        agent.last_sender = message.sender
+        return message
+
+    # -- ending ----------------------------------------------------------------------------------
+
+    def stop(self, reason: str, *, by: str | None = None) -> None:
+        """End the run for everyone: waiting agents see their mailbox closed, busy ones are cancelled."""
+        self._end(_Ending(RunStatus.STOPPED, reason, agent=by), cancel="busy")
+
+    def interrupt(self, reason: str = "interrupted by the user") -> None:
+        """End the run at once (Ctrl-C): every agent is cancelled."""
+        self._end(_Ending(RunStatus.INTERRUPTED, reason), cancel="all")
+
+    def _end(self, ending: _Ending, *, cancel: str) -> None:
+        if self._ending is not None:
+            return  # the first ending wins
+        self._ending = ending
+        me = asyncio.current_task()
+        for agent in self._agents.values():
+            agent.mailbox.close()
+            if agent.task is None or agent.task is me or agent.task.done():
+                continue
+            if cancel == "all" or (cancel == "busy" and not agent.waiting):
+                agent.task.cancel()
+
+    def _check_deadlock(self) -> None:
+        if self._ending is not None or self._in_flight or self._waiting_forever < self._live:
+            return
+        live = [agent for agent in self._agents.values() if not agent.done]
+        if not live or any(not agent.waits_forever or agent.mailbox.qsize() for agent in live):
+            return
+        waits = {agent.name: agent.expecting or _last(agent.last_sender) for agent in live}
+        self._end(_Ending(RunStatus.DEADLOCK, _describe_waits(waits), waits=waits), cancel="none")
+
+    # -- running ---------------------------------------------------------------------------------
+
+    async def run(self, shared: Any = None) -> RunResult:
+        """Run every agent's flow concurrently; return how the run ended."""
+        if self._started:
+            raise RuntimeError("a Runtime runs once; build a new one for another run")
+        self._started = True
+        started = self.clock.monotonic()
+        self._live = len(self._agents)
+        scope = self.clock.timeout(self._deadline_s)
+        try:
+            async with scope, asyncio.TaskGroup() as group:
+                for agent in self._agents.values():
+                    store = shared if agent.shared is _SHARED_RUN_STORE else agent.shared
+                    agent.task = group.create_task(self._run_agent(agent, store), name=f"agent:{agent.name}")
+        except TimeoutError:
+            # Agents' own TimeoutErrors end in _run_agent: this one is the run deadline's.
+            if self._ending is None:
+                self._ending = _Ending(RunStatus.TIMEOUT, f"the run deadline of {self._deadline_s:g}s passed")
+        finally:
+            for agent in self._agents.values():
+                agent.mailbox.close()
+        ending = self._ending or _Ending(RunStatus.DONE, "every agent finished")
+        return RunResult(
+            status=ending.status,
+            reason=ending.reason,
+            duration_s=self.clock.monotonic() - started,
+            agent=ending.agent,
+            error=ending.error,
+            waits=ending.waits,
+            messages=self._message_count,
+        )
+
+    async def _run_agent(self, agent: _Agent, shared: Any) -> None:
+        enter_agent(AgentContext(agent.name, self))
+        structlog.contextvars.bind_contextvars(agent=agent.name)
+        try:
+            await agent.flow.run_async(shared)
+        except MailboxClosed as exc:
+            if self._ending is None:  # closed by someone other than the runtime
+                self._fail(agent, exc)
+        except ReceiveTimeout as exc:
+            self._end(_Ending(RunStatus.TIMEOUT, str(exc), agent=agent.name, error=exc), cancel="all")
+        except Exception as exc:
+            self._fail(agent, exc)
+        finally:
+            agent.done = True
+            agent.mailbox.close()
+            self._live -= 1
+            self._check_deadlock()
+
+    def _fail(self, agent: _Agent, exc: Exception) -> None:
+        reason = f"agent {agent.name!r} raised {type(exc).__name__}: {exc}"
+        log.error("agent_failed", error=type(exc).__name__, reason=str(exc))
+        self._end(_Ending(RunStatus.FAILED, reason, agent=agent.name, error=exc), cancel="all")
+
+    def _lookup(self, name: str) -> _Agent:
+        try:
+            return self._agents[name]
+        except KeyError:
+            raise UnknownAgent(name, self._agents) from None
+
+
+def _last(sender: str | None) -> tuple[str, ...]:
+    return (sender,) if sender else ()
+
+
+def _describe_waits(waits: Mapping[str, tuple[str, ...]]) -> str:
+    parts = [f"{name} waits on {' or '.join(on) if on else 'anyone'}" for name, on in waits.items()]
+    return "deadlock: " + "; ".join(parts)
