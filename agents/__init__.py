@@ -1,0 +1,52 @@
+"""What makes an agent think: the model gateway, the OpenAI-compatible client, and the doubles that
+stand in for a model (offline players, scripts, replays) behind the same interface."""
+
+from agents.chat import ChatMessage, ChatModel, ChatReply, ChatRequest, ModelSettings, Usage
+from agents.doubles import OfflineModel, ReplayModel, ScriptedModel, reply_for
+from agents.endpoint import Endpoint, Secret, redact_url
+from agents.errors import (
+    ModelConfigError,
+    ModelError,
+    ModelRejected,
+    ModelUnavailable,
+    PlayerLeft,
+    ReplayDiverged,
+    ScriptExhausted,
+    TransientModelError,
+)
+from agents.gateway import AgentModel, Gateway, RetryPolicy
+from agents.human import HumanModel, TerminalReader
+from agents.openai_model import OpenAIModel
+from agents.usage import UsageLedger, UsageTotals
+
+__all__ = [
+    "AgentModel",
+    "ChatMessage",
+    "ChatModel",
+    "ChatReply",
+    "ChatRequest",
+    "Endpoint",
+    "Gateway",
+    "HumanModel",
+    "ModelConfigError",
+    "ModelError",
+    "ModelRejected",
+    "ModelSettings",
+    "ModelUnavailable",
+    "OfflineModel",
+    "OpenAIModel",
+    "PlayerLeft",
+    "ReplayDiverged",
+    "ReplayModel",
+    "RetryPolicy",
+    "ScriptExhausted",
+    "ScriptedModel",
+    "Secret",
+    "TerminalReader",
+    "TransientModelError",
+    "Usage",
+    "UsageLedger",
+    "UsageTotals",
+    "redact_url",
+    "reply_for",
+]

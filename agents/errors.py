@@ -59,3 +59,7 @@ class ReplayDiverged(ModelError):
 
 class ScriptExhausted(ModelError):
     """A ScriptedModel was asked for more replies than its script holds."""
+
+
+class PlayerLeft(ModelError):
+    """The person playing closed their input (Ctrl-D): the game cannot go on."""

@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import secrets as _random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar, Token
 from pathlib import Path
 from types import TracebackType
@@ -62,7 +62,8 @@ class RunLog:
 
     `start()` writes `run_started`, `end()` writes `run_ended`; leaving the `with` block without
     `end()` writes `run_ended` with status `interrupted` (Ctrl-C, cancellation) or `error`.
-    Any string in `secrets` is replaced by "[redacted]" wherever it would appear.
+    Any string in `secrets` is replaced by "[redacted]" wherever it would appear. Each `listener` is
+    called with every record once it is written (the live transcript is one).
     """
 
     def __init__(
@@ -72,11 +73,13 @@ class RunLog:
         run_id: str | None = None,
         clock: Clock | None = None,
         secrets: Iterable[str] = (),
+        listeners: Iterable[Callable[[dict[str, Any]], None]] = (),
     ) -> None:
         self.path = Path(path)
         self.clock = clock or SystemClock()
         self.run_id = run_id or new_run_id(self.clock)
         self._secrets = tuple(s.encode() for s in secrets if s)
+        self._listeners = tuple(listeners)
         self._file: BinaryIO | None = None
         self._seq = 0
         self._started_at = 0.0
@@ -156,6 +159,8 @@ class RunLog:
                 line = line.replace(secret, REDACTED.encode())
         self._file.write(line)
         self._seq += 1
+        for listener in self._listeners:
+            listener(record)
 
 
 def _plain(value: object) -> object:

@@ -1,0 +1,1 @@
+"""What every game shares: outcomes and their scores, the live transcript, batches of games."""

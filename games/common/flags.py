@@ -1,0 +1,75 @@
+"""The flags every game command takes (CONTRACT.md), declared once."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def seed_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> None:
+    """--seed, models and personas per role, the endpoint, --human, the log, --games, --quiet."""
+    roles = tuple(roles)
+    parser.add_argument(
+        "--seed", type=seed_int, help="seed every random choice (same seed, same offline game)"
+    )
+    parser.add_argument("--games", type=positive_int, default=1, metavar="N", help="play N games (default 1)")
+    parser.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=8,
+        metavar="K",
+        help="at most K games in flight (default 8)",
+    )
+    models = parser.add_argument_group("models")
+    models.add_argument(
+        "--model", metavar="M", help="model for every role; 'offline' for the built-in players"
+    )
+    for role in roles:
+        models.add_argument(f"--{role}-model", metavar="M", help=f"model for the {role} (overrides --model)")
+    models.add_argument(
+        "--base-url", metavar="URL", help="an OpenAI-compatible endpoint (default: OPENAI_BASE_URL)"
+    )
+    models.add_argument("--offline", action="store_true", help="same as --model offline")
+    models.add_argument(
+        "--max-concurrent-calls",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="model calls in flight at once, across all games (default 8)",
+    )
+    models.add_argument("--rpm", type=positive_int, metavar="N", help="at most N model requests per minute")
+    people = parser.add_argument_group("players")
+    for role in roles:
+        people.add_argument(
+            f"--{role}", metavar="P", help=f"persona for the {role}: a built-in name or a file"
+        )
+    people.add_argument(
+        "--human", choices=roles, metavar="ROLE", help=f"a person plays ROLE ({', '.join(roles)})"
+    )
+    output = parser.add_argument_group("output")
+    output.add_argument("--log", metavar="PATH", help="write the run log (JSON Lines) to PATH")
+    output.add_argument("--log-dir", metavar="DIR", help="write the run log into DIR (default runs/)")
+    output.add_argument(
+        "--summary-json", metavar="PATH", help="with --games: write the summary figures as JSON"
+    )
+    output.add_argument(
+        "--resume", metavar="LOG", help="with --games: play only the games LOG has not finished"
+    )
+    output.add_argument("--quiet", action="store_true", help="print only the final outcome line")

@@ -1,0 +1,54 @@
+"""How a game ended, its score, and the `game_ended` event every game writes once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import structlog
+
+log = structlog.get_logger()
+
+
+class Outcome(StrEnum):
+    """The endings of a game, as the run log's `game_ended.outcome` names them."""
+
+    SUCCESS = "success"
+    LOSE_VIOLATION = "lose_violation"
+    LOSE_TURNS = "lose_turns"
+    ABORTED = "aborted"  # the players could not keep to the reply format (or a person left)
+    ERROR = "error"  # a model or an agent failed: never scored as a loss
+
+    @property
+    def scored(self) -> bool:
+        """Aborted and failed games get no score: they say nothing about how well the players play."""
+        return self not in (Outcome.ABORTED, Outcome.ERROR)
+
+    @property
+    def played(self) -> bool:
+        """True when the game was played to a proper end (won or lost)."""
+        return self.scored
+
+
+@dataclass(frozen=True)
+class GameResult:
+    """One finished game. `score` is None for outcomes that are not scored."""
+
+    game_id: str
+    outcome: Outcome
+    turns: int
+    score: float | None
+    reason: str
+    subject: str = ""  # what the game was about (Taboo: the card's target)
+
+    def log(self) -> None:
+        """Write the `game_ended` event."""
+        log.info(
+            "game_ended",
+            game_id=self.game_id,
+            outcome=str(self.outcome),
+            turns=self.turns,
+            score=self.score,
+            reason=self.reason,
+            subject=self.subject,
+        )

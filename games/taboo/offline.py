@@ -1,0 +1,160 @@
+"""The built-in offline players: they play for real, without a model.
+
+The offline hinter clues from the card's hints (short descriptions written with the deck), checks each
+clue against the rules before saying it (as a careful player would) and, with a small `slip_rate`,
+blurts one out anyway. The offline guesser knows the deck's vocabulary (every card's words and hints,
+like a person knows the language, never the card in play) and guesses the target whose words the
+clues so far share most, weighted by how rare each shared word is; it never repeats a guess.
+Both read only the observation the game attaches to the request (`request.context`), seeded by the game.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from agents import ChatRequest
+from games.taboo.deck import Card, Deck
+from games.taboo.normalize import words
+from games.taboo.players import card_from_body
+from games.taboo.rules import check_clue
+from games.taboo.state import HINTER
+
+_STEMMER = None
+_FILLER = frozenset(
+    "a an the of and or in on at to for with by from it its is are be you your that this thing "
+    "something someone can has have what which who when where one some very not no".split()
+)
+
+
+def _stem(word: str) -> str:
+    global _STEMMER
+    if _STEMMER is None:
+        import snowballstemmer
+
+        _STEMMER = snowballstemmer.stemmer("english")
+    return _STEMMER.stemWord(word)
+
+
+def content_stems(text: str) -> list[str]:
+    """The stems of a text's meaningful words."""
+    return [_stem(word) for word in words(text.lower()) if word not in _FILLER and len(word) > 1]
+
+
+@dataclass(frozen=True)
+class HinterStyle:
+    """Offline knobs a persona can set: `terse` clues say only a hint's key word."""
+
+    terse: bool = False
+    slip_rate: float = 0.02
+
+
+@dataclass(frozen=True)
+class GuesserStyle:
+    """Offline knobs a persona can set: `lateral` is the chance of trying a less obvious candidate."""
+
+    lateral: float = 0.0
+
+
+class OfflineHinter:
+    """Clues from the card's hints, in the deck's order (vaguest first), checked before they are said."""
+
+    def __init__(self, seed: int, style: HinterStyle = HinterStyle()) -> None:
+        self._random = random.Random(seed)
+        self.style = style
+
+    def __call__(self, request: ChatRequest) -> str:
+        context = request.context or {}
+        card = card_from_body(context["card"])
+        hints = list(_hints(card, context))
+        used = set(context.get("clues", ()))
+        if self._random.random() < self.style.slip_rate:
+            return f"CLUE: it is a lot like {self._random.choice(card.taboo)}"
+        for hint in hints:
+            clue = self._phrase(hint)
+            if clue not in used and check_clue(clue, card) is None:
+                return f"CLUE: {clue}"
+        return f"CLUE: {_fallback_clue(card, len(used))}"
+
+    def _phrase(self, hint: str) -> str:
+        if not self.style.terse:
+            return hint
+        stems = [word for word in words(hint) if word.lower() not in _FILLER]
+        return max(stems, key=len) if stems else hint
+
+
+def _hints(card: Card, context: dict) -> Iterable[str]:
+    hints = context["card"].get("hints") or ()
+    return [str(hint) for hint in hints]
+
+
+def _fallback_clue(card: Card, index: int) -> str:
+    """A weak but legal clue for a card without (enough) hints."""
+    letters = len(card.target.replace(" ", ""))
+    if index % 2 == 0:
+        return f"{letters} letters, the first is {card.target[0].upper()}"
+    return f"ends in {card.target[-1].upper()}, {letters} letters"
+
+
+class OfflineGuesser:
+    """Guesses the deck target that best fits the clues so far."""
+
+    def __init__(self, deck: Deck, seed: int, style: GuesserStyle = GuesserStyle()) -> None:
+        self._random = random.Random(seed)
+        self.style = style
+        self._targets = [card.target for card in deck]
+        self._bags: dict[str, Counter[str]] = {}
+        document_frequency: Counter[str] = Counter()
+        for card in deck:
+            bag = Counter(content_stems(" ".join((*card.taboo, *card.hints, *card.alternates))))
+            self._bags[card.target] = bag
+            document_frequency.update(set(bag))
+        count = max(len(self._targets), 1)
+        self._rarity = defaultdict(
+            lambda: math.log(count + 1),
+            {stem: math.log((count + 1) / (df + 0.5)) for stem, df in document_frequency.items()},
+        )
+
+    def __call__(self, request: ChatRequest) -> str:
+        context = request.context or {}
+        clues = [str(clue) for clue in context.get("clues", ())]
+        tried = {guess.lower() for guess in context.get("guesses", ())}
+        ranked = self._rank(clues, tried)
+        if not ranked:
+            return "GUESS: " + self._random.choice(self._targets)
+        if self.style.lateral and len(ranked) > 1 and self._random.random() < self.style.lateral:
+            return "GUESS: " + self._random.choice(ranked[1:3])
+        return "GUESS: " + ranked[0]
+
+    def _rank(self, clues: list[str], tried: set[str]) -> list[str]:
+        # Later clues weigh a little more: they answer the wrong guesses before them.
+        weights: Counter[str] = Counter()
+        for position, clue in enumerate(clues, start=1):
+            for stem in set(content_stems(clue)):
+                weights[stem] += 1 + 0.25 * position
+        scores: list[tuple[float, float, str]] = []
+        for target in self._targets:
+            if target.lower() in tried:
+                continue
+            bag = self._bags[target]
+            score = sum(weight * self._rarity[stem] for stem, weight in weights.items() if stem in bag)
+            if score > 0:
+                scores.append((score, self._random.random(), target))
+        scores.sort(reverse=True)
+        return [target for _, _, target in scores]
+
+
+def offline_policy(
+    role: str,
+    deck: Deck,
+    seed: int,
+    hinter: HinterStyle = HinterStyle(),
+    guesser: GuesserStyle = GuesserStyle(),
+) -> OfflineHinter | OfflineGuesser:
+    """The offline player for `role` in a game seeded with `seed` (each role draws its own numbers)."""
+    if role == HINTER:
+        return OfflineHinter(seed * 2 + 1, hinter)
+    return OfflineGuesser(deck, seed * 2 + 2, guesser)

@@ -1,0 +1,126 @@
+"""The Hinter and the Guesser: one node each, looping: receive from the referee, think, reply.
+
+Thinking is a model call through `AgentModel`, whatever the model is (OpenAI-compatible server, the
+offline players, a person at the keyboard, a replayed log): only the step that produces text differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agents import AgentModel, ChatMessage, ChatReply
+from games.taboo import prompts
+from games.taboo.deck import Card
+from games.taboo.state import HINTER, REFEREE, PlayerState
+from runtime import CONTINUE, AgentNode, AsyncFlow, Message
+
+# Message kinds between the referee and the players.
+CARD = "card"  # referee -> hinter: the card (body: target, taboo, alternates, allow)
+CLUE = "clue"  # hinter -> referee (the raw reply); referee -> guesser (approved; body: turn, wrong_guess)
+GUESS = "guess"  # guesser -> referee (the raw reply)
+WRONG = "wrong"  # referee -> hinter: the guesser's wrong guess (body: guess, turn)
+REPROMPT = "reprompt"  # referee -> player: the reply was malformed, try again (body: problem)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a player is about to ask its model: the new user turn and the structured observation."""
+
+    message: Message
+    system: str
+    history: tuple[ChatMessage, ...]
+    user: str
+    context: dict[str, Any]
+
+
+class PlayerNode(AgentNode):
+    """One player's loop step. Settings only (role, model, system template); memory is PlayerState."""
+
+    def __init__(self, role: str, model: AgentModel, system_template: str) -> None:
+        super().__init__()
+        self.role = role
+        self.model = model
+        self.system_template = system_template
+
+    async def prep_async(self, state: PlayerState) -> Turn:
+        message = await self.agent.receive(expecting=REFEREE)
+        if message.kind == CARD:
+            state.card = card_from_body(message.body or {})
+        user = self._user_turn(message, state)
+        card = state.card if self.role == HINTER else None
+        system = prompts.render(self.system_template, prompts.prompt_values(self.role, state.turns, card))
+        return Turn(
+            message=message,
+            system=system,
+            history=tuple(state.conversation),
+            user=user,
+            context=self._observation(state, message),
+        )
+
+    async def exec_async(self, turn: Turn) -> ChatReply:
+        return await self.model.ask(
+            [ChatMessage("system", turn.system), *turn.history, ChatMessage("user", turn.user)],
+            context=turn.context,
+        )
+
+    async def post_async(self, state: PlayerState, turn: Turn, reply: ChatReply) -> str:
+        state.conversation += [ChatMessage("user", turn.user), ChatMessage("assistant", reply.text)]
+        kind = CLUE if self.role == HINTER else GUESS
+        await self.agent.send(REFEREE, kind, reply.text, reply_to=turn.message.id)
+        return CONTINUE
+
+    def _user_turn(self, message: Message, state: PlayerState) -> str:
+        body = message.body or {}
+        if message.kind == REPROMPT:
+            return prompts.reprompt(str(body.get("problem", message.text)), self.role)
+        if message.kind == CARD:
+            return prompts.first_clue_request()
+        if message.kind == WRONG:
+            guess = str(body.get("guess", message.text))
+            state.guesses.append(guess)
+            return prompts.next_clue_request(guess, state.turn, state.turns)
+        if message.kind == CLUE:
+            if body.get("wrong_guess"):  # a new clue comes after a wrong guess
+                state.guesses.append(str(body["wrong_guess"]))
+            state.clues.append(message.text)
+            return prompts.clue_for_guesser(message.text, len(state.clues), state.turns)
+        raise ValueError(f"the {self.role} got an unexpected message of kind {message.kind!r}")
+
+    def _observation(self, state: PlayerState, message: Message) -> dict[str, Any]:
+        """What an offline player reasons from: only what this role may see."""
+        observation: dict[str, Any] = {
+            "role": self.role,
+            "turn": state.turn,
+            "turns": state.turns,
+            "clues": list(state.clues),
+            "guesses": list(state.guesses),
+            "reprompt": message.kind == REPROMPT,
+        }
+        if self.role == HINTER and state.card is not None:
+            observation["card"] = card_to_body(state.card)
+        return observation
+
+
+def player_flow(role: str, model: AgentModel, system_template: str) -> AsyncFlow:
+    node = PlayerNode(role, model, system_template)
+    node - CONTINUE >> node
+    return AsyncFlow(start=node)
+
+
+def card_to_body(card: Card) -> dict[str, Any]:
+    return {
+        "target": card.target,
+        "taboo": list(card.taboo),
+        "alternates": list(card.alternates),
+        "allow": sorted(card.allow),
+    }
+
+
+def card_from_body(body: dict[str, Any]) -> Card:
+    return Card(
+        target=str(body["target"]),
+        taboo=tuple(body["taboo"]),
+        alternates=tuple(body.get("alternates", ())),
+        allow=frozenset(body.get("allow", ())),
+    )

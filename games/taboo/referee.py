@@ -1,0 +1,171 @@
+"""The referee: holds the card, checks every clue before the guesser can see it, judges every guess,
+and ends the game for everyone. Judging is a pure function (`judge`); the node applies the decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import structlog
+
+from games.common.outcome import GameResult, Outcome
+from games.taboo.guesses import guess_matches
+from games.taboo.players import CARD, CLUE, REPROMPT, WRONG, card_to_body
+from games.taboo.replies import parse_clue, parse_guess
+from games.taboo.rules import Violation, check_clue
+from games.taboo.state import GUESSER, HINTER, RefereeState
+from runtime import CONTINUE, END, AgentNode, AsyncFlow, Message
+
+log = structlog.get_logger()
+
+
+class Verdict(StrEnum):
+    APPROVED = "approved"  # the clue goes to the guesser
+    VIOLATION = "violation"  # the clue broke a rule: the game is lost
+    REPROMPT = "reprompt"  # malformed reply, re-prompts left
+    ABORTED = "aborted"  # malformed reply, none left
+    CORRECT = "correct"
+    WRONG = "wrong"  # another turn follows
+    OUT_OF_TURNS = "out_of_turns"  # wrong, and it was the last turn
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    said: str  # the clue or guess as parsed, or the reply as sent when malformed
+    problem: str = ""
+    violation: Violation | None = None
+
+
+def judge(state: RefereeState, message: Message) -> Decision:
+    """The referee's verdict on one reply, from the rules alone."""
+    if message.sender == HINTER:
+        clue = parse_clue(message.text)
+        if clue is None:
+            return _malformed(state, message, "Your reply had no clue in the form CLUE: <text>.")
+        violation = check_clue(clue, state.setup.card)
+        if violation is not None:
+            return Decision(Verdict.VIOLATION, clue, violation=violation)
+        return Decision(Verdict.APPROVED, clue)
+    if message.sender == GUESSER:
+        guess = parse_guess(message.text)
+        if guess is None:
+            return _malformed(state, message, "Your reply had no guess in the form GUESS: <word>.")
+        if guess_matches(guess, state.setup.card):
+            return Decision(Verdict.CORRECT, guess)
+        if state.turn >= state.setup.turns:
+            return Decision(Verdict.OUT_OF_TURNS, guess)
+        return Decision(Verdict.WRONG, guess)
+    raise ValueError(f"the referee got a message from {message.sender!r}, who is not a player")
+
+
+def _malformed(state: RefereeState, message: Message, problem: str) -> Decision:
+    if not message.text.strip():
+        problem = "Your reply was empty."
+    verdict = Verdict.REPROMPT if state.reprompts < state.setup.max_reprompts else Verdict.ABORTED
+    return Decision(verdict, message.text, problem=problem)
+
+
+def score_for(turn: int) -> float:
+    """100/t for a success on turn t."""
+    return round(100 / turn, 2)
+
+
+class DealCard(AgentNode):
+    """The referee's first step: start turn 1 and give the hinter the card."""
+
+    async def post_async(self, state: RefereeState, prep_res: object, exec_res: object) -> str:
+        log.info("turn_started", turn=state.turn, turns=state.setup.turns)
+        card = state.setup.card
+        text = f"{card.target} (taboo: {', '.join(card.taboo)})"
+        await self.agent.send(HINTER, CARD, text, body=card_to_body(card))
+        return CONTINUE
+
+
+class Judge(AgentNode):
+    """The referee's loop: receive a reply, judge it, act on the verdict."""
+
+    async def prep_async(self, state: RefereeState) -> tuple[RefereeState, Message]:
+        return state, await self.agent.receive(expecting=(HINTER, GUESSER))
+
+    async def exec_async(self, prep_res: tuple[RefereeState, Message]) -> Decision:
+        state, message = prep_res
+        return judge(state, message)
+
+    async def post_async(
+        self, state: RefereeState, prep_res: tuple[RefereeState, Message], decision: Decision
+    ) -> str:
+        _, message = prep_res
+        verdict = decision.verdict
+        if verdict in (Verdict.REPROMPT, Verdict.ABORTED):
+            log.info(
+                "reply_malformed",
+                offender=message.sender,
+                text=message.text,
+                problem=decision.problem,
+                reprompts_left=state.setup.max_reprompts - state.reprompts,
+            )
+            if verdict is Verdict.ABORTED:
+                return self._finish(state, Outcome.ABORTED, f"the {message.sender} kept replying malformed")
+            state.reprompts += 1
+            await self.agent.send(
+                message.sender, REPROMPT, decision.problem, body={"problem": decision.problem}
+            )
+            return CONTINUE
+        state.reprompts = 0
+        if verdict is Verdict.VIOLATION:
+            return self._violation(state, decision)
+        if verdict is Verdict.APPROVED:
+            log.info("clue_approved", turn=state.turn, clue=decision.said)
+            state.clues.append(decision.said)
+            body = {"turn": state.turn, "wrong_guess": state.last_wrong_guess}
+            await self.agent.send(GUESSER, CLUE, decision.said, body=body)
+            return CONTINUE
+        correct = verdict is Verdict.CORRECT
+        log.info("guess_judged", turn=state.turn, guess=decision.said, correct=correct)
+        if correct:
+            return self._finish(state, Outcome.SUCCESS, f"guessed on turn {state.turn}")
+        if verdict is Verdict.OUT_OF_TURNS:
+            return self._finish(state, Outcome.LOSE_TURNS, f"no correct guess in {state.setup.turns} turns")
+        state.turn += 1
+        state.last_wrong_guess = decision.said
+        log.info("turn_started", turn=state.turn, turns=state.setup.turns)
+        await self.agent.send(HINTER, WRONG, decision.said, body={"guess": decision.said, "turn": state.turn})
+        return CONTINUE
+
+    def _violation(self, state: RefereeState, decision: Decision) -> str:
+        violation = decision.violation
+        assert violation is not None
+        log.info(
+            "rule_violation",
+            agent=HINTER,
+            rule=violation.rule,
+            word=violation.word,
+            span=list(violation.span),
+            text=violation.text,
+            clue=decision.said,
+        )
+        reason = f"the clue broke the {violation.rule} rule ({violation.text!r} for {violation.word!r})"
+        return self._finish(state, Outcome.LOSE_VIOLATION, reason)
+
+    def _finish(self, state: RefereeState, outcome: Outcome, reason: str) -> str:
+        score = score_for(state.turn) if outcome is Outcome.SUCCESS else (0.0 if outcome.scored else None)
+        state.result = GameResult(
+            game_id=state.setup.game_id,
+            outcome=outcome,
+            turns=state.turn,
+            score=score,
+            reason=reason,
+            subject=state.setup.card.target,
+        )
+        self.agent.stop(reason)
+        return END
+
+
+def referee_flow() -> AsyncFlow:
+    deal = DealCard()
+    judge_node = Judge()
+    deal - CONTINUE >> judge_node
+    judge_node - CONTINUE >> judge_node
+    return AsyncFlow(start=deal)

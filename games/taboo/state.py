@@ -1,0 +1,59 @@
+"""Each Taboo agent's own memory, as typed objects: nodes hold settings, state lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agents import ChatMessage
+from games.common.outcome import GameResult
+from games.taboo.deck import Card
+
+HINTER = "hinter"
+GUESSER = "guesser"
+REFEREE = "referee"
+ROLES = (HINTER, GUESSER)
+
+
+@dataclass(frozen=True)
+class TabooSetup:
+    """One game's settings: the card, how many turns, how many re-prompts for a malformed reply."""
+
+    card: Card
+    game_id: str = "g1"
+    turns: int = 5
+    max_reprompts: int = 1
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.turns < 1:
+            raise ValueError(f"turns must be at least 1, got {self.turns}")
+        if self.max_reprompts < 0:
+            raise ValueError(f"max_reprompts must be 0 or more, got {self.max_reprompts}")
+
+
+@dataclass
+class PlayerState:
+    """What a player has seen and said. The guesser's `card` stays None: it never sees the card."""
+
+    role: str
+    turns: int
+    card: Card | None = None
+    clues: list[str] = field(default_factory=list)  # approved clues (the guesser's view too)
+    guesses: list[str] = field(default_factory=list)  # the guesser's guesses, all wrong so far
+    conversation: list[ChatMessage] = field(default_factory=list)  # user/assistant turns, no system
+
+    @property
+    def turn(self) -> int:
+        return len(self.guesses) + 1
+
+
+@dataclass
+class RefereeState:
+    """The referee's book: the card, the turn, re-prompts used on the pending reply, and the result."""
+
+    setup: TabooSetup
+    turn: int = 1
+    reprompts: int = 0
+    clues: list[str] = field(default_factory=list)
+    last_wrong_guess: str | None = None
+    result: GameResult | None = None

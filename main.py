@@ -1,0 +1,42 @@
+"""The command line: `python main.py --help`. Parse, configure, dispatch; the work lives in the packages."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from games.common import exits
+from games.taboo import command as taboo_command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Multi-agent simulations on asyncio queues: every agent is an AsyncFlow with a mailbox.",
+        epilog="Run 'python main.py COMMAND --help' for a command's options. Logs go to runs/ by default.",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    taboo_command.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console(highlight=False)
+    try:
+        return asyncio.run(args.command(args, console))
+    except exits.UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exits.USAGE
+    except KeyboardInterrupt:
+        print("interrupted; the run log was closed", file=sys.stderr)
+        return exits.INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
