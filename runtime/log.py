@@ -78,7 +78,7 @@ class RunLog:
         self.path = Path(path)
         self.clock = clock or SystemClock()
         self.run_id = run_id or new_run_id(self.clock)
-        self._secrets = tuple(s.encode() for s in secrets if s)
+        self._secrets = _secret_forms(secrets)
         self._listeners = tuple(listeners)
         self._file: BinaryIO | None = None
         self._seq = 0
@@ -152,7 +152,8 @@ class RunLog:
             "run_id": self.run_id,
             "event": event,
         }
-        record.update(fields)
+        # The common fields are the line's own: an event field of the same name cannot replace them.
+        record.update((key, value) for key, value in fields.items() if key not in record)
         line = _encode(record)
         for secret in self._secrets:
             if secret in line:
@@ -161,6 +162,21 @@ class RunLog:
         self._seq += 1
         for listener in self._listeners:
             listener(record)
+
+
+def _secret_forms(secrets: Iterable[str]) -> tuple[bytes, ...]:
+    """Each secret as it would appear in a line: JSON-escaped as orjson writes it (UTF-8) and as the
+    json fallback writes it (ASCII, non-ASCII as \\u escapes); longest first."""
+    forms: set[bytes] = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        forms.add(json.dumps(secret, ensure_ascii=True)[1:-1].encode())
+        try:
+            forms.add(orjson.dumps(secret)[1:-1])
+        except orjson.JSONEncodeError:  # a lone surrogate: only the fallback can write it
+            pass
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 def _plain(value: object) -> object:

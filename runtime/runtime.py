@@ -234,8 +234,13 @@ class Runtime:
     async def _run_agent(self, agent: _Agent, shared: Any) -> None:
         enter_agent(AgentContext(agent.name, self))
         structlog.contextvars.bind_contextvars(agent=agent.name)
+        cancelled = False
         try:
-            await agent.flow.run_async(shared)
+            if self._ending is None:  # the run may have been stopped or interrupted before it started
+                await agent.flow.run_async(shared)
+        except asyncio.CancelledError:
+            cancelled = True
+            raise
         except MailboxClosed as exc:
             if self._ending is None:  # closed by someone other than the runtime
                 self._fail(agent, exc)
@@ -247,7 +252,10 @@ class Runtime:
             agent.done = True
             agent.mailbox.close()
             self._live -= 1
-            self._check_deadlock()
+            # A cancelled agent is being torn down (an ending, the run deadline, outer cancellation):
+            # the agents still waiting are not deadlocked, they are about to be cancelled too.
+            if not cancelled:
+                self._check_deadlock()
 
     def _fail(self, agent: _Agent, exc: Exception) -> None:
         reason = f"agent {agent.name!r} raised {type(exc).__name__}: {exc}"

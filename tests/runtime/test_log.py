@@ -1,0 +1,314 @@
+"""Tests for runtime.log: the JSON Lines run log, its common fields, endings, crash safety and secrets."""
+
+import asyncio
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import structlog
+from structlog.contextvars import merge_contextvars
+from structlog.testing import capture_logs
+
+from runtime import SCHEMA_VERSION, FakeClock, RunLog, RunLogError, RunStatus
+from tests.support.agents import (
+    Fail,
+    Recorder,
+    Send,
+    Step,
+    make_runtime,
+    player,
+    recording,
+    settle,
+    until_waiting,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+COMMON_FIELDS = ("v", "ts", "seq", "run_id", "event")
+log = structlog.get_logger()
+
+
+def read_records(path):
+    """Every line of a run log, parsed."""
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+
+
+def ping_pong(last):
+    """A two-player rally that "ping" stops on receiving `last` (odd: ping receives the odd numbers)."""
+    runtime = make_runtime()
+    runtime.add(
+        "ping",
+        player(Recorder("ping"), peer="pong", last=last, before_stop=lambda: until_waiting(runtime, "pong")),
+    )
+    runtime.add("pong", player(Recorder("pong")))
+    return runtime
+
+
+@pytest.fixture
+async def ping_pong_log(tmp_path):
+    """The records of a logged six-message ping-pong, and the run's result."""
+    path = tmp_path / "run.jsonl"
+    runtime = ping_pong(last=5)
+    with RunLog(path, clock=FakeClock()) as run_log:
+        run_log.start("test", {"game": "ping-pong", "seed": 7})
+        result = await settle(runtime.run())
+        run_log.end(result.status.log_status, reason=result.reason)
+    return result, read_records(path)
+
+
+async def test_every_line_has_the_common_fields(ping_pong_log):
+    """Every line is a JSON object with v, ts (UTC ISO-8601), seq, one run_id and the event name."""
+    _, records = ping_pong_log
+
+    assert all(set(COMMON_FIELDS) <= set(record) for record in records)
+    assert {record["v"] for record in records} == {SCHEMA_VERSION}
+    assert len({record["run_id"] for record in records}) == 1
+    assert {datetime.fromisoformat(record["ts"]).utcoffset() for record in records} == {timedelta(0)}
+
+
+async def test_seq_counts_lines_from_zero_without_gaps(ping_pong_log):
+    """seq is 0, 1, 2 ... n-1 over the n lines of the file."""
+    _, records = ping_pong_log
+
+    assert [record["seq"] for record in records] == list(range(len(records)))
+
+
+async def test_run_started_comes_first_and_run_ended_last(ping_pong_log):
+    """The first line is run_started with the command and config; the last is run_ended with status."""
+    result, records = ping_pong_log
+
+    assert records[0]["event"] == "run_started"
+    assert records[0]["command"] == "test"
+    assert records[0]["config"] == {"game": "ping-pong", "seed": 7}
+    assert records[-1]["event"] == "run_ended"
+    assert records[-1]["status"] == "ok"
+    assert records[-1]["reason"] == result.reason
+    assert records[-1]["duration_ms"] >= 0
+    assert [record["event"] for record in records].count("run_ended") == 1
+
+
+async def test_one_message_sent_line_per_delivered_message(ping_pong_log):
+    """Each delivered message is one message_sent line with sender, recipient, kind, text and agent."""
+    result, records = ping_pong_log
+    sent = [record for record in records if record["event"] == "message_sent"]
+
+    assert result.status is RunStatus.STOPPED
+    assert len(sent) == result.messages == 6
+    assert [record["text"] for record in sent] == ["0", "1", "2", "3", "4", "5"]
+    assert [(record["sender"], record["recipient"]) for record in sent[:2]] == [
+        ("ping", "pong"),
+        ("pong", "ping"),
+    ]
+    assert all(record["kind"] == "ball" for record in sent)
+    assert all(record["agent"] == record["sender"] for record in sent)
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (ValueError("bad deck"), "error"),
+        (KeyboardInterrupt(), "interrupted"),
+        (asyncio.CancelledError(), "interrupted"),
+    ],
+    ids=["exception", "keyboard-interrupt", "cancelled"],
+)
+def test_leaving_the_block_by_an_exception_writes_run_ended(tmp_path, error, status):
+    """Leaving the with block by an exception writes run_ended: error, or interrupted for Ctrl-C and
+    cancellation."""
+    path = tmp_path / "run.jsonl"
+
+    with pytest.raises(type(error)), RunLog(path) as run_log:
+        run_log.start("test", {})
+        raise error
+
+    last = read_records(path)[-1]
+    assert (last["event"], last["status"]) == ("run_ended", status)
+    if status == "error":
+        assert last["reason"] == "ValueError: bad deck"
+
+
+def test_leaving_the_block_normally_without_end_writes_run_ended_ok(tmp_path):
+    """A with block left normally without end() still closes the log with run_ended, status ok."""
+    path = tmp_path / "run.jsonl"
+
+    with RunLog(path) as run_log:
+        run_log.start("test", {})
+
+    assert [(record["event"], record.get("status")) for record in read_records(path)] == [
+        ("run_started", None),
+        ("run_ended", "ok"),
+    ]
+
+
+def test_events_after_end_are_dropped(tmp_path):
+    """After end(), later events and a second end() write nothing: run_ended stays the last line."""
+    path = tmp_path / "run.jsonl"
+
+    with RunLog(path) as run_log:
+        run_log.start("test", {})
+        run_log.end("timeout", reason="the run deadline of 30s passed")
+        log.info("message_sent", sender="a", recipient="b", kind="note", text="late")
+        run_log.end("ok")
+
+    records = read_records(path)
+    assert [record["event"] for record in records] == ["run_started", "run_ended"]
+    assert records[-1]["status"] == "timeout"
+
+
+def test_unwritable_path_raises_run_log_error(tmp_path):
+    """A log path that cannot be created raises RunLogError naming the path."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+
+    with pytest.raises(RunLogError, match="cannot write the run log"), RunLog(blocker / "run.jsonl"):
+        pass
+
+
+CRASHING_WRITER = """
+import sys
+import structlog
+from runtime import RunLog
+
+log = structlog.get_logger()
+with RunLog(sys.argv[1]) as run_log:
+    run_log.start("crash-test", {})
+    n = 0
+    while True:
+        n += 1
+        log.info("tick", n=n, text="é" * 40 + "x" * 200)
+        if n % 50 == 0:
+            print(n, flush=True)
+"""
+
+
+def test_a_killed_process_leaves_a_valid_prefix(tmp_path):
+    """A process killed with SIGKILL mid-run leaves lines that all parse with seq gapless from 0; only
+    a last line without its newline may be partial, and a reader drops it."""
+    path = tmp_path / "run.jsonl"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_WRITER, str(path)], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        for line in writer.stdout:
+            if int(line) >= 300:
+                break
+    finally:
+        writer.kill()  # SIGKILL: no cleanup, no run_ended
+        writer.wait()
+        writer.stdout.close()
+
+    lines = path.read_bytes().split(b"\n")
+    complete = lines[:-1]  # the part after the last newline is empty or partial
+    records = [json.loads(line) for line in complete]
+    assert len(records) > 300
+    assert [record["seq"] for record in records] == list(range(len(records)))
+    assert records[0]["event"] == "run_started"
+    assert records[-1]["event"] == "tick"
+
+
+SECRET = "sk-test-0123456789abcdef"
+
+
+def test_secrets_never_appear_in_the_file(tmp_path):
+    """A secret given to RunLog(secrets=...) is redacted wherever an event carries it."""
+    path = tmp_path / "run.jsonl"
+
+    with RunLog(path, secrets=[SECRET, ""]) as run_log:
+        run_log.start("test", {"api_key": SECRET, "base_url": f"https://user:{SECRET}@example.test/v1"})
+        log.info("llm_retry", reason=f"401 for key {SECRET}", headers={"authorization": f"Bearer {SECRET}"})
+        log.info("weird", **{SECRET: "as a key"})
+
+    text = path.read_text(encoding="utf-8")
+    assert SECRET not in text
+    assert text.count("[redacted]") == 5
+    assert all(json.loads(line) for line in text.splitlines())
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ['pa"ss\\word', "kéy-ünïcode", "tab\there"],
+    ids=["quote-and-backslash", "non-ascii", "control-character"],
+)
+def test_secrets_that_json_escapes_are_redacted_too(tmp_path, secret):
+    """A secret whose characters JSON escapes is redacted in its escaped form, including on the slower
+    encoding path taken for values orjson refuses (here a very large integer)."""
+    path = tmp_path / "run.jsonl"
+
+    with RunLog(path, secrets=[secret]):
+        log.info("leak", value=secret)
+        log.info("leak", value=secret, huge=2**70)
+
+    values = [record["value"] for record in read_records(path) if record["event"] == "leak"]
+    assert values == ["[redacted]", "[redacted]"]
+    assert secret.encode() not in path.read_bytes()
+
+
+def test_event_fields_cannot_overwrite_the_common_fields(tmp_path):
+    """An event field named v, ts, seq, run_id or event does not replace the line's own value."""
+    path = tmp_path / "run.jsonl"
+
+    with RunLog(path, run_id="run-1") as run_log:
+        log.info("first", seq=99, v=0, ts="never", run_id="other")
+        run_log.write("second", {"event": "third", "seq": -1})
+
+    records = read_records(path)
+    assert [record["seq"] for record in records] == [0, 1, 2]
+    assert [record["event"] for record in records] == ["first", "second", "run_ended"]
+    assert {record["run_id"] for record in records} == {"run-1"}
+    assert {record["v"] for record in records} == {SCHEMA_VERSION}
+    assert records[0]["ts"] != "never"
+
+
+def test_events_outside_any_run_log_are_dropped(tmp_path, capfd):
+    """An event emitted outside any RunLog writes nothing: no file line, no stdout or stderr noise."""
+    path = tmp_path / "run.jsonl"
+    with RunLog(path):
+        pass
+
+    log.info("message_sent", sender="a", recipient="b", kind="note", text="nobody listens")
+    log.error("agent_failed", error="ValueError", reason="boom")
+
+    assert capfd.readouterr() == ("", "")
+    assert [record["event"] for record in read_records(path)] == ["run_ended"]
+
+
+async def test_capture_logs_sees_message_sent_from_the_runtime():
+    """structlog.testing.capture_logs() sees the runtime's message_sent events, with the agent bound."""
+    with capture_logs(processors=[merge_contextvars]) as events:
+        result = await settle(ping_pong(last=3).run())
+
+    sent = [event for event in events if event["event"] == "message_sent"]
+    assert result.messages == 4
+    assert [(event["agent"], event["recipient"], event["text"]) for event in sent] == [
+        ("ping", "pong", "0"),
+        ("pong", "ping", "1"),
+        ("ping", "pong", "2"),
+        ("pong", "ping", "3"),
+    ]
+    assert all(event["log_level"] == "info" for event in sent)
+
+
+async def test_events_of_agents_and_runtime_reach_the_run_log_of_their_run(tmp_path):
+    """Events emitted inside agent tasks (agent_failed, message_dropped) land in the enclosing RunLog
+    with the agent's name."""
+    path = tmp_path / "run.jsonl"
+    runtime = make_runtime()
+    quitter = Recorder("quitter")
+    runtime.add("quitter", recording(quitter))
+    runtime.add(
+        "asker",
+        recording(Recorder("asker"), Step(quitter.ended.wait), Send("quitter", "hello?"), Fail(OSError("x"))),
+    )
+
+    with RunLog(path) as run_log:
+        result = await settle(runtime.run())
+        run_log.end(result.status.log_status, reason=result.reason)
+
+    records = {record["event"]: record for record in read_records(path)}
+    assert records["message_dropped"]["agent"] == "asker"
+    assert records["message_dropped"]["recipient"] == "quitter"
+    assert records["agent_failed"]["agent"] == "asker"
+    assert records["agent_failed"]["error"] == "OSError"
+    assert records["run_ended"]["status"] == "error"

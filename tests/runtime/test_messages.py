@@ -1,0 +1,41 @@
+"""Tests for runtime.messages: frozen, plain-JSON messages."""
+
+import dataclasses
+import json
+
+import pytest
+
+from runtime import Message
+
+
+def make(**fields):
+    values = {"id": "m1", "sender": "a", "recipient": "b", "kind": "note", "text": "hi"}
+    return Message(**{**values, **fields})
+
+
+def test_message_is_frozen():
+    """Assigning to a field of a message raises FrozenInstanceError."""
+    message = make()
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        message.text = "changed"
+
+
+def test_to_json_and_from_json_round_trip():
+    """from_json(to_json()) rebuilds an equal message, through real JSON text."""
+    message = make(body={"turn": 2, "words": ["x", "y"], "nested": {"ok": True}}, reply_to="m0", created="t")
+
+    rebuilt = Message.from_json(json.loads(json.dumps(message.to_json())))
+
+    assert rebuilt == message
+
+
+def test_to_json_leaves_out_absent_optional_fields():
+    """A message without body or reply_to has neither key in its JSON."""
+    assert set(make().to_json()) == {"id", "sender", "recipient", "kind", "text", "created"}
+
+
+def test_non_json_body_raises_type_error():
+    """A body that is not plain JSON is refused with TypeError when the message is built."""
+    with pytest.raises(TypeError, match="plain JSON"):
+        make(body={"when": object()})
