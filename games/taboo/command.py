@@ -1,11 +1,12 @@
-"""`python main.py taboo`: build the players from the flags, play, draw the transcript, log the run."""
+"""`python main.py taboo`: the players from the flags, one game or many, the transcript, the run log."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +22,23 @@ from agents import (
     OfflineModel,
     OpenAIModel,
 )
+from games.common.batch import Batch, GameSpec, game_specs, run_batch
 from games.common.exits import UsageError
 from games.common.flags import add_common_flags, positive_int
 from games.common.models import REAL_MODEL_HINT, Backend, RoleModel, all_offline, resolve_models
+from games.common.outcome import GameResult
+from games.common.progress import BatchProgress
 from games.common.session import exit_code_for, log_path, outcome_line, versions
+from games.common.summary import RunStats, summarize, summary_table
 from games.common.transcript import Transcript
 from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
 from games.taboo.game import GAME, Player, play_taboo
 from games.taboo.guesses import answer_words
-from games.taboo.offline import offline_policy
-from games.taboo.prompts import DEFAULT_PROMPTS
+from games.taboo.offline import GuesserStyle, HinterStyle, offline_policy
+from games.taboo.personas import PersonaChoice, choose_personas
 from games.taboo.state import GUESSER, HINTER, ROLES, TabooSetup
 from runtime import RunLog, new_run_id
+from runtime.logread import LogFileError, read_events
 
 HUMAN_PROMPTS = {HINTER: ("Your clue> ", "CLUE: "), GUESSER: ("Your guess> ", "GUESS: ")}
 
@@ -52,6 +58,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     game.add_argument(
         "--reprompts", type=int, default=1, metavar="R", help="re-prompts for a malformed reply (default 1)"
     )
+    game.add_argument(
+        "--swap", action="store_true", help="with --games: also play each card with the roles' models swapped"
+    )
     add_common_flags(parser, ROLES)
     parser.set_defaults(command=run)
 
@@ -62,31 +71,50 @@ class Plan:
 
     deck: Deck
     deck_path: Path
-    card: Card
     seed: int
+    specs: list[GameSpec]
     models: dict[str, RoleModel]
+    personas: dict[str, PersonaChoice]
     endpoint: Endpoint
+    turns: int
+    reprompts: int
+    resumed: dict[str, dict[str, Any]]  # game_id -> game_ended record of the log being resumed
 
 
 def plan(args: argparse.Namespace) -> Plan:
-    """Read the deck, choose the card and the models; UsageError for anything wrong."""
+    """Read the deck, choose cards, models and personas; UsageError for anything wrong."""
+    if args.reprompts < 0:
+        raise UsageError(f"--reprompts takes 0 or more, got {args.reprompts}")
+    resumed: dict[str, dict[str, Any]] = {}
+    if args.resume:
+        args, resumed = _resume(args)
     deck_path = Path(args.deck) if args.deck else DEFAULT_DECK_PATH
     try:
         deck = load_deck(deck_path)
     except DeckError as exc:
         raise UsageError(str(exc)) from None
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-    card = find_card(deck, args.card) if args.card else random.Random(seed).choice(deck.cards)
-    for role in ROLES:
-        persona = getattr(args, role)
-        if persona not in (None, "default"):
-            raise UsageError(f"unknown {role} persona {persona!r}; the built-in one is 'default'")
-    endpoint = Endpoint.from_env(base_url=args.base_url, model=None)
+    fixed = find_card(deck, args.card).target if args.card else None
+    specs = game_specs(seed, args.games, [card.target for card in deck], fixed=fixed, swap=args.swap)
+    endpoint = Endpoint.from_env(base_url=args.base_url)
     per_role = {role: getattr(args, f"{role}_model") for role in ROLES}
     models = resolve_models(
         ROLES, endpoint=endpoint, model=args.model, per_role=per_role, offline=args.offline, human=args.human
     )
-    return Plan(deck=deck, deck_path=deck_path, card=card, seed=seed, models=models, endpoint=endpoint)
+    if args.human and args.games > 1:
+        raise UsageError("--human plays one game at a time: leave out --games")
+    return Plan(
+        deck=deck,
+        deck_path=deck_path,
+        seed=seed,
+        specs=specs,
+        models=models,
+        personas=choose_personas(args),
+        endpoint=endpoint,
+        turns=args.turns,
+        reprompts=args.reprompts,
+        resumed=resumed,
+    )
 
 
 def find_card(deck: Deck, word: str) -> Card:
@@ -104,65 +132,137 @@ def config_of(args: argparse.Namespace, chosen: Plan) -> dict[str, Any]:
     return {
         "game": GAME,
         "seed": chosen.seed,
-        "card": chosen.card.target,
+        "card": args.card,
         "deck": {"path": str(chosen.deck_path), "name": chosen.deck.name, "cards": len(chosen.deck)},
-        "turns": args.turns,
-        "reprompts": args.reprompts,
+        "turns": chosen.turns,
+        "reprompts": chosen.reprompts,
         "games": args.games,
-        "models": {
-            role: {"backend": str(choice.backend), "model": choice.model}
-            for role, choice in chosen.models.items()
-        },
+        "swap": args.swap,
+        "models": {role: {"backend": str(m.backend), "model": m.model} for role, m in chosen.models.items()},
         "base_url": chosen.endpoint.where if chosen.endpoint.configured else None,
-        "personas": {role: {"name": "default", "source": "built-in"} for role in ROLES},
+        "personas": {role: persona.describe() for role, persona in chosen.personas.items()},
+        "resumed_from": args.resume,
     }
 
 
 async def run(args: argparse.Namespace, console: Console) -> int:
     chosen = plan(args)
-    if args.reprompts < 0:
-        raise UsageError(f"--reprompts takes 0 or more, got {args.reprompts}")
     key = chosen.endpoint.api_key.reveal() if chosen.endpoint.api_key else None
     run_id = new_run_id()
     path = log_path(args.log, args.log_dir, GAME, run_id)
-    viewer = args.human
-    listeners = [] if args.quiet else [Transcript(console, viewer=viewer)]
+    single = len(chosen.specs) == 1
+    stats = RunStats().feed(chosen.resumed.values())
+    listeners: list = [stats]
+    if single and not args.quiet:
+        listeners.append(Transcript(console, viewer=args.human))
     if not args.quiet and all_offline(chosen.models):
         console.print(REAL_MODEL_HINT, style="dim")
     gateway = Gateway(max_concurrency=args.max_concurrent_calls, requests_per_minute=args.rpm)
-    real_model = (
-        OpenAIModel(chosen.endpoint)
-        if any(m.backend is Backend.OPENAI for m in chosen.models.values())
-        else None
-    )
-    setup = TabooSetup(card=chosen.card, turns=args.turns, max_reprompts=args.reprompts, seed=chosen.seed)
+    needs_real = any(m.backend is Backend.OPENAI for m in chosen.models.values())
+    real_model = OpenAIModel(chosen.endpoint) if needs_real else None
+    todo = [spec for spec in chosen.specs if spec.game_id not in chosen.resumed]
+    batch = Batch(todo)
+    progress = BatchProgress(console, total=len(chosen.specs), done=list(chosen.resumed.values()))
     try:
         with RunLog(path, run_id=run_id, secrets=[key] if key else [], listeners=listeners) as run_log:
             run_log.start(GAME, config_of(args, chosen), versions=versions())
-            hinter, guesser = (
-                Player(_agent_model(gateway, chosen, role, real_model, setup.seed), DEFAULT_PROMPTS[role])
-                for role in ROLES
-            )
-            result = await play_taboo(setup, hinter, guesser)
-            run_log.end("ok" if result.outcome != "error" else "error", reason=result.reason)
+            try:
+                with progress.shown(not single and not args.quiet):
+                    await run_batch(
+                        batch,
+                        lambda spec: _play(spec, chosen, gateway, real_model),
+                        concurrency=args.concurrency,
+                        on_result=progress.advance,
+                    )
+            finally:
+                if not single:
+                    _report(console, args, summarize(stats))
+            failed = exit_code_for(batch.results)
+            run_log.end("error" if failed else "ok", reason=_run_reason(batch.results))
     finally:
         if real_model is not None:
             await real_model.aclose()
-    console.print(outcome_line(result, path), highlight=False)
-    return exit_code_for([result])
+    if single and batch.results:
+        console.print(outcome_line(batch.results[0], path), highlight=False)
+    else:
+        console.print(f"{len(stats.games)} game(s) played — log: {path}", highlight=False)
+    return exit_code_for(batch.results)
 
 
-def _agent_model(
-    gateway: Gateway, chosen: Plan, role: str, real_model: ChatModel | None, seed: int
-) -> AgentModel:
-    choice = chosen.models[role]
+async def _play(spec: GameSpec, chosen: Plan, gateway: Gateway, real_model: ChatModel | None) -> GameResult:
+    card = next(card for card in chosen.deck if card.target == spec.subject)
+    setup = TabooSetup(
+        card=card, game_id=spec.game_id, turns=chosen.turns, max_reprompts=chosen.reprompts, seed=spec.seed
+    )
+    models = dict(chosen.models)
+    personas = dict(chosen.personas)
+    if spec.swapped:  # the roles' models (and personas' settings) change places
+        models = {
+            HINTER: replace(models[GUESSER], role=HINTER),
+            GUESSER: replace(models[HINTER], role=GUESSER),
+        }
+    hinter, guesser = (
+        _player(gateway, chosen.deck, role, models[role], personas[role], real_model, spec.seed)
+        for role in ROLES
+    )
+    return await play_taboo(setup, hinter, guesser)
+
+
+def _player(
+    gateway: Gateway,
+    deck: Deck,
+    role: str,
+    choice: RoleModel,
+    persona: PersonaChoice,
+    real_model: ChatModel | None,
+    seed: int,
+) -> Player:
     model: ChatModel
     if choice.backend is Backend.HUMAN:
         prompt, prefix = HUMAN_PROMPTS[role]
         model = HumanModel(prompt, prefix)
     elif choice.backend is Backend.OFFLINE:
-        model = OfflineModel(offline_policy(role, chosen.deck, seed))
+        hinter_style = HinterStyle(**persona.offline) if role == HINTER else HinterStyle()
+        guesser_style = GuesserStyle(**persona.offline) if role == GUESSER else GuesserStyle()
+        model = OfflineModel(offline_policy(role, deck, seed, hinter_style, guesser_style))
     else:
         assert real_model is not None
         model = real_model
-    return AgentModel(gateway, model, role, ModelSettings(model=choice.model))
+    settings = ModelSettings(model=choice.model, **persona.settings)
+    return Player(AgentModel(gateway, model, role, settings), persona.system_template)
+
+
+def _resume(args: argparse.Namespace) -> tuple[argparse.Namespace, dict[str, dict[str, Any]]]:
+    """The flags of the interrupted run, and the games it finished (interrupted ones are played again)."""
+    try:
+        events = read_events(args.resume)
+        started = next(events)
+        finished = {
+            str(e["game_id"]): e
+            for e in events
+            if e.get("event") == "game_ended" and e.get("reason") != "interrupted"
+        }
+    except LogFileError as exc:
+        raise UsageError(str(exc)) from None
+    config = started.get("config", {})
+    if config.get("game") != GAME:
+        raise UsageError(f"{args.resume}: not a {GAME} run (it is {config.get('game')!r})")
+    merged = argparse.Namespace(**vars(args))
+    for name in ("seed", "card", "turns", "reprompts", "games", "swap"):
+        setattr(merged, name, config.get(name, getattr(args, name)))
+    merged.deck = config.get("deck", {}).get("path", args.deck)
+    return merged, finished
+
+
+def _report(console: Console, args: argparse.Namespace, summary: dict[str, Any]) -> None:
+    if not args.quiet:
+        console.print(summary_table(summary))
+    if args.summary_json:
+        Path(args.summary_json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+def _run_reason(results: list[GameResult]) -> str:
+    errors = [result for result in results if result.outcome == "error"]
+    if not errors:
+        return f"{len(results)} game(s) completed"
+    return f"{len(errors)} of {len(results)} game(s) ended in error; first: {errors[0].reason}"

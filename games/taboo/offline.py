@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from agents import ChatRequest
 from games.taboo.deck import Card, Deck
+from games.taboo.hints import hints_for
 from games.taboo.normalize import words
 from games.taboo.players import card_from_body
 from games.taboo.rules import check_clue
@@ -69,7 +70,7 @@ class OfflineHinter:
     def __call__(self, request: ChatRequest) -> str:
         context = request.context or {}
         card = card_from_body(context["card"])
-        hints = list(_hints(card, context))
+        hints = hints_for(card.target)
         used = set(context.get("clues", ()))
         if self._random.random() < self.style.slip_rate:
             return f"CLUE: it is a lot like {self._random.choice(card.taboo)}"
@@ -84,11 +85,6 @@ class OfflineHinter:
             return hint
         stems = [word for word in words(hint) if word.lower() not in _FILLER]
         return max(stems, key=len) if stems else hint
-
-
-def _hints(card: Card, context: dict) -> Iterable[str]:
-    hints = context["card"].get("hints") or ()
-    return [str(hint) for hint in hints]
 
 
 def _fallback_clue(card: Card, index: int) -> str:
@@ -109,7 +105,7 @@ class OfflineGuesser:
         self._bags: dict[str, Counter[str]] = {}
         document_frequency: Counter[str] = Counter()
         for card in deck:
-            bag = Counter(content_stems(" ".join((*card.taboo, *card.hints, *card.alternates))))
+            bag = Counter(content_stems(" ".join((*card.taboo, *hints_for(card.target), *card.alternates))))
             self._bags[card.target] = bag
             document_frequency.update(set(bag))
         count = max(len(self._targets), 1)
@@ -135,16 +131,51 @@ class OfflineGuesser:
         for position, clue in enumerate(clues, start=1):
             for stem in set(content_stems(clue)):
                 weights[stem] += 1 + 0.25 * position
+        shape = _shape(clues)
         scores: list[tuple[float, float, str]] = []
         for target in self._targets:
-            if target.lower() in tried:
+            if target.lower() in tried or not shape(target):
                 continue
             bag = self._bags[target]
             score = sum(weight * self._rarity[stem] for stem, weight in weights.items() if stem in bag)
-            if score > 0:
+            if score > 0 or shape.known:
                 scores.append((score, self._random.random(), target))
         scores.sort(reverse=True)
         return [target for _, _, target in scores]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What clues said about the word's spelling: its length, its first and last letters."""
+
+    length: int | None = None
+    first: str | None = None
+    last: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return any(value is not None for value in (self.length, self.first, self.last))
+
+    def __call__(self, target: str) -> bool:
+        letters = target.replace(" ", "").lower()
+        return (
+            (self.length is None or len(letters) == self.length)
+            and (self.first is None or letters.startswith(self.first))
+            and (self.last is None or letters.endswith(self.last))
+        )
+
+
+def _shape(clues: list[str]) -> _Shape:
+    length = first = last = None
+    for clue in clues:
+        text = clue.lower()
+        if match := re.search(r"\b(\d+) letters\b", text):
+            length = int(match.group(1))
+        if match := re.search(r"\bthe first is ([a-z])\b", text):
+            first = match.group(1)
+        if match := re.search(r"\bends in ([a-z])\b", text):
+            last = match.group(1)
+    return _Shape(length, first, last)
 
 
 def offline_policy(

@@ -19,7 +19,7 @@ from runtime import CONTINUE, AgentNode, AsyncFlow, Message
 CARD = "card"  # referee -> hinter: the card (body: target, taboo, alternates, allow)
 CLUE = "clue"  # hinter -> referee (the raw reply); referee -> guesser (approved; body: turn, wrong_guess)
 GUESS = "guess"  # guesser -> referee (the raw reply)
-WRONG = "wrong"  # referee -> hinter: the guesser's wrong guess (body: guess, turn)
+WRONG = "wrong"  # referee -> hinter: the guesser's wrong guess (body: guess, turn, clue)
 REPROMPT = "reprompt"  # referee -> player: the reply was malformed, try again (body: problem)
 
 
@@ -79,6 +79,7 @@ class PlayerNode(AgentNode):
         if message.kind == WRONG:
             guess = str(body.get("guess", message.text))
             state.guesses.append(guess)
+            state.clues.append(str(body.get("clue", "")))  # the clue that guess answered was approved
             return prompts.next_clue_request(guess, state.turn, state.turns)
         if message.kind == CLUE:
             if body.get("wrong_guess"):  # a new clue comes after a wrong guess

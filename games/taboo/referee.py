@@ -131,7 +131,8 @@ class Judge(AgentNode):
         state.turn += 1
         state.last_wrong_guess = decision.said
         log.info("turn_started", turn=state.turn, turns=state.setup.turns)
-        await self.agent.send(HINTER, WRONG, decision.said, body={"guess": decision.said, "turn": state.turn})
+        body = {"guess": decision.said, "turn": state.turn, "clue": state.clues[-1]}
+        await self.agent.send(HINTER, WRONG, decision.said, body=body)
         return CONTINUE
 
     def _violation(self, state: RefereeState, decision: Decision) -> str:
