@@ -11,7 +11,7 @@ from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
-from games.taboo.morphology import bases, related, singulars
+from games.taboo.morphology import bases, lemmas, related, singulars
 
 DATA_DIR = Path(__file__).with_name("data")
 MIN_PART = 3  # shortest part of a compound (sun + flower)
@@ -56,7 +56,7 @@ def _is_plain_word(word: str, extra: Collection[str]) -> bool:
 def compound_parts(word: str, extra: Collection[str] = frozenset()) -> frozenset[str]:
     """The parts of every split of word into two known words of 3+ letters (flashlight → flash, light);
     the first part must be a word as it stands, the second may be a plural (sunglasses)."""
-    if word in standalone():
+    if singulars(word) & standalone():
         return frozenset()
     parts: set[str] = set()
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
@@ -71,11 +71,18 @@ def embeds(token: str, word: str, extra: Collection[str] = frozenset()) -> bool:
     3+ letters: snowman, snowballs and pineapple embed snow, ball and pine; spine and heart embed nothing."""
     if len(word) < MIN_EMBEDDED or len(token) <= len(word) or token in standalone():
         return False
-    lone = standalone()
     for cut in range(MIN_PART, len(token) - MIN_PART + 1):
         head, tail = token[:cut], token[cut:]
-        if related(head, word, lone) and is_word(tail, extra):
+        if _is_form_of(head, word) and is_word(tail, extra):
             return True
-        if related(tail, word, lone) and is_word(head, extra, inflected=False):
+        if _is_form_of(tail, word) and is_word(head, extra, inflected=False):
             return True
     return False
+
+
+def _is_form_of(piece: str, word: str) -> bool:
+    """piece is word, its singular, or a longer variant of it (balls for ball), never a fragment
+    (ital for italy)."""
+    if piece == word or piece in lemmas(word):
+        return True
+    return len(piece) > len(word) and related(piece, word, standalone())

@@ -129,7 +129,7 @@ def singulars(word: str) -> frozenset[str]:
     if len(word) <= 3 or word in NOT_PLURAL or not word.endswith("s") or word.endswith(("ss", "us", "is")):
         return frozenset(out)
     out.add(word[:-1])
-    if word.endswith("es"):
+    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh", "o")):
         out.add(word[:-2])  # boxes, tomatoes
     if word.endswith("ies"):
         out.add(word[:-3] + "y")  # cherries
@@ -164,24 +164,32 @@ def _stem_prefix(word: str) -> str:
     return word
 
 
-def _blocked(short: str, long: str, standalone: Collection[str]) -> bool:
-    """True when the longer word is, or is a form of, a standalone word longer than the shorter one
-    (corner is not corn + er, so neither is corners)."""
-    chain = {long} | bases(long)
-    return any(word in standalone and len(word) > len(short) for word in chain)
+def _through_standalone(base: str, derived: str, standalone: Collection[str]) -> bool:
+    """True when derived is, or is a form of, a standalone word other than base: corner is not corn + er,
+    so neither is corners; apply is not apple + y."""
+    chain = {derived} | bases(derived)
+    return any(w in standalone and w != base and len(w) >= len(base) for w in chain)
 
 
-def _derived(short: str, long: str) -> bool:
-    """long is short plus a Porter2-kept suffix (snowy), or short + d / -ing after a final e (experienced),
-    or both share a Porter2 stem and the shorter word (or a regular base of it) minus a final e/y starts the
-    longer one: televised/television, relate/relation, but not experience/experiment."""
-    if long in extra_forms(short):
+def _suffixed(base: str, derived: str) -> bool:
+    """derived is base plus Porter2-kept suffixes (snowy, runners), or base + d / -ing after a final e,
+    which Porter2 sometimes stems differently (experience/experienced/experiencing)."""
+    if derived in extra_forms(base):
         return True
-    if short.endswith("e") and long in (short + "d", short[:-1] + "ing"):
-        return True
+    if len(base) < 4 or not base.endswith("e") or base.endswith("ee"):
+        return False
+    return derived in (base + "d", base[:-1] + "ing")
+
+
+def _same_stem(short: str, long: str, standalone: Collection[str]) -> bool:
+    """Equal Porter2 stems, and the shorter word (or a regular base of it) minus a final e/y starts the
+    longer one: televised/television, relate/relation, not experience/experiment. A standalone shorter
+    word must start the longer one as it is (shower/showering, not polite/politics)."""
     common = stem(short)
     if common != stem(long) or len(common) < 3:
         return False
+    if short in standalone:
+        return long.startswith(short)
     candidates = (base for base in (short, *bases(short)) if len(base) >= len(common))
     return any(long.startswith(_stem_prefix(base)) for base in candidates)
 
@@ -194,21 +202,31 @@ def lemmas(word: str) -> frozenset[str]:
 
 def related(a: str, b: str, standalone: Collection[str] = frozenset()) -> bool:
     """True when a and b are the same word or morphological variants of each other (docs/taboo-rules.md):
-    they share a lemma (mice/mouse, ran/run), one is derived from the other (see _derived), or one is a
-    Porter2-kept form of the other's stem (running/runner); never through a standalone word (corn/corner)."""
+    they share a lemma (mice/mouse, ran/run); one is a suffixed form of a lemma of the other (snowy/snow,
+    starry/stars); they share a Porter2 stem (see _same_stem); or both are forms of one stem (running/runner).
+    No derivation may pass through a standalone word (corn/corner)."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 3 or _blocked(*sorted((a, b), key=len), standalone):
+    if min(len(a), len(b)) < 3:
         return False
     lemmas_a, lemmas_b = lemmas(a), lemmas(b)
     if lemmas_a & lemmas_b:
         return True
-    pairs = [(x, y) for x in lemmas_a for y in lemmas_b] + [(y, x) for x in lemmas_a for y in lemmas_b]
-    if any(len(x) >= 3 and len(x) <= len(y) and _derived(x, y) for x, y in pairs):
-        return True
-    # Siblings: running and runner are both forms of the stem "run".
-    return any(
-        len(root) >= 3 and word.startswith(root) and other in extra_forms(root)
-        for word, other in ((a, b), (b, a))
-        if (root := stem(word)) != word
-    )
+
+    def allowed(base: str, derived: str) -> bool:
+        return len(base) >= 3 and not _through_standalone(base, derived, standalone)
+
+    for x in lemmas_a:
+        for y in lemmas_b:
+            if any(allowed(base, der) and _suffixed(base, der) for base, der in ((x, y), (y, x))):
+                return True
+    for x in {a, IRREGULAR_VERBS.get(a, a)}:  # Porter2 handles regular plurals itself
+        for y in {b, IRREGULAR_VERBS.get(b, b)}:
+            short, long = sorted((x, y), key=len)
+            if allowed(short, long) and _same_stem(short, long, standalone):
+                return True
+    for word, other in ((a, b), (b, a)):  # siblings: running and runner are both forms of "run"
+        root = stem(word)
+        if root != word and word.startswith(root) and allowed(root, other) and other in extra_forms(root):
+            return True
+    return False

@@ -11,13 +11,13 @@ from functools import lru_cache
 
 from games.taboo.deck import Card
 from games.taboo.lexicon import compound_parts, embeds, is_word, standalone
-from games.taboo.morphology import related
+from games.taboo.morphology import lemmas, related
 from games.taboo.normalize import Token, fold_text, tokenize, words
 
 # Rule names, highest priority first (the tie-break when two violations start at the same offset).
 RULES: tuple[str, ...] = (
     "phrase",  # a multi-word entry as a token sequence, or written as one word (ice-cream, icecream)
-    "target_word",  # the target (or a word of a multi-word target) as a token
+    "target_word",  # the target, an alternate answer, or a word of a multi-word one, as a token
     "taboo_word",  # a taboo word as a token
     "variant",  # a morphological variant: snows, snowy, snowing, mice for mouse
     "compound_part",  # a part of a compound entry, or a variant of one: flash, lights for flashlight
@@ -47,7 +47,8 @@ class _Entry:
     label: str  # as written on the card
     words: tuple[str, ...]  # folded tokens
     exact_rule: str  # target_word or taboo_word
-    parts: frozenset[str]  # compound parts of a single-word entry
+    parts: frozenset[str] = frozenset()  # compound parts of a single-word entry
+    name: bool = False  # a capitalised word (Mars, NASA): matched exactly, no variants or parts
 
     @property
     def joined(self) -> str:
@@ -61,20 +62,32 @@ class _Analysis:
     allow: frozenset[str]
 
 
+def _single(label: str, word: str, exact_rule: str, capitalised: bool, extra: frozenset[str]) -> _Entry:
+    if capitalised:
+        return _Entry(label, (word,), exact_rule, name=True)
+    return _Entry(label, (word,), exact_rule, compound_parts(word, extra))
+
+
 @lru_cache(maxsize=1024)
 def _analyse(card: Card) -> _Analysis:
-    extra = frozenset(w for entry in card.forbidden for w in words(entry))
+    extra = frozenset(w for entry in (*card.forbidden, *card.alternates) for w in words(entry))
     entries: list[_Entry] = []
-    for label, exact_rule in [(card.target, "target_word"), *((t, "taboo_word") for t in card.taboo)]:
-        folded = tuple(words(label))
-        if len(folded) == 1:
-            entries.append(_Entry(label, folded, exact_rule, compound_parts(folded[0], extra)))
-        elif folded:
-            entries.append(_Entry(label, folded, exact_rule, frozenset()))
+    labelled = [
+        (card.target, "target_word"),
+        *((alternate, "target_word") for alternate in card.alternates),  # an accepted answer is the target
+        *((taboo, "taboo_word") for taboo in card.taboo),
+    ]
+    for label, exact_rule in labelled:
+        tokens = tokenize(label)
+        capitalised = [label[t.start].isupper() for t in tokens]
+        if len(tokens) == 1:
+            entries.append(_single(label, tokens[0].text, exact_rule, capitalised[0], extra))
+        elif tokens:
+            entries.append(_Entry(label, tuple(t.text for t in tokens), exact_rule))
             if exact_rule == "target_word":  # each word of a multi-word target is forbidden too
-                for word in folded:
-                    if word not in STOPWORDS and len(word) > 1:
-                        entries.append(_Entry(label, (word,), exact_rule, compound_parts(word, extra)))
+                for token, upper in zip(tokens, capitalised, strict=True):
+                    if token.text not in STOPWORDS and len(token.text) > 1:
+                        entries.append(_single(label, token.text, exact_rule, upper, extra))
     return _Analysis(tuple(entries), extra, frozenset(fold_text(w) for w in card.allow))
 
 
@@ -82,10 +95,13 @@ def _word_rule(text: str, entry: _Entry, extra: frozenset[str], embedded: bool) 
     """The rule that one folded word breaks against one entry, if any."""
     lone = standalone()
     if len(entry.words) > 1:
-        return "phrase" if related(text, entry.joined, lone) else None
+        match = text == entry.joined or (not entry.name and related(text, entry.joined, lone))
+        return "phrase" if match else None
     word = entry.words[0]
     if text == word:
         return entry.exact_rule
+    if entry.name:
+        return None
     if related(text, word, lone):
         return "variant"
     for part in entry.parts:
@@ -98,7 +114,7 @@ def _word_rule(text: str, entry: _Entry, extra: frozenset[str], embedded: bool) 
 
 def _check_word(text: str, analysis: _Analysis, embedded: bool = True) -> tuple[str, str] | None:
     """The highest-priority (rule, entry label) that one folded word breaks, if any."""
-    if text in analysis.allow:
+    if text in analysis.allow or lemmas(text) & analysis.allow:
         return None
     hits = [
         (rule, entry.label)
