@@ -155,11 +155,15 @@ class RunLog:
         # The common fields are the line's own: an event field of the same name cannot replace them.
         record.update((key, value) for key, value in fields.items() if key not in record)
         line = _encode(record)
+        redacted = False
         for secret in self._secrets:
             if secret in line:
                 line = line.replace(secret, REDACTED.encode())
+                redacted = True
         self._file.write(line)
         self._seq += 1
+        if redacted:  # listeners (the live transcript) see what the file holds, never the secret
+            record = orjson.loads(line)
         for listener in self._listeners:
             listener(record)
 

@@ -72,6 +72,7 @@ class InMemoryMailbox:
 
     async def get(self, timeout: float | None = None) -> Message:
         if self._closed:
+            await asyncio.sleep(0)  # a receiver that ignores MailboxClosed and retries still yields
             raise MailboxClosed(self.owner)
         if timeout is None:
             item = await self._queue.get()

@@ -63,12 +63,16 @@ class Runtime:
         deadline_s: float | None = None,
         receive_timeout_s: float | None = None,
         log_messages: bool = True,
+        stop_grace_s: float = 5.0,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self._mailbox_factory = mailbox_factory
         self._deadline_s = deadline_s
         self._receive_timeout_s = receive_timeout_s
         self._log_messages = log_messages
+        self._stop_grace_s = stop_grace_s
+        self._ended = asyncio.Event()  # set by the first ending, or when the last agent finishes
+        self._all_done = asyncio.Event()
         self._agents: dict[str, _Agent] = {}
         self._ending: _Ending | None = None
         self._started = False
@@ -181,6 +185,7 @@ class Runtime:
         if self._ending is not None:
             return  # the first ending wins
         self._ending = ending
+        self._ended.set()
         me = asyncio.current_task()
         for agent in self._agents.values():
             agent.mailbox.close()
@@ -213,6 +218,9 @@ class Runtime:
                 for agent in self._agents.values():
                     store = shared if agent.shared is _SHARED_RUN_STORE else agent.shared
                     agent.task = group.create_task(self._run_agent(agent, store), name=f"agent:{agent.name}")
+                if self._live == 0:
+                    self._finished_all()
+                group.create_task(self._enforce_ending(), name="runtime:grace")
         except TimeoutError:
             # Agents' own TimeoutErrors end in _run_agent: this one is the run deadline's.
             if self._ending is None:
@@ -252,10 +260,31 @@ class Runtime:
             agent.done = True
             agent.mailbox.close()
             self._live -= 1
+            if self._live == 0:
+                self._finished_all()
             # A cancelled agent is being torn down (an ending, the run deadline, outer cancellation):
             # the agents still waiting are not deadlocked, they are about to be cancelled too.
             if not cancelled:
                 self._check_deadlock()
+
+    def _finished_all(self) -> None:
+        self._all_done.set()
+        self._ended.set()
+
+    async def _enforce_ending(self) -> None:
+        """Once the run has an ending, agents get `stop_grace_s` to leave by themselves (a waiting agent
+        sees its mailbox closed); any still running then (one that swallows MailboxClosed and loops, say)
+        is cancelled, so that every run ends."""
+        await self._ended.wait()
+        if self._all_done.is_set():
+            return
+        try:
+            async with self.clock.timeout(self._stop_grace_s):
+                await self._all_done.wait()
+        except TimeoutError:
+            for agent in self._agents.values():
+                if agent.task is not None and not agent.task.done():
+                    agent.task.cancel()
 
     def _fail(self, agent: _Agent, exc: Exception) -> None:
         reason = f"agent {agent.name!r} raised {type(exc).__name__}: {exc}"

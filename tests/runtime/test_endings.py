@@ -10,7 +10,17 @@ import pytest
 from structlog.contextvars import merge_contextvars
 from structlog.testing import capture_logs
 
-from runtime import FakeClock, ReceiveTimeout, RunStatus, Runtime, current_agent
+from runtime import (
+    END,
+    AgentNode,
+    AsyncFlow,
+    FakeClock,
+    MailboxClosed,
+    ReceiveTimeout,
+    RunStatus,
+    Runtime,
+    current_agent,
+)
 from tests.support.agents import (
     Block,
     Fail,
@@ -451,3 +461,42 @@ async def test_run_deadline_is_not_mistaken_for_a_deadlock_while_agents_are_torn
     result = await running
 
     assert result.status is RunStatus.TIMEOUT, result.reason
+
+
+class Stubborn(AgentNode):
+    """Ignores the closed mailbox and keeps asking for messages: the run must end all the same."""
+
+    def __init__(self, closed_seen: asyncio.Event) -> None:
+        super().__init__()
+        self.closed_seen = closed_seen
+
+    async def prep_async(self, shared):
+        while True:
+            try:
+                await self.agent.receive()
+            except MailboxClosed:
+                self.closed_seen.set()
+
+
+class StopAtOnce(AgentNode):
+    async def post_async(self, shared, prep_res, exec_res):
+        self.agent.stop("done here")
+        return END
+
+
+async def test_an_agent_that_ignores_the_stop_is_cancelled_after_the_grace_period():
+    """An agent swallowing MailboxClosed is cancelled once stop_grace_s passes; the run ends STOPPED."""
+    clock = FakeClock()
+    runtime = Runtime(clock=clock, stop_grace_s=5)
+    closed_seen = asyncio.Event()
+    runtime.add("stubborn", AsyncFlow(start=Stubborn(closed_seen)))
+    runtime.add("stopper", AsyncFlow(start=StopAtOnce()))
+    run = asyncio.create_task(runtime.run())
+    await closed_seen.wait()
+    clock.advance(4.9)
+    await let_run()
+    assert not run.done()
+    clock.advance(0.1)
+    result = await run
+    assert result.status is RunStatus.STOPPED
+    assert result.agent == "stopper"
