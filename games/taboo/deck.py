@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from games.taboo.errors import DeckError
+from games.taboo.lexicon import standalone
+from games.taboo.morphology import related
+from games.taboo.normalize import words
 
-__all__ = ["DIFFICULTIES", "Card", "Deck", "DeckError", "Difficulty"]
+__all__ = [
+    "DEFAULT_DECK_PATH",
+    "DIFFICULTIES",
+    "Card",
+    "Deck",
+    "DeckError",
+    "Difficulty",
+    "deck_from_data",
+    "lint_deck",
+    "load_deck",
+]
+
+# Words of a multi-word entry that do not count when comparing stems ("pot of gold").
+STOPWORDS = frozenset("a an the of and or in on at to for with by from".split())
 
 Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
@@ -57,3 +76,189 @@ class Deck:
     def by_difficulty(self, difficulty: Difficulty) -> tuple[Card, ...]:
         """The cards of one difficulty, in deck order."""
         return tuple(card for card in self.cards if card.difficulty == difficulty)
+
+
+# --- loading -------------------------------------------------------------------------------------------
+
+DEFAULT_DECK_PATH = Path(__file__).with_name("data") / "deck.json"
+
+
+def load_deck(path: str | Path = DEFAULT_DECK_PATH) -> Deck:
+    """Read, lint and build a deck; raise DeckError (file, card, field) on the first problem."""
+    label = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise DeckError(f"cannot read the file: {exc.strerror or exc}", path=label) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        reason = f"not valid UTF-8: line {line}, column {column} (byte {exc.start})"
+        raise DeckError(reason, path=label) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = f"invalid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise DeckError(reason, path=label) from exc
+    return deck_from_data(data, label)
+
+
+def deck_from_data(data: object, source: str = "<deck>") -> Deck:
+    """Lint parsed JSON and build the Deck; raise the first problem as a DeckError."""
+    for problem in _problems(data, source):
+        raise problem
+    assert isinstance(data, dict)
+    cards = tuple(
+        Card(
+            target=card["target"],
+            taboo=tuple(card["taboo"]),
+            alternates=tuple(card.get("alternates", ())),
+            allow=frozenset(card.get("allow", ())),
+            difficulty=card["difficulty"],
+        )
+        for card in data["cards"]
+    )
+    return Deck(name=data["name"], cards=cards, version=data["version"])
+
+
+# --- linting -------------------------------------------------------------------------------------------
+
+TOP_KEYS = ("version", "name", "cards")
+CARD_KEYS = ("target", "taboo", "alternates", "allow", "difficulty")
+REQUIRED_CARD_KEYS = ("target", "taboo", "difficulty")
+DECK_VERSION = 1
+TABOO_COUNT = 5
+MAX_ENTRY_CHARS = 32
+MAX_ENTRY_WORDS = 3
+# Letters only, words joined by a single space, hyphen or apostrophe: "ice cream", "jack-o'-lantern".
+_ENTRY = re.compile(r"[^\W\d_]+(?:(?: |-|'|-'-)[^\W\d_]+)*")
+
+
+def lint_deck(data: object, source: str = "<deck>") -> list[str]:
+    """Every problem of a parsed deck (JSON data), as "source: card N ('target'): field 'f': reason"."""
+    return [str(problem) for problem in _problems(data, source)]
+
+
+def _key(text: str) -> str:
+    """Duplicate key: folded words glued together (case, accents, spaces and hyphens do not count)."""
+    return "".join(words(text))
+
+
+def _entry_problem(value: object) -> str | None:
+    """Why one target/taboo/alternate entry is malformed, or None."""
+    if not isinstance(value, str):
+        return f"must be a string, not {type(value).__name__}"
+    if not value.strip():
+        return "must not be empty"
+    if value != value.strip():
+        return f"{value!r} has leading or trailing whitespace"
+    if "  " in value:
+        return f"{value!r} has repeated spaces"
+    if len(value) > MAX_ENTRY_CHARS:
+        return f"{value!r} is too long ({len(value)} > {MAX_ENTRY_CHARS} characters)"
+    if len(value.split()) > MAX_ENTRY_WORDS:
+        return f"{value!r} has more than {MAX_ENTRY_WORDS} words"
+    if not (value[0].isalpha() and value[-1].isalpha()):
+        return f"{value!r} starts or ends with a non-letter"
+    if not _ENTRY.fullmatch(value):
+        return f"{value!r} must be letters with single spaces, hyphens or apostrophes between words"
+    return None
+
+
+def _shares_stem(a: str, b: str) -> bool:
+    """True when any word of a is a word of b or a morphological variant of one."""
+    lone = standalone()
+    content_a = [w for w in words(a) if w not in STOPWORDS]
+    content_b = [w for w in words(b) if w not in STOPWORDS]
+    return any(related(x, y, lone) for x in content_a for y in content_b)
+
+
+def _problems(data: object, path: str) -> Iterator[DeckError]:
+    if not isinstance(data, dict):
+        yield DeckError(f"the top level must be an object, not {type(data).__name__}", path=path)
+        return
+    for key in data.keys() - set(TOP_KEYS):
+        yield DeckError("unknown key", path=path, field=key)
+    version = data.get("version")
+    if type(version) is not int or version != DECK_VERSION:
+        yield DeckError(f"must be the integer {DECK_VERSION}, not {version!r}", path=path, field="version")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        yield DeckError("must be a non-empty string", path=path, field="name")
+    cards = data.get("cards")
+    if not isinstance(cards, list) or not cards:
+        yield DeckError("must be a non-empty list of cards", path=path, field="cards")
+        return
+    seen: dict[str, int] = {}
+    for number, card in enumerate(cards, start=1):
+        yield from _card_problems(card, number, path)
+        target = card.get("target") if isinstance(card, dict) else None
+        if isinstance(target, str) and _entry_problem(target) is None:
+            first = seen.setdefault(_key(target), number)
+            if first != number:
+                reason = f"duplicate of card {first}"
+                yield DeckError(reason, path=path, card=number, target=target, field="target")
+
+
+def _card_problems(card: object, number: int, path: str) -> Iterator[DeckError]:
+    if not isinstance(card, dict):
+        yield DeckError(f"must be an object, not {type(card).__name__}", path=path, card=number)
+        return
+    raw_target = card.get("target")
+    target = raw_target if isinstance(raw_target, str) else None
+
+    def problem(field: str, reason: str) -> DeckError:
+        return DeckError(reason, path=path, card=number, target=target, field=field)
+
+    for key in sorted(card.keys() - set(CARD_KEYS)):
+        yield problem(key, "unknown key")
+    for key in REQUIRED_CARD_KEYS:
+        if key not in card:
+            yield problem(key, "missing")
+    if "target" in card and (reason := _entry_problem(raw_target)):
+        yield problem("target", reason)
+        target = None
+    if "difficulty" in card and card["difficulty"] not in DIFFICULTIES:
+        yield problem("difficulty", f"must be one of {', '.join(DIFFICULTIES)}, not {card['difficulty']!r}")
+    valid: dict[str, list[str]] = {}
+    for field in ("taboo", "alternates", "allow"):
+        if field in card:
+            valid[field] = []
+            for reason in _list_problems(field, card[field], target, valid[field]):
+                yield problem(field, reason)
+    entries = (target or "", *valid.get("taboo", ()), *valid.get("alternates", ()))
+    forbidden = {_key(entry) for entry in entries}
+    for entry in valid.get("allow", ()):
+        if _key(entry) in forbidden:
+            yield problem("allow", f"{entry!r} is forbidden on this card, it cannot be allowed")
+
+
+def _list_problems(field: str, value: object, target: str | None, valid: list[str]) -> Iterator[str]:
+    """Problems of a card's taboo, alternates or allow list; fills valid with the well-formed entries.
+    target is None when the card's target is itself invalid."""
+    if not isinstance(value, list):
+        yield f"must be a list, not {type(value).__name__}"
+        return
+    if field == "taboo" and len(value) != TABOO_COUNT:
+        yield f"must have exactly {TABOO_COUNT} entries, not {len(value)}"
+    for entry in value:
+        if reason := _entry_problem(entry):
+            yield reason
+        elif field == "allow" and " " in entry:
+            yield f"{entry!r} must be a single word"
+        elif _key(entry) in {_key(v) for v in valid}:
+            yield f"{entry!r} is listed twice"
+        else:
+            valid.append(entry)
+    if target is None:
+        return
+    if field == "alternates":
+        yield from (f"{entry!r} is the target itself" for entry in valid if _key(entry) == _key(target))
+    if field == "taboo":
+        yield from (f"{entry!r} shares the target's stem" for entry in valid if _shares_stem(entry, target))
+        for i, a in enumerate(valid):
+            for b in valid[i + 1 :]:
+                if _shares_stem(a, b) and not _shares_stem(a, target):
+                    yield f"{a!r} and {b!r} overlap (the same word or a variant of it)"
