@@ -24,7 +24,11 @@ class Clock(Protocol):
         ...
 
     def now(self) -> datetime:
-        """The current UTC time, for timestamps in messages and logs."""
+        """The current UTC time."""
+        ...
+
+    def timestamp(self) -> str:
+        """The current UTC time as ISO-8601 with microseconds, for messages and log lines."""
         ...
 
     async def sleep(self, seconds: float) -> None:
@@ -39,11 +43,24 @@ class Clock(Protocol):
 class SystemClock:
     """Real time: `time.monotonic`, `asyncio.sleep` and `asyncio.timeout`."""
 
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
     def monotonic(self) -> float:
         return time.monotonic()
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def timestamp(self) -> str:
+        # Every message and log line carries one: format the date and time once per second only.
+        now = time.time()
+        second = int(now)
+        if second != self._second:
+            self._second = second
+            self._prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{self._prefix}.{int((now - second) * 1_000_000):06d}+00:00"
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -71,6 +88,9 @@ class FakeClock:
 
     def now(self) -> datetime:
         return self._wall_start + timedelta(seconds=self._now - self._start)
+
+    def timestamp(self) -> str:
+        return self.now().isoformat(timespec="microseconds")
 
     async def sleep(self, seconds: float) -> None:
         if seconds <= 0:

@@ -147,7 +147,7 @@ class RunLog:
             return
         record = {
             "v": SCHEMA_VERSION,
-            "ts": self.clock.now().isoformat(timespec="microseconds"),
+            "ts": self.clock.timestamp(),
             "seq": self._seq,
             "run_id": self.run_id,
             "event": event,

@@ -130,7 +130,7 @@ class Runtime:
             kind=kind,
             text=text,
             body=body,
-            created=self.clock.now().isoformat(),
+            created=self.clock.timestamp(),
             reply_to=reply_to,
         )
         self._in_flight += 1
