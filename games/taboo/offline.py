@@ -15,6 +15,9 @@ import random
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 from agents import ChatRequest
 from games.taboo.deck import Card, Deck
@@ -24,19 +27,17 @@ from games.taboo.players import card_from_body
 from games.taboo.rules import check_clue
 from games.taboo.state import HINTER
 
-_STEMMER = None
 _FILLER = frozenset(
     "a an the of and or in on at to for with by from it its is are be you your that this thing "
     "something someone can has have what which who when where one some very not no".split()
 )
 
 
-def _stem(word: str) -> str:
-    global _STEMMER
-    if _STEMMER is None:
-        import snowballstemmer
+_STEMMER = snowballstemmer.stemmer("english")
 
-        _STEMMER = snowballstemmer.stemmer("english")
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
@@ -95,24 +96,45 @@ def _fallback_clue(card: Card, index: int) -> str:
     return f"ends in {card.target[-1].upper()}, {letters} letters"
 
 
+class Vocabulary:
+    """What the offline guesser knows of a deck: each target's words, and how rare each word is."""
+
+    def __init__(self, deck: Deck) -> None:
+        self.targets = [card.target for card in deck]
+        self.bags: dict[str, Counter[str]] = {}
+        document_frequency: Counter[str] = Counter()
+        for card in deck:
+            bag = Counter(content_stems(" ".join((*card.taboo, *hints_for(card.target), *card.alternates))))
+            self.bags[card.target] = bag
+            document_frequency.update(set(bag))
+        count = max(len(self.targets), 1)
+        self.rarity = defaultdict(
+            lambda: math.log(count + 1),
+            {stem: math.log((count + 1) / (df + 0.5)) for stem, df in document_frequency.items()},
+        )
+
+
+_VOCABULARIES: dict[int, tuple[Deck, Vocabulary]] = {}
+
+
+def vocabulary(deck: Deck) -> Vocabulary:
+    """The deck's vocabulary, built once per deck object (a batch shares it across games)."""
+    known = _VOCABULARIES.get(id(deck))
+    if known is None or known[0] is not deck:
+        known = _VOCABULARIES[id(deck)] = (deck, Vocabulary(deck))
+    return known[1]
+
+
 class OfflineGuesser:
     """Guesses the deck target that best fits the clues so far."""
 
     def __init__(self, deck: Deck, seed: int, style: GuesserStyle = GuesserStyle()) -> None:
         self._random = random.Random(seed)
         self.style = style
-        self._targets = [card.target for card in deck]
-        self._bags: dict[str, Counter[str]] = {}
-        document_frequency: Counter[str] = Counter()
-        for card in deck:
-            bag = Counter(content_stems(" ".join((*card.taboo, *hints_for(card.target), *card.alternates))))
-            self._bags[card.target] = bag
-            document_frequency.update(set(bag))
-        count = max(len(self._targets), 1)
-        self._rarity = defaultdict(
-            lambda: math.log(count + 1),
-            {stem: math.log((count + 1) / (df + 0.5)) for stem, df in document_frequency.items()},
-        )
+        known = vocabulary(deck)
+        self._targets = known.targets
+        self._bags = known.bags
+        self._rarity = known.rarity
 
     def __call__(self, request: ChatRequest) -> str:
         context = request.context or {}
