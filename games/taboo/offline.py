@@ -56,9 +56,11 @@ class HinterStyle:
 
 @dataclass(frozen=True)
 class GuesserStyle:
-    """Offline knobs a persona can set: `lateral` is the chance of trying a less obvious candidate."""
+    """Offline knobs a persona can set: `lateral` is the chance of trying a less obvious candidate;
+    `knowledge` the share of each card's associations (hints) this guesser has in mind."""
 
     lateral: float = 0.0
+    knowledge: float = 0.6
 
 
 class OfflineHinter:
@@ -101,12 +103,14 @@ class Vocabulary:
 
     def __init__(self, deck: Deck) -> None:
         self.targets = [card.target for card in deck]
-        self.bags: dict[str, Counter[str]] = {}
+        self.core: dict[str, list[str]] = {}  # stems of the taboo words and alternates: always known
+        self.hints: dict[str, list[list[str]]] = {}  # stems of each hint: known in part
         document_frequency: Counter[str] = Counter()
         for card in deck:
-            bag = Counter(content_stems(" ".join((*card.taboo, *hints_for(card.target), *card.alternates))))
-            self.bags[card.target] = bag
-            document_frequency.update(set(bag))
+            self.core[card.target] = content_stems(" ".join((*card.taboo, *card.alternates)))
+            self.hints[card.target] = [content_stems(hint) for hint in hints_for(card.target)]
+            every = set(self.core[card.target]).union(*self.hints[card.target])
+            document_frequency.update(every)
         count = max(len(self.targets), 1)
         self.rarity = defaultdict(
             lambda: math.log(count + 1),
@@ -133,8 +137,15 @@ class OfflineGuesser:
         self.style = style
         known = vocabulary(deck)
         self._targets = known.targets
-        self._bags = known.bags
         self._rarity = known.rarity
+        # This guesser's associations: every card's core words and a seeded share of its hints.
+        self._bags: dict[str, set[str]] = {}
+        for target in self._targets:
+            bag = set(known.core[target])
+            for hint in known.hints[target]:
+                if self._random.random() < style.knowledge:
+                    bag.update(hint)
+            self._bags[target] = bag
 
     def __call__(self, request: ChatRequest) -> str:
         context = request.context or {}
