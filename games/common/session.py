@@ -33,7 +33,8 @@ def versions() -> dict[str, str]:
 def outcome_line(result: GameResult, path: Path) -> str:
     """The last line a game command prints: the outcome and where the log is."""
     score = f", score {result.score:g}" if result.score is not None else ""
-    return f"{result.outcome} after {result.turns} turn(s){score} ({result.subject}) — log: {path}"
+    why = f": {result.reason}" if result.outcome in (Outcome.ERROR, Outcome.ABORTED) else ""
+    return f"{result.outcome} after {result.turns} turn(s){score} ({result.subject}){why} — log: {path}"
 
 
 def exit_code_for(results: list[GameResult]) -> int:

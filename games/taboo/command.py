@@ -18,6 +18,7 @@ from agents import (
     Endpoint,
     Gateway,
     HumanModel,
+    ModelConfigError,
     ModelSettings,
     OfflineModel,
     OpenAIModel,
@@ -96,7 +97,10 @@ def plan(args: argparse.Namespace) -> Plan:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     fixed = find_card(deck, args.card).target if args.card else None
     specs = game_specs(seed, args.games, [card.target for card in deck], fixed=fixed, swap=args.swap)
-    endpoint = Endpoint.from_env(base_url=args.base_url)
+    try:
+        endpoint = Endpoint.from_env(base_url=args.base_url)
+    except ModelConfigError as exc:
+        raise UsageError(str(exc)) from None
     per_role = {role: getattr(args, f"{role}_model") for role in ROLES}
     models = resolve_models(
         ROLES, endpoint=endpoint, model=args.model, per_role=per_role, offline=args.offline, human=args.human
@@ -156,7 +160,7 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     if single and not args.quiet:
         listeners.append(Transcript(console, viewer=args.human))
     if not args.quiet and all_offline(chosen.models):
-        console.print(REAL_MODEL_HINT, style="dim")
+        console.print(REAL_MODEL_HINT, style="dim", soft_wrap=True)
     gateway = Gateway(max_concurrency=args.max_concurrent_calls, requests_per_minute=args.rpm)
     needs_real = any(m.backend is Backend.OPENAI for m in chosen.models.values())
     real_model = OpenAIModel(chosen.endpoint) if needs_real else None
@@ -183,9 +187,9 @@ async def run(args: argparse.Namespace, console: Console) -> int:
         if real_model is not None:
             await real_model.aclose()
     if single and batch.results:
-        console.print(outcome_line(batch.results[0], path), highlight=False)
+        console.print(outcome_line(batch.results[0], path), highlight=False, soft_wrap=True)
     else:
-        console.print(f"{len(stats.games)} game(s) played — log: {path}", highlight=False)
+        console.print(f"{len(stats.games)} game(s) played — log: {path}", highlight=False, soft_wrap=True)
     return exit_code_for(batch.results)
 
 
