@@ -1,0 +1,109 @@
+"""`python main.py taboo --games N`: many games in one process, their summary, resume, the cap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support.chat_server import Reply
+from tests.support.cli import events, read_log, run_main
+
+FAILING_TARGETS = ("thunder", "volcano")
+
+
+def scripted_player(body: dict, index: int) -> Reply:
+    """Hinters of the failing cards get 500s; other hinters clue, guessers guess the same word."""
+    system = body["messages"][0]["content"]
+    if "Hinter" in system:
+        if any(f"Target: {target}" in system for target in FAILING_TARGETS):
+            return Reply.status_error(500, headers={"Retry-After": "0"})
+        return Reply.text("CLUE: you know the one")
+    return Reply.text("GUESS: something")
+
+
+def test_failing_games_stay_local_and_the_counts_are_exact(tmp_path: Path, chat_server) -> None:
+    """Games whose model keeps failing end in error; all others finish; the summary counts each."""
+    chat_server.handler = scripted_player
+    deck = tmp_path / "deck.json"
+    cards = [
+        {"target": target, "taboo": ["aa", "bb", "cc", "dd", "ee"], "difficulty": "easy"}
+        for target in ("thunder", "volcano", "piano", "garden", "rocket", "pencil")
+    ]
+    deck.write_text(json.dumps({"version": 1, "name": "six", "cards": cards}))
+    summary_path = tmp_path / "summary.json"
+    log = tmp_path / "batch.jsonl"
+    done = run_main(
+        "taboo", "--deck", str(deck), "--games", "6", "--concurrency", "3", "--turns", "2", "--seed", "5",
+        "--base-url", chat_server.base_url, "--model", "m", "--log", str(log),
+        "--summary-json", str(summary_path),
+    )  # fmt: skip
+    assert done.returncode == 1  # some games ended in error: the run reports it
+    summary = json.loads(summary_path.read_text())
+    assert summary["games"] == 6
+    assert summary["outcomes"]["error"] == 2
+    assert summary["outcomes"]["lose_turns"] == 4
+    assert summary["played"] == 4 and summary["success_rate"] == 0.0
+    ended = events(read_log(log), "game_ended")
+    assert sorted(e["subject"] for e in ended if e["outcome"] == "error") == sorted(FAILING_TARGETS)
+    assert "Summary" in done.stdout
+
+
+def test_offline_batch_prints_a_summary_and_writes_one_log(tmp_path: Path) -> None:
+    """An offline batch tags every game's events with its game_id in one log."""
+    log = tmp_path / "off.jsonl"
+    summary_path = tmp_path / "s.json"
+    done = run_main(
+        "taboo", "--games", "12", "--seed", "3", "--log", str(log), "--summary-json", str(summary_path)
+    )
+    assert done.returncode == 0, done.stderr
+    records = read_log(log)
+    ended = events(records, "game_ended")
+    assert sorted(e["game_id"] for e in ended) == sorted(f"g{i}" for i in range(1, 13))
+    assert len({e["subject"] for e in ended}) == 12  # distinct cards
+    assert all("game_id" in r for r in events(records, "message_sent"))
+    assert json.loads(summary_path.read_text())["games"] == 12
+
+
+def test_resume_plays_only_the_missing_games(tmp_path: Path) -> None:
+    """--resume of a batch cut short plays the games it had not finished, and sums up all of them."""
+    full = tmp_path / "full.jsonl"
+    assert run_main("taboo", "--games", "8", "--seed", "9", "--quiet", "--log", str(full)).returncode == 0
+    lines = full.read_text().splitlines(keepends=True)
+    ended_at = [i for i, line in enumerate(lines) if '"event":"game_ended"' in line]
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("".join(lines[: ended_at[4] + 1]))  # a crash after the fifth game ended
+    finished = {json.loads(lines[i])["game_id"] for i in ended_at[:5]}
+    resumed = tmp_path / "resumed.jsonl"
+    summary_path = tmp_path / "s.json"
+    done = run_main(
+        "taboo", "--resume", str(cut), "--quiet", "--log", str(resumed), "--summary-json", str(summary_path)
+    )
+    assert done.returncode == 0, done.stderr
+    replayed = {e["game_id"] for e in events(read_log(resumed), "game_ended")}
+    assert replayed == {f"g{i}" for i in range(1, 9)} - finished
+    assert json.loads(summary_path.read_text())["games"] == 8
+    original = {e["game_id"]: e["outcome"] for e in events(read_log(full), "game_ended")}
+    again = {e["game_id"]: e["outcome"] for e in events(read_log(resumed), "game_ended")}
+    assert all(original[game] == outcome for game, outcome in again.items())  # same seeds, same games
+
+
+def test_resume_of_a_bad_log_is_a_usage_error(tmp_path: Path) -> None:
+    """--resume of a file that is not a run log gets one line and exit 2."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("hello\n")
+    done = run_main("taboo", "--resume", str(bad), "--log", str(tmp_path / "x.jsonl"))
+    assert done.returncode == 2
+    assert "not a run log" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_call_cap_holds_across_games(tmp_path: Path, chat_server) -> None:
+    """With --max-concurrent-calls 3, the server never sees more than 3 requests at once, and sees 3."""
+    chat_server.handler = lambda body, index: Reply.text(
+        "CLUE: you know the one" if "Hinter" in body["messages"][0]["content"] else "GUESS: something"
+    ).delayed(0.05)
+    done = run_main(
+        "taboo", "--games", "10", "--concurrency", "10", "--max-concurrent-calls", "3", "--turns", "1",
+        "--quiet", "--base-url", chat_server.base_url, "--model", "m", "--log", str(tmp_path / "cap.jsonl"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert chat_server.max_in_flight == 3
