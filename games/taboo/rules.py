@@ -91,21 +91,28 @@ def _analyse(card: Card) -> _Analysis:
     return _Analysis(tuple(entries), extra, frozenset(fold_text(w) for w in card.allow))
 
 
+def _variant(text: str, word: str, extra: frozenset[str]) -> bool:
+    """text is a variant of word; a shorter text must be a known word (run for running, not twe for
+    twister), so fragments glued from split tokens do not count."""
+    if not related(text, word, standalone()):
+        return False
+    return len(text) >= len(word) or any(is_word(form, extra) for form in lemmas(text))
+
+
 def _word_rule(text: str, entry: _Entry, extra: frozenset[str], embedded: bool) -> str | None:
     """The rule that one folded word breaks against one entry, if any."""
-    lone = standalone()
     if len(entry.words) > 1:
-        match = text == entry.joined or (not entry.name and related(text, entry.joined, lone))
+        match = text == entry.joined or (not entry.name and _variant(text, entry.joined, extra))
         return "phrase" if match else None
     word = entry.words[0]
     if text == word:
         return entry.exact_rule
     if entry.name:
         return None
-    if related(text, word, lone):
+    if _variant(text, word, extra):
         return "variant"
     for part in entry.parts:
-        if related(text, part, lone) or (embedded and embeds(text, part, extra)):
+        if text == part or _variant(text, part, extra) or (embedded and embeds(text, part, extra)):
             return "compound_part"
     if embedded and embeds(text, word, extra):
         return "embedded_word"
@@ -189,13 +196,14 @@ def _spaced_splits(clue: str, tokens: list[Token], analysis: _Analysis) -> list[
                 continue
             joined = "".join(t.text for t in run)
             for entry in analysis.entries:
-                if joined not in analysis.allow and related(joined, entry.joined, standalone()):
+                if joined not in analysis.allow and _variant(joined, entry.joined, analysis.extra):
                     found.append(_violation(clue, "split_word", entry.label, run))
     return found
 
 
 def find_violations(clue: str, card: Card) -> list[Violation]:
-    """Every violation in clue, ordered by start offset then rule priority (overlaps included)."""
+    """Every violation in clue, ordered by start offset, rule priority, then longest first (overlaps
+    included)."""
     analysis = _analyse(card)
     tokens = tokenize(clue)
     letters = _runs(tokens, lambda prev, nxt: _is_letter(prev) and _is_letter(nxt))
@@ -207,10 +215,11 @@ def find_violations(clue: str, card: Card) -> list[Violation]:
         *_joined_runs(clue, glued, analysis, "split_word"),
         *_spaced_splits(clue, tokens, analysis),
     ]
-    return sorted(set(found), key=lambda v: (v.span[0], RULES.index(v.rule), v.span[1]))
+    return sorted(set(found), key=lambda v: (v.span[0], RULES.index(v.rule), -v.span[1]))
 
 
 def check_clue(clue: str, card: Card) -> Violation | None:
-    """The first violation in clue (earliest start, then rule priority), or None if the clue is legal."""
+    """The first violation in clue (earliest start, then rule priority, then the longest), or None
+    if the clue is legal."""
     violations = find_violations(clue, card)
     return violations[0] if violations else None

@@ -229,6 +229,7 @@ def test_table_covers_every_rule() -> None:
         ("big ｓｎｏｗ", SNOWMAN, (4, 8), "ｓｎｏｗ"),
         ("a \ufb02ashlight", FLASHLIGHT, (2, 11), "\ufb02ashlight"),
         ("the snоwy hill", SNOWMAN, (4, 9), "snоwy"),
+        ("sn*ow*y hills", SNOWMAN, (0, 7), "sn*ow*y"),
     ],
 )
 def test_spans_point_into_the_original(
