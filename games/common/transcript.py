@@ -3,10 +3,15 @@
 The live game and `replay` draw the same events through this one class, so they look the same. With
 `viewer` set to an agent's name, only what that agent may see is drawn (a person playing the guesser
 never sees the card).
+
+On a plain console (not a terminal, no colours: a pipe or a file) lines are written as plain text
+without rich's rendering or wrapping, which is many times faster; the offending part of a clue is then
+marked »like this« instead of in reverse red.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +31,10 @@ AGENT_STYLES = (
 MODERATOR_STYLE = "yellow"
 MODERATORS = frozenset({"referee", "moderator"})
 OFFLINE_BACKENDS = frozenset({"offline", "human"})
+# Control characters a log's text could carry (escape sequences included); tab and newline stay.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+Piece = str | tuple[str, str] | Text
 
 
 class Transcript:
@@ -36,6 +45,7 @@ class Transcript:
         self.viewer = viewer
         self.show_calls = show_calls
         self._styles: dict[str, str] = {}
+        self._plain = console.color_system is None and not console.is_terminal and not console.record
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         draw = getattr(self, "_" + str(record.get("event", "")), None)
@@ -49,31 +59,44 @@ class Transcript:
         card = record.get("card")
         if isinstance(card, Mapping) and self.viewer in (None, "hinter", "referee"):
             title += f" · card {card.get('target')} (taboo: {', '.join(card.get('taboo', []))})"
-        self.console.rule(Text(title, style="bold"))
+        if self._plain:
+            self._write(f" {title} ".center(self.console.width, "─"))
+        else:
+            self.console.rule(Text(title, style="bold"))
 
     def _turn_started(self, record: Mapping[str, Any]) -> None:
-        self.console.print(Text(f"turn {record.get('turn')}/{record.get('turns')}", style="dim"))
+        self._say((f"turn {record.get('turn')}/{record.get('turns')}", "dim"))
 
     def _message_sent(self, record: Mapping[str, Any]) -> None:
         sender, recipient = str(record.get("sender")), str(record.get("recipient"))
         if self.viewer is not None and self.viewer not in (sender, recipient):
             return
-        line = Text()
-        line.append(sender, style=self._style(sender))
-        line.append(" → ", style="dim")
-        line.append(recipient, style=self._style(recipient))
-        line.append(f" [{record.get('kind')}] ", style="dim")
-        line.append(str(record.get("text", "")), style="dim" if sender in MODERATORS else "")
-        self.console.print(line)
+        self._say(
+            (sender, self._style(sender)),
+            (" → ", "dim"),
+            (recipient, self._style(recipient)),
+            (f" [{record.get('kind')}] ", "dim"),
+            (str(record.get("text", "")), "dim" if sender in MODERATORS else ""),
+        )
+
+    def _message_dropped(self, record: Mapping[str, Any]) -> None:
+        sender, recipient = str(record.get("sender")), str(record.get("recipient"))
+        if self.viewer is not None and self.viewer not in (sender, recipient):
+            return
+        text = f"! {sender} → {recipient} [{record.get('kind')}] dropped ({record.get('reason')})"
+        self._verdict(text, "yellow")
+
+    def _agent_failed(self, record: Mapping[str, Any]) -> None:
+        self._verdict(f"✗ {record.get('agent')} failed: {record.get('error')}: {record.get('reason')}", "red")
 
     def _clue_approved(self, record: Mapping[str, Any]) -> None:
         self._verdict("✓ clue approved", "green")
 
     def _rule_violation(self, record: Mapping[str, Any]) -> None:
         clue = str(record.get("clue", record.get("text", "")))
-        line = Text(f"  ✗ rule broken: {record.get('rule')} ({record.get('word')!s}) in ", style="bold red")
-        line.append_text(highlight(clue, record.get("span")))
-        self.console.print(line)
+        head = f"  ✗ rule broken: {record.get('rule')} ({record.get('word')!s}) in "
+        span = record.get("span")
+        self._say((head, "bold red"), marked(clue, span) if self._plain else highlight(clue, span))
 
     def _reply_malformed(self, record: Mapping[str, Any]) -> None:
         left = record.get("reprompts_left")
@@ -97,18 +120,15 @@ class Transcript:
         attempts = record.get("attempts", 1)
         tries = f", {attempts} attempts" if attempts and attempts > 1 else ""
         figures = f"{approx}{tokens} tokens, {record.get('latency_ms')} ms{tries}"
-        text = f"    {record.get('agent')}: {record.get('model')}, {figures}"
-        self.console.print(Text(text, style="dim"))
+        self._say((f"    {record.get('agent')}: {record.get('model')}, {figures}", "dim"))
 
     def _llm_retry(self, record: Mapping[str, Any]) -> None:
         reason = record.get("reason")
         text = f"    ↻ {record.get('agent')}'s model: {reason}, retrying in {record.get('wait_s')}s"
-        self.console.print(Text(text, style="yellow dim"))
+        self._say((text, "yellow dim"))
 
     def _llm_failed(self, record: Mapping[str, Any]) -> None:
-        self.console.print(
-            Text(f"    ✗ {record.get('agent')}'s model failed: {record.get('error')}", style="red")
-        )
+        self._say((f"    ✗ {record.get('agent')}'s model failed: {record.get('error')}", "red"))
 
     def _game_ended(self, record: Mapping[str, Any]) -> None:
         outcome = str(record.get("outcome"))
@@ -117,15 +137,23 @@ class Transcript:
         )
         score = record.get("score")
         scored = f", score {score:g}" if isinstance(score, int | float) else ""
-        line = Text(f"{outcome} after {record.get('turns')} turn(s){scored}", style=style)
-        if record.get("reason"):
-            line.append(f" — {record.get('reason')}", style="")
-        self.console.print(line)
+        reason = f" — {record.get('reason')}" if record.get("reason") else ""
+        self._say((f"{outcome} after {record.get('turns')} turn(s){scored}", style), reason)
 
     # -- helpers ---------------------------------------------------------------------------------
 
     def _verdict(self, text: str, style: str) -> None:
-        self.console.print(Text("  " + text, style=style))
+        self._say(("  " + text, style))
+
+    def _say(self, *pieces: Piece) -> None:
+        """One line from styled pieces: rendered by rich, or written as plain text on a plain console."""
+        if not self._plain:
+            self.console.print(Text.assemble(*pieces))
+            return
+        self._write("".join(_plain_text(piece) for piece in pieces))
+
+    def _write(self, line: str) -> None:
+        self.console.file.write(_CONTROL.sub("", line) + "\n")
 
     def _style(self, agent: str) -> str:
         if agent in MODERATORS:
@@ -143,3 +171,20 @@ def highlight(text: str, span: object) -> Text:
         if 0 <= start < end <= len(text):
             result.stylize("reverse red", start, end)
     return result
+
+
+def marked(text: str, span: object) -> str:
+    """`text` with the [start, end) `span` between » and «: the plain-text form of `highlight`."""
+    if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(i, int) for i in span):
+        start, end = span
+        if 0 <= start < end <= len(text):
+            return f"{text[:start]}»{text[start:end]}«{text[end:]}"
+    return text
+
+
+def _plain_text(piece: Piece) -> str:
+    if isinstance(piece, str):
+        return piece
+    if isinstance(piece, tuple):
+        return piece[0]
+    return piece.plain
