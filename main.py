@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from games.common import exits
+from games.common import exits, personas_command
 from games.taboo import command as taboo_command
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     taboo_command.add_parser(subparsers)
+    personas_command.add_parser(subparsers)
     return parser
 
 

@@ -17,10 +17,14 @@ from agents.errors import (
 from agents.gateway import AgentModel, Gateway, RetryPolicy
 from agents.human import HumanModel, TerminalReader
 from agents.openai_model import OpenAIModel
+from agents.persona_files import read_persona
+from agents.persona_library import PersonaLibrary, builtin_personas
+from agents.personas import Casting, Knob, Persona, PersonaError, PersonaNotFound, Problem, RoleSpec
 from agents.usage import UsageLedger, UsageTotals
 
 __all__ = [
     "AgentModel",
+    "Casting",
     "ChatMessage",
     "ChatModel",
     "ChatReply",
@@ -28,6 +32,7 @@ __all__ = [
     "Endpoint",
     "Gateway",
     "HumanModel",
+    "Knob",
     "ModelConfigError",
     "ModelError",
     "ModelRejected",
@@ -35,10 +40,16 @@ __all__ = [
     "ModelUnavailable",
     "OfflineModel",
     "OpenAIModel",
+    "Persona",
+    "PersonaError",
+    "PersonaLibrary",
+    "PersonaNotFound",
     "PlayerLeft",
+    "Problem",
     "ReplayDiverged",
     "ReplayModel",
     "RetryPolicy",
+    "RoleSpec",
     "ScriptExhausted",
     "ScriptedModel",
     "Secret",
@@ -47,6 +58,8 @@ __all__ = [
     "Usage",
     "UsageLedger",
     "UsageTotals",
+    "builtin_personas",
+    "read_persona",
     "redact_url",
     "reply_for",
 ]

@@ -58,8 +58,14 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
     people = parser.add_argument_group("players")
     for role in roles:
         people.add_argument(
-            f"--{role}", metavar="P", help=f"persona for the {role}: a built-in name or a file"
+            f"--{role}", metavar="P", help=f"persona for the {role}: a name or a persona file (.toml)"
         )
+    people.add_argument(
+        "--persona-dir",
+        action="append",
+        metavar="DIR",
+        help="look for personas by name in DIR first, then ./personas/, then the built-ins (repeatable)",
+    )
     people.add_argument(
         "--human", choices=roles, metavar="ROLE", help=f"a person plays ROLE ({', '.join(roles)})"
     )

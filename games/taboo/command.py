@@ -36,7 +36,7 @@ from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
 from games.taboo.game import GAME, Player, play_taboo
 from games.taboo.guesses import answer_words
 from games.taboo.offline import GuesserStyle, HinterStyle, offline_policy
-from games.taboo.personas import PersonaChoice, choose_personas
+from games.taboo.personas import PersonaChoice, choose_personas, with_persona_models
 from games.taboo.state import GUESSER, HINTER, ROLES, TabooSetup
 from runtime import RunLog, new_run_id
 from runtime.logread import LogFileError, read_events
@@ -107,13 +107,15 @@ def plan(args: argparse.Namespace) -> Plan:
     )
     if args.human and args.games > 1:
         raise UsageError("--human plays one game at a time: leave out --games")
+    personas = choose_personas(args)
+    named = {role: per_role[role] or args.model for role in ROLES}
     return Plan(
         deck=deck,
         deck_path=deck_path,
         seed=seed,
         specs=specs,
-        models=models,
-        personas=choose_personas(args),
+        models=with_persona_models(models, personas, named),
+        personas=personas,
         endpoint=endpoint,
         turns=args.turns,
         reprompts=args.reprompts,

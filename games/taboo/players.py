@@ -49,7 +49,8 @@ class PlayerNode(AgentNode):
             state.card = card_from_body(message.body or {})
         user = self._user_turn(message, state)
         card = state.card if self.role == HINTER else None
-        system = prompts.render(self.system_template, prompts.prompt_values(self.role, state.turns, card))
+        values = prompts.prompt_values(self.role, state.turns, card, state.turn)
+        system = prompts.render(self.system_template, values)
         return Turn(
             message=message,
             system=system,

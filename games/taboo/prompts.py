@@ -1,7 +1,7 @@
 """What the model players are told: a system prompt per role and the user turns of the game.
 
-The system prompt is a template with placeholders the game fills in ({target}, {taboo}, {turns},
-{rules}, {format}); a persona supplies its own template and these values stay the same.
+The system prompt is a template with placeholders the game fills in ({role}, {rules}, {format}, {turns},
+{turn}, and for the hinter {target} and {taboo}); a persona supplies its own template (docs/personas.md).
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ DEFAULT_GUESSER_PROMPT = (
 DEFAULT_PROMPTS = {HINTER: DEFAULT_HINTER_PROMPT, GUESSER: DEFAULT_GUESSER_PROMPT}
 
 
-def prompt_values(role: str, turns: int, card: Card | None) -> dict[str, str]:
-    """The placeholder values for `role`: the guesser's never include the card."""
-    values = {"turns": str(turns)}
+def prompt_values(role: str, turns: int, card: Card | None, turn: int = 1) -> dict[str, str]:
+    """The placeholder values for `role` on `turn`: the guesser's never include the card."""
+    values = {"role": role, "turns": str(turns), "turn": str(turn)}
     if role == HINTER:
         assert card is not None, "the hinter plays with a card"
         values.update(rules=HINTER_RULES, format=CLUE_FORMAT, target=card.target, taboo=", ".join(card.taboo))

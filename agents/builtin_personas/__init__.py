@@ -1,0 +1,1 @@
+"""The built-in persona files (package data, found with importlib.resources); see docs/personas.md."""
