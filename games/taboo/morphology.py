@@ -200,7 +200,8 @@ def lemmas(word: str) -> frozenset[str]:
     return singulars(word) | {verb} if verb else singulars(word)
 
 
-def related(a: str, b: str, standalone: Collection[str] = frozenset()) -> bool:
+@lru_cache(maxsize=65536)  # the referee asks about the same word pairs in every game
+def related(a: str, b: str, standalone: frozenset[str] = frozenset()) -> bool:
     """True when a and b are the same word or morphological variants of each other (docs/taboo-rules.md):
     they share a lemma (mice/mouse, ran/run); one is a suffixed form of a lemma of the other (snowy/snow,
     starry/stars); they share a Porter2 stem (see _same_stem); or both are forms of one stem (running/runner).

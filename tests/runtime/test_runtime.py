@@ -169,7 +169,7 @@ async def test_messages_get_ids_and_creation_times_from_the_runtime():
     second = await runtime.send("x", "a", "note", "two", body={"n": 2}, reply_to=first.id)
 
     assert (first.id, second.id) == ("m1", "m2")
-    assert first.created == clock.now().isoformat()
+    assert first.created == clock.timestamp() == "2026-01-01T00:00:00.000000+00:00"
     assert (second.body, second.reply_to) == ({"n": 2}, "m1")
     assert runtime.mailbox("a").qsize() == 2
 
