@@ -176,7 +176,7 @@ async def run(args: argparse.Namespace, console: Console) -> int:
                 with progress.shown(not single and not args.quiet):
                     await run_batch(
                         batch,
-                        lambda spec: _play(spec, chosen, gateway, real_model),
+                        lambda spec: play_game(spec, chosen, gateway, real_model),
                         concurrency=args.concurrency,
                         on_result=progress.advance,
                     )
@@ -195,7 +195,16 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     return exit_code_for(batch.results)
 
 
-async def _play(spec: GameSpec, chosen: Plan, gateway: Gateway, real_model: ChatModel | None) -> GameResult:
+async def play_game(
+    spec: GameSpec,
+    chosen: Plan,
+    gateway: Gateway,
+    real_model: ChatModel | None,
+    *,
+    override: ChatModel | None = None,
+) -> GameResult:
+    """Play one game of the plan. With `override`, every role thinks with that model whatever its
+    backend (rerun serves a log's recorded replies so); model names and personas stay as planned."""
     card = next(card for card in chosen.deck if card.target == spec.subject)
     setup = TabooSetup(
         card=card, game_id=spec.game_id, turns=chosen.turns, max_reprompts=chosen.reprompts, seed=spec.seed
@@ -208,7 +217,7 @@ async def _play(spec: GameSpec, chosen: Plan, gateway: Gateway, real_model: Chat
             GUESSER: replace(models[HINTER], role=GUESSER),
         }
     hinter, guesser = (
-        _player(gateway, chosen.deck, role, models[role], personas[role], real_model, spec.seed)
+        _player(gateway, chosen.deck, role, models[role], personas[role], real_model, spec.seed, override)
         for role in ROLES
     )
     return await play_taboo(setup, hinter, guesser)
@@ -222,9 +231,12 @@ def _player(
     persona: PersonaChoice,
     real_model: ChatModel | None,
     seed: int,
+    override: ChatModel | None = None,
 ) -> Player:
     model: ChatModel
-    if choice.backend is Backend.HUMAN:
+    if override is not None:
+        model = override
+    elif choice.backend is Backend.HUMAN:
         prompt, prefix = HUMAN_PROMPTS[role]
         model = HumanModel(prompt, prefix)
     elif choice.backend is Backend.OFFLINE:
