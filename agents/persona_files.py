@@ -11,6 +11,7 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,35 +43,64 @@ RANGES: Mapping[str, tuple[float | None, float | None]] = {
 }
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What reading a persona file found: the persona, as far as it could be built, and every problem."""
+
+    persona: Persona | None
+    problems: tuple[Problem, ...]
+
+
 def read_persona(path: Path, *, source: str | None = None, file: str | None = None) -> Persona:
     """Read and check the persona file at `path`; PersonaError lists what is wrong with it."""
     shown = file or str(path)
+    return parse_persona(_read(path, shown), file=shown, source=source or shown)
+
+
+def inspect_file(path: Path) -> Reading:
+    """Read the persona file at `path` and report every problem found, without raising."""
+    try:
+        data = _read(path, str(path))
+    except PersonaError as exc:
+        return Reading(None, exc.problems)
+    return inspect_persona(data, file=str(path), source=str(path))
+
+
+def parse_persona(data: bytes, *, file: str, source: str) -> Persona:
+    """Check `data` as a persona file (shown as `file` in problems) and build the Persona."""
+    reading = inspect_persona(data, file=file, source=source)
+    if reading.problems:
+        raise PersonaError(reading.problems)
+    assert reading.persona is not None
+    return reading.persona
+
+
+def inspect_persona(data: bytes, *, file: str, source: str) -> Reading:
+    """Check `data` as a persona file: the persona (bad parts left out) and every problem, in file order."""
+    try:
+        text = _text(data, file)
+    except PersonaError as exc:
+        return Reading(None, exc.problems)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return Reading(None, (_syntax_problem(exc, file, text),))
+    lines, multiline = _key_lines(text)
+    reader = _Reader(file, lines, multiline)
+    persona = reader.persona(document, source=source, sha256=hashlib.sha256(data).hexdigest())
+    return Reading(persona, tuple(sorted(reader.problems, key=lambda p: p.line or 0)))
+
+
+def _read(path: Path, shown: str) -> bytes:
     if not path.exists():
         raise PersonaNotFound([Problem(shown, "no such file")])
     if path.is_dir():
         raise PersonaError([Problem(shown, "is a directory, not a persona file")])
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise PersonaError([Problem(shown, f"cannot read: {exc.strerror or exc}")]) from None
-    return parse_persona(data, file=shown, source=source or shown)
-
-
-def parse_persona(data: bytes, *, file: str, source: str) -> Persona:
-    """Check `data` as a persona file (shown as `file` in problems) and build the Persona."""
-    text = _text(data, file)
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PersonaError([_syntax_problem(exc, file)]) from None
-    lines, multiline = _key_lines(text)
-    reader = _Reader(file, lines, multiline)
-    persona = reader.persona(document, source=source, sha256=hashlib.sha256(data).hexdigest())
-    if reader.problems:
-        raise PersonaError(reader.problems)
-    assert persona is not None
-    return persona
 
 
 def _text(data: bytes, file: str) -> str:
@@ -89,8 +119,13 @@ def _text(data: bytes, file: str) -> str:
     return text
 
 
-def _syntax_problem(exc: tomllib.TOMLDecodeError, file: str) -> Problem:
+def _syntax_problem(exc: tomllib.TOMLDecodeError, file: str, text: str) -> Problem:
     message = str(exc)
+    if message.endswith(" (at end of document)"):
+        reason = message.removesuffix(" (at end of document)")
+        return Problem(
+            file, f"TOML syntax error: {reason} at the end of the file", line=len(text.splitlines())
+        )
     match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     if match is None:
         return Problem(file, f"TOML syntax error: {message}")
@@ -126,7 +161,7 @@ class _Reader:
         base = self._layer(document, ())
         if not self.prompts:
             self._add('missing prompt: a persona needs a prompt (prompt = """...""")', ("prompt",))
-        if self.problems or name is None:
+        if name is None:
             return None
         return Persona(
             name=name,

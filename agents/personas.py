@@ -220,12 +220,12 @@ class Persona:
 
     def require(self, casting: Casting, role: str, known_games: Collection[str] = ()) -> None:
         """Raise PersonaError unless this persona can play `role` in `casting`'s game."""
-        if role in casting.roles and not self.plays(role):
-            message = f"persona {self.name!r} does not play the {role} (it plays: {self.roles_text})"
-            raise PersonaError([Problem(None, message)])
         problems = self.check(casting, known_games)
         if problems:
             raise PersonaError(problems)
+        if not self.plays(role):
+            message = f"persona {self.name!r} does not play the {role} (it plays: {self.roles_text})"
+            raise PersonaError([Problem(None, message)])
 
     # -- checks -------------------------------------------------------------------------------------
 

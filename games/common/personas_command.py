@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from agents.persona_files import NAME, read_persona
+from agents.persona_files import NAME, inspect_file
 from agents.persona_library import LOCAL_DIR, SUFFIX, PersonaLibrary
 from agents.personas import SETTINGS, Casting, Persona, PersonaError, Problem, RoleSpec
 from games.common.castings import castings
@@ -139,14 +139,15 @@ def _pairs(values: dict) -> str:
 async def check_personas(args: argparse.Namespace, console: Console) -> int:
     problems: list[Problem] = []
     for path in _expand([Path(p) for p in args.paths], problems):
-        try:
-            persona = read_persona(path)
-        except PersonaError as exc:
-            problems += exc.problems
-            continue
-        found = check_persona(persona)
+        reading = inspect_file(path)
+        found = list(reading.problems)
+        if reading.persona is not None:
+            found += _uncovered(check_persona(reading.persona), reading.problems)
+        found.sort(key=lambda problem: problem.line or 0)
         problems += found
         if not found:
+            persona = reading.persona
+            assert persona is not None
             console.out(f"ok: {path} ({persona.name}, roles: {persona.roles_text})")
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -154,24 +155,23 @@ async def check_personas(args: argparse.Namespace, console: Console) -> int:
 
 
 def check_persona(persona: Persona) -> list[Problem]:
-    """Every problem with `persona` in each game it can play a role in (or one, if it plays none)."""
+    """Every problem with `persona` in each game where it plays a role (in every game if it plays none)."""
     known = castings()
     playable = [casting for casting in known.values() if _plays_in(persona, casting)]
-    if not playable:
-        every = sorted({role for casting in known.values() for role in casting.roles})
-        roles = ", ".join(persona.roles or ())
-        return [
-            Problem(
-                persona.file,
-                f"no game has the role(s) {roles} (roles: {', '.join(every)})",
-                "roles",
-                persona.lines.get(("roles",)),
-            )
-        ]
     problems: list[Problem] = []
-    for casting in playable:
+    for casting in playable or known.values():
         problems += persona.check(casting, known_games=known)
     return list(dict.fromkeys(problems))
+
+
+def _uncovered(problems: list[Problem], reported: tuple[Problem, ...]) -> list[Problem]:
+    """The game-level problems not about a key already reported (a bad prompt is not also a missing one)."""
+    keys = [problem.key for problem in reported if problem.key]
+    return [
+        problem
+        for problem in problems
+        if not any(problem.key == key or (problem.key or "").startswith(key + ".") for key in keys)
+    ]
 
 
 def _plays_in(persona: Persona, casting: Casting) -> bool:
