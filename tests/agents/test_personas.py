@@ -4,6 +4,7 @@ and every built-in persona checked and rendered for each role it declares."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -367,3 +368,15 @@ def test_built_ins_really_differ() -> None:
             assert len(prompts) == len(set(prompts)), role
             knobs = [tuple(sorted(p.knobs(casting, role).items())) for p in BUILT_INS if p.plays(role)]
             assert len(set(knobs)) >= 3, role
+
+
+def test_every_persona_in_the_docs_is_valid() -> None:
+    """Each TOML example in docs/personas.md loads and checks clean against every game."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "personas.md"
+    examples = re.findall(r"```toml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
+    assert len(examples) >= 2
+    known = castings()
+    for example in examples:
+        persona = load(example, file="docs/personas.md")
+        for casting in known.values():
+            assert persona.check(casting, known_games=known) == []
