@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from games.common import exits, personas_command
+from games.common import exits, personas_command, replay
 from games.taboo import command as taboo_command
+from games.taboo import rerun
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     taboo_command.add_parser(subparsers)
     personas_command.add_parser(subparsers)
+    replay.add_parser(subparsers)
+    rerun.add_parser(subparsers)
     return parser
 
 

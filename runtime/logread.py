@@ -3,11 +3,14 @@
 A truncated last line (a crash mid-write) ends the stream with a warning; a corrupt line elsewhere is
 an error naming the line, or is skipped and counted with `lenient=True`. A log from a newer schema, an
 empty file and a file that is not a run log are errors with one clear line.
+
+`follow_events` reads a log that a running program is still writing, like `tail -f`, until `run_ended`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,9 @@ from typing import Any
 import orjson
 
 from runtime.log import SCHEMA_VERSION
+
+FOLLOW_POLL_S = 0.1
+_CHUNK = 1 << 16
 
 
 class LogFileError(Exception):
@@ -72,6 +78,46 @@ def read_events(
             yield _checked(label, last_number, record, report)
         else:
             yield from _parse(label, last_number, last_raw, lenient, report)
+    finally:
+        handle.close()
+
+
+async def follow_events(
+    path: str | Path,
+    *,
+    lenient: bool = False,
+    report: ReadReport | None = None,
+    poll_s: float = FOLLOW_POLL_S,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> AsyncIterator[dict[str, Any]]:
+    """Yield the events of a log as they are written, ending after `run_ended` (never, if no run_ended
+    comes: stop iterating to give up). A line is read once its newline is there.
+
+    A file has no portable "it grew" event to wait on, so this polls for growth every `poll_s`.
+    """
+    report = report if report is not None else ReadReport()
+    label = str(path)
+    try:
+        # A local file read in 64 KiB chunks: blocking, but briefly. Closed in the finally below.
+        handle = open(path, "rb")  # noqa: ASYNC230, SIM115
+    except OSError as exc:
+        raise LogFileError(f"{label}: cannot read the file: {exc.strerror or exc}") from None
+    try:
+        pending = b""
+        number = 0
+        while True:
+            chunk = handle.read(_CHUNK)
+            if not chunk:
+                await sleep(poll_s)
+                continue
+            lines = (pending + chunk).split(b"\n")
+            pending = lines.pop()
+            for raw in lines:
+                number += 1
+                for record in _parse(label, number, raw, lenient, report):
+                    yield record
+                    if record["event"] == "run_ended":
+                        return
     finally:
         handle.close()
 

@@ -45,7 +45,7 @@ class Transcript:
         self.viewer = viewer
         self.show_calls = show_calls
         self._styles: dict[str, str] = {}
-        self._plain = console.color_system is None and not console.is_terminal and not console.record
+        self._plain = plain_console(console)
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         draw = getattr(self, "_" + str(record.get("event", "")), None)
@@ -161,6 +161,11 @@ class Transcript:
         if agent not in self._styles:
             self._styles[agent] = AGENT_STYLES[len(self._styles) % len(AGENT_STYLES)]
         return self._styles[agent]
+
+
+def plain_console(console: Console) -> bool:
+    """True for a console that shows no styles (a pipe or a file, no colours, not recording)."""
+    return console.color_system is None and not console.is_terminal and not console.record
 
 
 def highlight(text: str, span: object) -> Text:

@@ -1,0 +1,434 @@
+"""`python main.py rerun LOG`: play a recorded Taboo run again, every model reply served from its log.
+
+The run is rebuilt from `run_started`: the same deck and cards, seed, turns, personas and model names;
+every role thinks with a `ReplayModel` over the log's `llm_call`s, so no API key or server is needed.
+The referee is today's: the games are re-judged under the current rules. The new run writes its own
+log (its `run_started` records `rerun_of`), and each game's transcript is compared with the recorded
+one: the messages (sender, recipient, kind, text), the referee's verdicts and the outcome.
+
+- The same transcript: the run is reproduced (exit 0).
+- The first difference is the referee's (a verdict, a referee's message, the outcome): today's rules
+  judge differently; what changed is reported per game (exit 0).
+- Anything else (a request that differs from the recorded one at call k, a player's message, a
+  persona or card that changed since): a divergence, reported on one line (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from agents import Endpoint, Gateway, ReplayModel
+from agents.doubles import excerpts
+from games.common.batch import Batch, GameSpec, game_specs, run_batch
+from games.common.exits import FAILED, OK, UsageError
+from games.common.flags import positive_int
+from games.common.models import Backend, RoleModel
+from games.common.outcome import GameResult
+from games.common.session import log_path, versions
+from games.common.transcript import Transcript
+from games.taboo.command import Plan, find_card, play_game
+from games.taboo.deck import DeckError, load_deck
+from games.taboo.game import GAME
+from games.taboo.personas import PersonaChoice, choose_personas
+from games.taboo.state import REFEREE, ROLES
+from runtime import RunLog, new_run_id
+from runtime.logread import LogFileError, ReadReport, read_events
+
+RULES = ("current",)
+VERDICTS = ("clue_approved", "rule_violation", "guess_judged", "reply_malformed")
+DIVERGED_PREFIX = "replay diverged at "
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "rerun",
+        help="play a recorded run again, model replies served from its log (no API key needed)",
+        description=(
+            "Re-execute a run from its log: the same game, cards, seed, personas and settings, every "
+            "model reply served from the recorded llm_call events, judged by today's referee. Exit 0 "
+            "when the run is reproduced (or only today's rules judge differently, which is reported), "
+            "1 on a divergence, 2 for a bad log."
+        ),
+    )
+    parser.add_argument("source", metavar="LOG", help="the run log to re-execute")
+    parser.add_argument(
+        "--rules",
+        choices=RULES,
+        default="current",
+        help="judge with today's rules (the only choice; see docs/log-format.md, 'rerun')",
+    )
+    parser.add_argument("--log", metavar="PATH", help="write the rerun's own log to PATH")
+    parser.add_argument("--log-dir", metavar="DIR", help="write the rerun's log into DIR (default runs/)")
+    parser.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=8,
+        metavar="K",
+        help="at most K games in flight (default 8)",
+    )
+    parser.add_argument("--lenient", action="store_true", help="skip corrupt lines of LOG (and count them)")
+    parser.add_argument("--quiet", action="store_true", help="print only the result lines")
+    parser.set_defaults(command=run)
+
+
+# -- what a game's transcript is made of ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One step of a game that a rerun must reproduce: a message, a verdict, or the outcome."""
+
+    event: str
+    fields: tuple[Any, ...]
+    by_referee: bool
+
+    def describe(self) -> str:
+        values = self.fields
+        if self.event == "message_sent":
+            sender, recipient, kind, text = values
+            return f"{sender} → {recipient} [{kind}] {text!r}"
+        if self.event == "clue_approved":
+            return f"turn {values[0]}: clue {values[1]!r} approved"
+        if self.event == "rule_violation":
+            rule, word, _, text = values
+            return f"{rule} rule broken ({text!r} for {word!r})"
+        if self.event == "guess_judged":
+            return f"turn {values[0]}: guess {values[1]!r} judged {'right' if values[2] else 'wrong'}"
+        if self.event == "reply_malformed":
+            return f"{values[0]}'s reply judged malformed"
+        outcome, turns, score = values
+        scored = f", score {score:g}" if isinstance(score, int | float) else ""
+        return f"{outcome} after {turns} turn(s){scored}"
+
+
+def item_of(record: Mapping[str, Any]) -> Item | None:
+    """The comparable part of an event, or None for events a rerun need not reproduce."""
+    event = record.get("event")
+    if event == "message_sent":
+        sender = record.get("sender")
+        fields = (sender, record.get("recipient"), record.get("kind"), record.get("text"))
+        return Item("message_sent", fields, sender == REFEREE)
+    if event == "clue_approved":
+        return Item("clue_approved", (record.get("turn"), record.get("clue")), True)
+    if event == "rule_violation":
+        span = record.get("span")
+        fields = (record.get("rule"), record.get("word"), tuple(span) if span else None, record.get("text"))
+        return Item("rule_violation", fields, True)
+    if event == "guess_judged":
+        return Item("guess_judged", (record.get("turn"), record.get("guess"), record.get("correct")), True)
+    if event == "reply_malformed":
+        fields = (record.get("offender"), record.get("problem"), record.get("reprompts_left"))
+        return Item("reply_malformed", fields, True)
+    if event == "game_ended":
+        score = record.get("score")
+        fields = (record.get("outcome"), record.get("turns"), float(score) if score is not None else None)
+        return Item("game_ended", fields, True)
+    return None
+
+
+@dataclass
+class Transcripts:
+    """Each game's items in order, gathered from events (a RunLog listener, or a log read back)."""
+
+    games: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    order: list[str] = field(default_factory=list)
+    ended: set[str] = field(default_factory=set)
+    cards: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    diverged: dict[str, str] = field(default_factory=dict)  # game -> the first ReplayDiverged message
+    run_ended: bool = False
+
+    def __call__(self, record: Mapping[str, Any]) -> None:
+        event = record.get("event")
+        game_id = record.get("game_id")
+        if event == "run_ended":
+            self.run_ended = True
+        if game_id is None:
+            return
+        game_id = str(game_id)
+        if event == "game_started":
+            self.order.append(game_id)
+            card = record.get("card")
+            if isinstance(card, Mapping):
+                self.cards[game_id] = card
+        elif event == "llm_failed" and record.get("reason") == "ReplayDiverged":
+            self.diverged.setdefault(game_id, str(record.get("error")))
+        item = item_of(record)
+        if item is not None:
+            self.games[game_id].append(item)
+            if event == "game_ended":
+                self.ended.add(game_id)
+
+    def messages(self) -> int:
+        return sum(1 for items in self.games.values() for item in items if item.event == "message_sent")
+
+
+# -- comparing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where a game's rerun first differs from its record (index into the items)."""
+
+    game_id: str
+    index: int
+    recorded: Item | None
+    now: Item | None
+
+    @property
+    def rejudged(self) -> bool:
+        """Today's referee decided differently on the same exchange: a rules change, not a divergence."""
+        return (
+            self.recorded is not None
+            and self.now is not None
+            and self.recorded.by_referee
+            and self.now.by_referee
+        )
+
+
+def first_difference(recorded: list[Item], now: list[Item], game_id: str) -> Difference | None:
+    for index in range(max(len(recorded), len(now))):
+        old = recorded[index] if index < len(recorded) else None
+        new = now[index] if index < len(now) else None
+        if old != new:
+            return Difference(game_id, index, old, new)
+    return None
+
+
+def divergence_line(difference: Difference, rerun: Transcripts) -> str:
+    """The one line that says where and how a game diverged."""
+    old, new = difference.recorded, difference.now
+    replayed = rerun.diverged.get(difference.game_id)
+    player_missing = old is not None and old.event == "message_sent" and not old.by_referee
+    same_sender = new is not None and new.event == "message_sent" and new.fields[0] == old.fields[0]
+    if replayed is not None and player_missing and not same_sender:
+        # The player's model call failed: the replay model says exactly which request differed.
+        detail = replayed.removeprefix(DIVERGED_PREFIX)
+        return f"rerun diverged at {detail}"
+    where = f"game {difference.game_id!r}, step {difference.index + 1}"
+    if old is None:
+        return f"rerun diverged in {where}: the log has nothing more, the rerun has {new.describe()}"
+    if new is None:
+        return f"rerun diverged in {where}: the log has {old.describe()}, the rerun nothing more"
+    if old.event == new.event == "message_sent" and old.fields[:3] == new.fields[:3]:
+        sender, recipient, kind, text = old.fields
+        shown_old, shown_new = excerpts(text, new.fields[3])
+        return (
+            f"rerun diverged in {where}: {sender} → {recipient} [{kind}] text differs; "
+            f"recorded {shown_old}, now {shown_new}"
+        )
+    return f"rerun diverged in {where}: recorded {old.describe()}, now {new.describe()}"
+
+
+def change_line(difference: Difference, recorded: Transcripts, rerun: Transcripts) -> str:
+    """What today's rules changed in one game: the first verdict that differs, and the outcome."""
+    game_id = difference.game_id
+    old_end = _outcome(recorded.games[game_id])
+    new_end = _outcome(rerun.games[game_id])
+    assert difference.recorded is not None and difference.now is not None
+    first = f"recorded {difference.recorded.describe()}, now {difference.now.describe()}"
+    if game_id in rerun.diverged:
+        result = f"{old_end} → not re-scorable: the log has no replies past that point"
+    else:
+        result = f"{old_end} → {new_end}"
+    return f"{game_id}: re-judged: {first}; {result}"
+
+
+def _outcome(items: list[Item]) -> str:
+    ended = [item for item in items if item.event == "game_ended"]
+    return ended[-1].describe() if ended else "no outcome"
+
+
+# -- rebuilding the run --------------------------------------------------------------------------
+
+
+def read_recorded(path: str, lenient: bool) -> tuple[Mapping[str, Any], Transcripts, list[Mapping[str, Any]]]:
+    """run_started, the games' transcripts and the llm_call events of a log, in one pass."""
+    recorded = Transcripts()
+    calls: list[Mapping[str, Any]] = []
+    report = ReadReport()
+    started: Mapping[str, Any] = {}
+    try:
+        for record in read_events(path, lenient=lenient, report=report):
+            if record["event"] == "run_started":
+                started = started or record
+            elif record["event"] == "llm_call":
+                calls.append(record)
+            recorded(record)
+    except LogFileError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        for warning in report.warnings:
+            print(f"warning: {path}: {warning}", file=sys.stderr)
+    return started, recorded, calls
+
+
+def plan_of(source: str, config: Mapping[str, Any], recorded: Transcripts) -> Plan:
+    """The Plan the recorded run played, from its configuration; only the games the log started."""
+    if config.get("game") != GAME:
+        raise UsageError(f"{source}: rerun plays {GAME} runs; this log is a {config.get('game')!r} run")
+    deck_path = Path(str(_need(source, config, "deck").get("path")))
+    try:
+        deck = load_deck(deck_path)
+    except DeckError as exc:
+        raise UsageError(f"{source}: the run's deck cannot be read: {exc}") from None
+    seed = _need(source, config, "seed")
+    card = config.get("card")
+    fixed = find_card(deck, card).target if card else None
+    specs = game_specs(
+        seed,
+        int(config.get("games") or 1),
+        [c.target for c in deck],
+        fixed=fixed,
+        swap=bool(config.get("swap")),
+    )
+    started = set(recorded.order)
+    models = {
+        role: RoleModel(role, Backend(str(choice["backend"])), str(choice["model"]))
+        for role, choice in _need(source, config, "models").items()
+    }
+    return Plan(
+        deck=deck,
+        deck_path=deck_path,
+        seed=seed,
+        specs=[spec for spec in specs if spec.game_id in started],
+        models=models,
+        personas=personas_of(config.get("personas") or {}),
+        endpoint=Endpoint(),
+        turns=int(config.get("turns") or 5),
+        reprompts=int(config.get("reprompts") if config.get("reprompts") is not None else 1),
+        resumed={},
+    )
+
+
+def personas_of(recorded: Mapping[str, Any]) -> dict[str, PersonaChoice]:
+    """Today's personas for the recorded ones: a file by its path, a built-in by its name."""
+    names = argparse.Namespace(persona_dir=None)
+    for role in ROLES:
+        persona = recorded.get(role) or {}
+        source = str(persona.get("source") or "built-in")
+        setattr(names, role, str(persona.get("name") or "default") if source == "built-in" else source)
+    return choose_personas(names)
+
+
+def changed_inputs(config: Mapping[str, Any], plan: Plan, recorded: Transcripts) -> str | None:
+    """What differs before anything is played: a persona file or a card. None when both are as recorded."""
+    for role, persona in plan.personas.items():
+        then = (config.get("personas") or {}).get(role) or {}
+        if then.get("sha256") and then["sha256"] != persona.sha256:
+            return (
+                f"rerun diverged: the {role}'s persona {persona.name!r} ({persona.source}) changed since the "
+                f"run: sha256 {str(then['sha256'])[:16]} then, {persona.sha256[:16]} now"
+            )
+    cards = {card.target: card for card in plan.deck}
+    for spec in plan.specs:
+        then = recorded.cards.get(spec.game_id)
+        card = cards[spec.subject]
+        now = {"target": card.target, "taboo": list(card.taboo)}
+        if then is not None and (then.get("target"), list(then.get("taboo") or [])) != tuple(now.values()):
+            return (
+                f"rerun diverged: game {spec.game_id!r} played {_card(then)}; the deck now gives {_card(now)}"
+            )
+    return None
+
+
+def _card(card: Mapping[str, Any]) -> str:
+    return f"{card.get('target')} (taboo: {', '.join(str(w) for w in card.get('taboo') or [])})"
+
+
+def _need(source: str, config: Mapping[str, Any], key: str) -> Any:
+    if config.get(key) is None:
+        raise UsageError(f"{source}: run_started's config has no {key!r}: cannot rerun this run")
+    return config[key]
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+async def run(args: argparse.Namespace, console: Console) -> int:
+    started, recorded, calls = read_recorded(args.source, args.lenient)
+    config = started.get("config")
+    if not isinstance(config, Mapping):
+        raise UsageError(f"{args.source}: run_started has no config: cannot rerun this run")
+    plan = plan_of(args.source, config, recorded)
+    changed = changed_inputs(config, plan, recorded)
+    if changed is not None:
+        print(changed, file=sys.stderr)
+        return FAILED
+    _note_versions(console, started.get("versions"), args.quiet)
+    replay = ReplayModel(calls)
+    rerun = Transcripts()
+    run_id = new_run_id()
+    path = log_path(args.log, args.log_dir, f"{GAME}-rerun", run_id)
+    listeners: list = [rerun]
+    if len(plan.specs) == 1 and not args.quiet:
+        listeners.append(Transcript(console, show_calls=False))  # replayed calls take no time
+    gateway = Gateway(max_concurrency=args.concurrency)
+    batch = Batch(plan.specs)
+    rerun_of = {"path": str(args.source), "run_id": started.get("run_id")}
+    with RunLog(path, run_id=run_id, listeners=listeners) as run_log:
+        run_log.start("rerun", dict(config), versions=versions(), rerun_of=rerun_of, rules=args.rules)
+        await run_batch(batch, lambda spec: _play(spec, plan, gateway, replay), concurrency=args.concurrency)
+        code, lines = _compare(recorded, rerun, plan.specs)
+        run_log.end("ok" if code == OK else "error", reason=lines[-1])
+    for line in lines[:-1]:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if code != OK:
+        print(lines[-1], file=sys.stderr)
+        console.print(f"rerun log: {path}", highlight=False, markup=False, soft_wrap=True)
+    else:
+        console.print(f"{lines[-1]} — log: {path}", highlight=False, markup=False, soft_wrap=True)
+    return code
+
+
+async def _play(spec: GameSpec, plan: Plan, gateway: Gateway, replay: ReplayModel) -> GameResult:
+    return await play_game(spec, plan, gateway, None, override=replay)
+
+
+def _compare(recorded: Transcripts, rerun: Transcripts, specs: list[GameSpec]) -> tuple[int, list[str]]:
+    """The exit code and the lines to show; the last line is the verdict on the whole rerun."""
+    changes: list[str] = []
+    notes: list[str] = []
+    for spec in specs:
+        game_id = spec.game_id
+        difference = first_difference(recorded.games[game_id], rerun.games[game_id], game_id)
+        if difference is None:
+            continue
+        cut_short = difference.recorded is None and game_id not in recorded.ended
+        if cut_short:
+            notes.append(f"{game_id}: did not end in the log (the run was cut short); reproduced up to there")
+        elif difference.rejudged:
+            changes.append(change_line(difference, recorded, rerun))
+        else:
+            return FAILED, [*changes, divergence_line(difference, rerun)]
+    games = len(specs)
+    if changes:
+        return OK, [
+            *notes,
+            *changes,
+            f"re-judged under today's rules: {len(changes)} of {games} game(s) changed",
+        ]
+    return OK, [*notes, f"reproduced: {games} game(s), {rerun.messages()} message(s) as recorded"]
+
+
+def _note_versions(console: Console, recorded: object, quiet: bool) -> None:
+    if quiet or not isinstance(recorded, Mapping):
+        return
+    now = versions()
+    changed = [
+        f"{name} {recorded[name]} → {now[name]}" for name in now if recorded.get(name, now[name]) != now[name]
+    ]
+    if changed:
+        console.print(
+            f"recorded with other versions: {', '.join(changed)}",
+            style="dim",
+            highlight=False,
+            soft_wrap=True,
+        )
