@@ -114,6 +114,8 @@ class Transcript:
     def _llm_call(self, record: Mapping[str, Any]) -> None:
         if not self.show_calls or record.get("backend") in OFFLINE_BACKENDS:
             return
+        if record.get("model") in OFFLINE_BACKENDS:  # the offline players' calls, replayed by a rerun
+            return
         usage = record.get("usage") or {}
         tokens = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
         approx = "~" if usage.get("estimated") else ""

@@ -1,0 +1,134 @@
+"""`replay LOG --html OUT`: one self-contained page, checked in a real headless Chromium.
+
+.ci/run installs Debian's chromium when CI is set; where no browser can be had, the browser tests skip
+and say why. The checks that need no browser (no network assets, escaping) always run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import ROOT, run_main
+
+GOLDEN_LOG = ROOT / "tests" / "games" / "taboo" / "golden" / "violation.jsonl"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+HOSTILE = "<script>document.title='pwned'</script><b>bold</b> & \"quotes\""
+
+
+def browser() -> str:
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("no headless browser: install Debian's chromium (.ci/run does so when CI is set)")
+
+
+def dump_dom(page: Path, profile: Path) -> str:
+    """The page's DOM after loading, as headless Chromium serialises it."""
+    done = subprocess.run(
+        [
+            browser(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            page.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def page_of(log: Path, out: Path, *args: str) -> str:
+    done = run_main("replay", str(log), "--html", str(out), *args)
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {out}" in done.stdout
+    return out.read_text(encoding="utf-8")
+
+
+def hostile_log(tmp_path: Path) -> Path:
+    """The golden log with a hinter's message that tries to inject markup."""
+    records = [json.loads(line) for line in GOLDEN_LOG.read_text(encoding="utf-8").splitlines()]
+    for record in records:
+        if record["event"] == "message_sent" and record["text"] == "Let me think about frozen things":
+            record["text"] = HOSTILE
+    log = tmp_path / "hostile.jsonl"
+    log.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return log
+
+
+def test_the_page_has_no_network_assets(tmp_path: Path) -> None:
+    """The page loads nothing: no external script, stylesheet, image or font."""
+    html = page_of(GOLDEN_LOG, tmp_path / "page.html")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<link" not in html and "@import" not in html and "url(" not in html
+    assert "<script" not in html
+
+
+def test_every_text_from_the_log_is_escaped(tmp_path: Path) -> None:
+    """Markup inside a message is shown as text, never run or rendered."""
+    html = page_of(hostile_log(tmp_path), tmp_path / "page.html")
+    assert "<script>document" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in html
+
+
+@pytest.mark.browser
+def test_the_conversation_is_on_the_page_in_a_browser(tmp_path: Path) -> None:
+    """Loaded in Chromium, the page shows every message, the verdicts, the marked span and the outcome."""
+    page = tmp_path / "page.html"
+    page_of(GOLDEN_LOG, page)
+    dom = dump_dom(page, tmp_path / "profile")
+    for text in (
+        "Let me think about frozen things",
+        "CLUE: frozen rain falling from the clouds",
+        "frozen rain falling from the clouds",
+        "GUESS: hail",
+        "CLUE: what makes a day snowy",
+        "✓ clue approved",
+        "✗ hail is wrong",
+        "what makes a day <mark>snowy</mark>",
+        "lose_violation after 2 turn(s), score 0",
+        "Outcome and figures",
+        "test-model (openai) · 128 tokens",  # the hinter's first call: 120 in, 8 out
+    ):
+        assert text in dom, text
+    assert dom.count('class="msg ') == 8
+    assert "<svg" in dom and "timeline of game g1" in dom
+
+
+@pytest.mark.browser
+def test_markup_in_a_message_stays_text_in_a_browser(tmp_path: Path) -> None:
+    """A message carrying a script neither runs (the title stays) nor becomes an element."""
+    page = tmp_path / "page.html"
+    page_of(hostile_log(tmp_path), page)
+    dom = dump_dom(page, tmp_path / "profile")
+    assert "pwned" not in re.search(r"<title>(.*?)</title>", dom).group(1)
+    assert "&lt;script&gt;" in dom and "<b>bold</b>" not in dom
+
+
+@pytest.mark.browser
+def test_a_page_of_many_games_shows_each_game_and_the_figures(tmp_path: Path) -> None:
+    """With many games, each game has its section, and the figures list them all."""
+    log = tmp_path / "many.jsonl"
+    assert run_main("taboo", "--games", "3", "--seed", "1", "--quiet", "--log", str(log)).returncode == 0
+    page = tmp_path / "page.html"
+    page_of(log, page)
+    dom = dump_dom(page, tmp_path / "profile")
+    for game_id in ("g1", "g2", "g3"):
+        assert f'id="game-{game_id}"' in dom and f'href="#game-{game_id}"' in dom
+    assert "success rate" in dom
