@@ -3,7 +3,7 @@
 Knows nothing of models, personas or games.
 """
 
-from runtime.agent import CONTINUE, AgentContext, AgentNode, current_agent
+from runtime.agent import CONTINUE, EVERYONE, AgentContext, AgentNode, current_agent
 from runtime.clock import Clock, FakeClock, SystemClock
 from runtime.errors import (
     DuplicateAgent,
@@ -12,6 +12,7 @@ from runtime.errors import (
     ReceiveTimeout,
     RunLogError,
     UnknownAgent,
+    UnknownGroup,
 )
 from runtime.flows import (
     END,
@@ -32,10 +33,12 @@ from runtime.mailbox import InMemoryMailbox, Mailbox
 from runtime.messages import Message
 from runtime.result import RunResult, RunStatus
 from runtime.runtime import Runtime
+from runtime.turns import RollCall, TurnOrder
 
 __all__ = [
     "CONTINUE",
     "END",
+    "EVERYONE",
     "SCHEMA_VERSION",
     "AgentContext",
     "AgentNode",
@@ -61,11 +64,14 @@ __all__ = [
     "ReceiveTimeout",
     "RunLog",
     "RunLogError",
+    "RollCall",
     "RunResult",
     "RunStatus",
     "Runtime",
     "SystemClock",
+    "TurnOrder",
     "UnknownAgent",
+    "UnknownGroup",
     "configure_logging",
     "current_agent",
     "new_run_id",

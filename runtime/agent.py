@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 CONTINUE: Final = "continue"
 """The conventional action for an agent node that loops: `node - CONTINUE >> node`."""
 
+EVERYONE: Final = "all"
+"""The group every agent belongs to."""
+
 
 class AgentContext:
     """One agent's handle on the runtime, valid inside that agent's flow."""
@@ -40,6 +43,10 @@ class AgentContext:
     def peers(self) -> tuple[str, ...]:
         """The other agents' names, in the order they were added."""
         return tuple(name for name in self._runtime.agents if name != self.name)
+
+    def members(self, group: str) -> tuple[str, ...]:
+        """The agents in `group` (this one too, if it joined), in the order they were added."""
+        return self._runtime.members(group)
 
     async def receive(
         self, timeout: float | None = None, *, expecting: str | tuple[str, ...] = ()
@@ -70,12 +77,19 @@ class AgentContext:
         kind: str,
         text: str = "",
         *,
-        to: tuple[str, ...] | None = None,
+        to: str | tuple[str, ...] | None = None,
         body: Mapping[str, JSONValue] | None = None,
     ) -> list[Message]:
-        """Send one message to each of `to` (default: every other agent), in order."""
-        recipients = self.peers if to is None else to
-        return [await self.send(name, kind, text, body=body) for name in recipients]
+        """Send one message to each of `to`, in order: a group's name (its members but this agent; every
+        copy carries the group's name), some agents' names, or by default every other agent (group "all")."""
+        if isinstance(to, tuple):
+            return [await self.send(name, kind, text, body=body) for name in to]
+        group = EVERYONE if to is None else to
+        recipients = [name for name in self.members(group) if name != self.name]
+        return [
+            await self._runtime.send(self.name, name, kind, text, body=body, group=group)
+            for name in recipients
+        ]
 
     def stop(self, reason: str) -> None:
         """End the run for every agent; this agent's flow should return END afterwards."""

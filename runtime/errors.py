@@ -35,6 +35,15 @@ class UnknownAgent(RuntimeErrorBase):
         self.name = name
 
 
+class UnknownGroup(RuntimeErrorBase):
+    """A broadcast was addressed to a group that no agent has joined."""
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        names = ", ".join(sorted(known)) or "none"
+        super().__init__(f"no group named {name!r}; the groups are: {names}")
+        self.name = name
+
+
 class DuplicateAgent(RuntimeErrorBase):
     """Two agents were registered under one name."""
 

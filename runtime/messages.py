@@ -15,7 +15,8 @@ class Message:
     """One message from one agent to another.
 
     `text` is what a person would read; `body` carries structured data (plain JSON) when an agent needs
-    more than text. The runtime assigns `id` and `created` when the message is sent.
+    more than text. The runtime assigns `id` and `created` when the message is sent. `group` names the
+    group a broadcast was addressed to (every copy carries it); a message to one agent has none.
     """
 
     id: str
@@ -26,6 +27,7 @@ class Message:
     body: Mapping[str, JSONValue] | None = None
     created: str = ""
     reply_to: str | None = None
+    group: str | None = None
 
     def __post_init__(self) -> None:
         if self.body is not None:
@@ -48,6 +50,8 @@ class Message:
             data["body"] = dict(self.body)
         if self.reply_to is not None:
             data["reply_to"] = self.reply_to
+        if self.group is not None:
+            data["group"] = self.group
         return data
 
     @classmethod
@@ -62,4 +66,5 @@ class Message:
             body=data.get("body"),
             created=str(data.get("created", "")),
             reply_to=data.get("reply_to"),
+            group=data.get("group"),
         )

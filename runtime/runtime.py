@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 
-from runtime.agent import AgentContext, enter_agent
+from runtime.agent import EVERYONE, AgentContext, enter_agent
 from runtime.clock import Clock, SystemClock
-from runtime.errors import DuplicateAgent, MailboxClosed, ReceiveTimeout, UnknownAgent
+from runtime.errors import DuplicateAgent, MailboxClosed, ReceiveTimeout, UnknownAgent, UnknownGroup
 from runtime.flows import AsyncFlow
 from runtime.mailbox import InMemoryMailbox, Mailbox, MailboxFactory
 from runtime.messages import JSONValue, Message
@@ -30,6 +30,7 @@ class _Agent:
     flow: AsyncFlow
     mailbox: Mailbox
     shared: Any
+    groups: tuple[str, ...] = ()
     task: asyncio.Task[None] | None = None
     waiting: bool = False  # inside receive()
     waits_forever: bool = False  # inside receive() with no timeout: a deadlock candidate
@@ -84,21 +85,40 @@ class Runtime:
 
     # -- building --------------------------------------------------------------------------------
 
-    def add(self, name: str, flow: AsyncFlow, *, shared: Any = _SHARED_RUN_STORE) -> None:
-        """Register an agent; `shared` gives it a store of its own instead of run()'s."""
+    def add(
+        self, name: str, flow: AsyncFlow, *, shared: Any = _SHARED_RUN_STORE, groups: Iterable[str] = ()
+    ) -> None:
+        """Register an agent; `shared` gives it a store of its own instead of run()'s; `groups` names the
+        groups it joins (a broadcast can address a group by name)."""
         if not name or not isinstance(name, str):
             raise ValueError(f"an agent name must be a non-empty string, not {name!r}")
+        groups = tuple(groups)
+        for group in groups:
+            if not group or not isinstance(group, str) or group == EVERYONE:
+                raise ValueError(
+                    f"a group name must be a non-empty string other than {EVERYONE!r}: {group!r}"
+                )
         if name in self._agents:
             raise DuplicateAgent(name, self._agents)
         if self._started:
             raise RuntimeError("agents cannot be added once the run has started")
         mailbox = self._mailbox_factory(name, self.clock)
-        self._agents[name] = _Agent(name=name, flow=flow, mailbox=mailbox, shared=shared)
+        self._agents[name] = _Agent(name=name, flow=flow, mailbox=mailbox, shared=shared, groups=groups)
 
     @property
     def agents(self) -> tuple[str, ...]:
         """The agents' names, in the order they were added."""
         return tuple(self._agents)
+
+    def members(self, group: str) -> tuple[str, ...]:
+        """The agents in `group`, in the order they were added; "all" is every agent."""
+        if group == EVERYONE:
+            return self.agents
+        found = tuple(agent.name for agent in self._agents.values() if group in agent.groups)
+        if not found:
+            known = {name for agent in self._agents.values() for name in agent.groups}
+            raise UnknownGroup(group, known)
+        return found
 
     @property
     def dropped(self) -> int:
@@ -119,8 +139,10 @@ class Runtime:
         *,
         body: Mapping[str, JSONValue] | None = None,
         reply_to: str | None = None,
+        group: str | None = None,
     ) -> Message:
-        """Deliver a message to `recipient`'s mailbox and log it as `message_sent`."""
+        """Deliver a message to `recipient`'s mailbox and log it as `message_sent`; `group` marks one copy
+        of a broadcast to that group."""
         target = self._lookup(recipient)
         self._message_count += 1
         message = Message(
@@ -132,6 +154,7 @@ class Runtime:
             body=body,
             created=self.clock.timestamp(),
             reply_to=reply_to,
+            group=group,
         )
         self._in_flight += 1
         try:

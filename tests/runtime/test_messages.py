@@ -39,3 +39,11 @@ def test_non_json_body_raises_type_error():
     """A body that is not plain JSON is refused with TypeError when the message is built."""
     with pytest.raises(TypeError, match="plain JSON"):
         make(body={"when": object()})
+
+
+def test_a_broadcast_copy_keeps_its_group_through_json():
+    """A message's `group` survives to_json/from_json."""
+    message = make(group="players")
+
+    assert message.to_json()["group"] == "players"
+    assert Message.from_json(message.to_json()) == message
