@@ -1,0 +1,160 @@
+"""The hook the common command line, batches, personas, replay and rerun use: `GAME`, Twenty
+Questions' `games.common.definition.GameDefinition`."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agents import OfflineModel
+from games.common.batch import GameSpec
+from games.common.definition import Player, Policy, Role, Seat
+from games.common.exits import UsageError
+from games.common.flags import positive_int
+from games.common.outcome import GameResult
+from games.twenty_questions.game import GAME as NAME
+from games.twenty_questions.game import play_twenty_questions
+from games.twenty_questions.knowledge import DEFAULT_THINGS_PATH, Knowledge, KnowledgeError, load_knowledge
+from games.twenty_questions.offline import AnswererStyle, QuestionerStyle, offline_policy
+from games.twenty_questions.prompts import (
+    ANSWERER_PLACEHOLDERS,
+    DEFAULT_PROMPTS,
+    QUESTIONER_PLACEHOLDERS,
+    prompt_values,
+)
+from games.twenty_questions.state import ANSWERER, DEFAULT_QUESTIONS, QUESTIONER, TwentyQuestionsSetup
+
+__all__ = ["GAME", "TwentyQuestions", "TwentyQuestionsPlan"]
+
+EXAMPLE_THING = "bicycle"
+
+
+@dataclass(frozen=True)
+class TwentyQuestionsPlan:
+    """A knowledge base loaded and the flags checked: ready to play many games."""
+
+    knowledge: Knowledge
+    subjects: tuple[str, ...]  # the things a batch deals (one with --thing)
+    config: Mapping[str, Any]
+    questions: int = DEFAULT_QUESTIONS
+    reprompts: int = 1
+
+    def seats(self) -> Sequence[Seat]:
+        return (Seat(QUESTIONER, QUESTIONER), Seat(ANSWERER, ANSWERER))
+
+    def offline_policy(self, seat: Seat, seed: int, knobs: Any) -> Policy:
+        """The built-in player for `seat`; `knobs` is the role's style (or a mapping of its fields)."""
+        if seat.role == QUESTIONER:
+            return offline_policy(QUESTIONER, self.knowledge, seed, questioner=_style(QuestionerStyle, knobs))
+        return offline_policy(ANSWERER, self.knowledge, seed, answerer=_style(AnswererStyle, knobs))
+
+    async def play(self, spec: GameSpec, players: Mapping[str, Player]) -> GameResult:
+        thing = self.knowledge.find(spec.subject)
+        if thing is None:
+            raise ValueError(f"{spec.subject!r} is not in the knowledge base {self.knowledge.name!r}")
+        setup = TwentyQuestionsSetup(
+            thing=thing,
+            game_id=spec.game_id,
+            questions=self.questions,
+            max_reprompts=self.reprompts,
+            seed=spec.seed,
+        )
+        return await play_twenty_questions(setup, players[QUESTIONER], players[ANSWERER])
+
+    def offline_model(self, seat: Seat, seed: int, knobs: Any = None) -> OfflineModel:
+        """The offline player as a model (tests and tools; the common code builds its own)."""
+        return OfflineModel(self.offline_policy(seat, seed, knobs))
+
+
+def _style(kind: type, knobs: Any) -> Any:
+    if knobs is None:
+        return kind()
+    if isinstance(knobs, Mapping):
+        return kind(**knobs)
+    if dataclasses.is_dataclass(knobs) and isinstance(knobs, kind):
+        return knobs
+    raise TypeError(f"expected {kind.__name__} knobs, got {type(knobs).__name__}")
+
+
+class TwentyQuestions:
+    """Twenty Questions as the common code sees it."""
+
+    name = NAME
+    help = "play Twenty Questions: an answerer keeps a secret thing, a questioner asks yes/no questions"
+    roles = (
+        Role(
+            name=QUESTIONER,
+            default_prompt=DEFAULT_PROMPTS[QUESTIONER],
+            placeholders=QUESTIONER_PLACEHOLDERS,
+            knobs=QuestionerStyle,
+            human_prompt="Your question or guess (QUESTION: ... / GUESS: ...)> ",
+            reply_prefix="",
+            example_values=prompt_values(QUESTIONER, DEFAULT_QUESTIONS, None),
+        ),
+        Role(
+            name=ANSWERER,
+            default_prompt=DEFAULT_PROMPTS[ANSWERER],
+            placeholders=ANSWERER_PLACEHOLDERS,
+            knobs=AnswererStyle,
+            human_prompt="Your answer (yes, no or unknown)> ",
+            reply_prefix="ANSWER: ",
+            example_values=prompt_values(ANSWERER, DEFAULT_QUESTIONS, EXAMPLE_THING),
+        ),
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        game = parser.add_argument_group("game")
+        game.add_argument("--thing", metavar="NAME", help="play with NAME as the secret thing")
+        game.add_argument(
+            "--things", metavar="PATH", help="another knowledge base (see docs/twenty-questions.md)"
+        )
+        game.add_argument(
+            "--questions",
+            type=positive_int,
+            default=DEFAULT_QUESTIONS,
+            metavar="N",
+            help=f"questions (guesses included) before the game is lost (default {DEFAULT_QUESTIONS})",
+        )
+        game.add_argument(
+            "--reprompts",
+            type=int,
+            default=1,
+            metavar="R",
+            help="re-prompts for a malformed reply (default 1)",
+        )
+
+    def prepare(self, args: argparse.Namespace) -> TwentyQuestionsPlan:
+        if args.reprompts < 0:
+            raise UsageError(f"--reprompts takes 0 or more, got {args.reprompts}")
+        try:
+            knowledge = load_knowledge(Path(args.things) if args.things else DEFAULT_THINGS_PATH)
+        except KnowledgeError as exc:
+            raise UsageError(str(exc)) from None
+        subjects = tuple(thing.name for thing in knowledge.things)
+        if args.thing:
+            subjects = (_find_thing(knowledge, args.thing),)
+        config = {
+            "thing": args.thing,
+            "things": args.things,
+            "questions": args.questions,
+            "reprompts": args.reprompts,
+        }
+        return TwentyQuestionsPlan(knowledge, subjects, config, args.questions, args.reprompts)
+
+
+def _find_thing(knowledge: Knowledge, name: str) -> str:
+    thing = knowledge.find(name)
+    if thing is not None:
+        return thing.name
+    names = [thing.name for thing in knowledge.things]
+    close = difflib.get_close_matches(name.lower(), names, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise UsageError(f"no thing named {name!r} in the knowledge base{hint}")
+
+
+GAME = TwentyQuestions()

@@ -1,0 +1,240 @@
+"""The knowledge base: things, the yes/no attributes that describe them, and the question that asks
+each attribute. Loading runs the linter; a problem raises KnowledgeError naming file, thing and field.
+
+File format (data/things.json):
+
+    {"version": 1, "name": "...",
+     "attributes": {"is_alive": "Is it alive?", ...},
+     "things": [{"name": "cat", "category": "animal", "alternates": ["kitten"],
+                 "attributes": {"is_alive": true, "has_fur": true, "comes_out_at_night": null}}]}
+
+A thing's attribute is true, false or null (unknown: the answer depends, or nobody could say). An
+attribute a thing does not list is false, so each thing lists what is true of it and what is unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from games.common.matching import answer_words, matches, same_answer
+from games.taboo.morphology import singulars
+from games.taboo.normalize import words
+from games.twenty_questions.errors import KnowledgeError
+
+__all__ = [
+    "DEFAULT_THINGS_PATH",
+    "Knowledge",
+    "KnowledgeError",
+    "Thing",
+    "knowledge_from_data",
+    "lint_knowledge",
+    "load_knowledge",
+    "question_key",
+]
+
+DEFAULT_THINGS_PATH = Path(__file__).with_name("data") / "things.json"
+VERSION = 1
+TOP_KEYS = ("version", "name", "attributes", "things")
+THING_KEYS = ("name", "category", "alternates", "attributes")
+REQUIRED_THING_KEYS = ("name", "category", "attributes")
+_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*")
+_NAME = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*")
+# Words that do not change what a yes/no question asks ("Can it fly?" = "Does it fly?").
+_FILLER = frozenset("is it a an the does do can could would will be of its you your people thing".split())
+
+
+@dataclass(frozen=True)
+class Thing:
+    """A thing that can be the secret: its name, accepted alternates and every attribute's value."""
+
+    name: str
+    category: str
+    alternates: tuple[str, ...]
+    attributes: Mapping[str, bool | None]  # every attribute of the knowledge base
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every answer that names this thing."""
+        return (self.name, *self.alternates)
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """A loaded knowledge base: the questions by attribute, and the things in file order."""
+
+    name: str
+    questions: Mapping[str, str]  # attribute -> its yes/no question
+    things: tuple[Thing, ...]
+    _by_question: Mapping[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys = {question_key(question): attribute for attribute, question in self.questions.items()}
+        object.__setattr__(self, "_by_question", MappingProxyType(keys))
+
+    def __len__(self) -> int:
+        return len(self.things)
+
+    def find(self, name: str) -> Thing | None:
+        """The thing `name` names (tolerant matching, alternates included), or None."""
+        return next((thing for thing in self.things if matches(name, thing.names)), None)
+
+    def attribute_for(self, question: str) -> str | None:
+        """The attribute a question asks: its own question, or one with the same content words."""
+        return self._by_question.get(question_key(question))
+
+
+def question_key(question: str) -> str:
+    """What a question asks, for lookups: its folded content words, singular, sorted."""
+    content = {min(singulars(word)) for word in words(question) if word not in _FILLER}
+    return " ".join(sorted(content))
+
+
+# --- loading -------------------------------------------------------------------------------------------
+
+
+def load_knowledge(path: str | Path = DEFAULT_THINGS_PATH) -> Knowledge:
+    """Read, lint and build a knowledge base; raise KnowledgeError on the first problem."""
+    label = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise KnowledgeError(f"cannot read the file: {exc.strerror or exc}", path=label) from exc
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(f"not valid UTF-8 (byte {exc.start})", path=label) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = f"invalid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise KnowledgeError(reason, path=label) from exc
+    return knowledge_from_data(data, label)
+
+
+def knowledge_from_data(data: object, source: str = "<things>") -> Knowledge:
+    """Lint parsed JSON and build the Knowledge; raise the first problem as a KnowledgeError."""
+    for problem in _problems(data, source):
+        raise problem
+    assert isinstance(data, dict)
+    questions: dict[str, str] = data["attributes"]
+    things = tuple(_thing(raw, questions) for raw in data["things"])
+    return Knowledge(name=data["name"], questions=MappingProxyType(dict(questions)), things=things)
+
+
+def _thing(raw: dict, questions: Mapping[str, str]) -> Thing:
+    given = raw["attributes"]
+    values = {attribute: given.get(attribute, False) for attribute in questions}
+    return Thing(raw["name"], raw["category"], tuple(raw.get("alternates", ())), MappingProxyType(values))
+
+
+# --- linting -------------------------------------------------------------------------------------------
+
+
+def lint_knowledge(data: object, source: str = "<things>") -> list[str]:
+    """Every problem of a parsed knowledge base, as "source: thing N ('name'): field 'f': reason"."""
+    return [str(problem) for problem in _problems(data, source)]
+
+
+def _problems(data: object, path: str) -> Iterator[KnowledgeError]:
+    if not isinstance(data, dict):
+        yield KnowledgeError(f"the top level must be an object, not {type(data).__name__}", path=path)
+        return
+    for key in sorted(data.keys() - set(TOP_KEYS)):
+        yield KnowledgeError("unknown key", path=path, field=key)
+    if data.get("version") != VERSION or type(data.get("version")) is not int:
+        yield KnowledgeError(f"must be the integer {VERSION}", path=path, field="version")
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        yield KnowledgeError("must be a non-empty string", path=path, field="name")
+    attributes = data.get("attributes")
+    if not isinstance(attributes, dict) or not attributes:
+        yield KnowledgeError(
+            "must be a non-empty object of attribute: question", path=path, field="attributes"
+        )
+        return
+    yield from _attribute_problems(attributes, path)
+    things = data.get("things")
+    if not isinstance(things, list) or not things:
+        yield KnowledgeError("must be a non-empty list of things", path=path, field="things")
+        return
+    named: list[tuple[int, tuple[str, ...]]] = []  # (number, answer words) of every valid name
+    answers: dict[tuple[bool | None, ...], int] = {}
+    for number, thing in enumerate(things, start=1):
+        problems = list(_thing_problems(thing, number, attributes, path))
+        yield from problems
+        if problems:
+            continue
+        name = thing["name"]
+        alternates = thing.get("alternates", ())
+        for where, entry in (("name", name), *(("alternates", alternate) for alternate in alternates)):
+            said = answer_words(entry)
+            first = next((n for n, other in named if same_answer(said, other)), None)
+            if first == number:
+                reason = f"{entry!r} is listed twice (the same answer as another of its names)"
+            elif first is not None:
+                reason = f"{entry!r} also names thing {first} ({things[first - 1]['name']!r})"
+            if first is not None:
+                yield KnowledgeError(reason, path=path, thing=number, name=name, field=where)
+            named.append((number, said))
+        row = tuple(thing["attributes"].get(attribute, False) for attribute in attributes)
+        twin = answers.setdefault(row, number)
+        if twin != number:
+            twin_name = things[twin - 1]["name"]
+            reason = f"answers every question like thing {twin} ({twin_name!r}): no question tells them apart"
+            yield KnowledgeError(reason, path=path, thing=number, name=name, field="attributes")
+
+
+def _attribute_problems(attributes: dict, path: str) -> Iterator[KnowledgeError]:
+    seen: dict[str, str] = {}
+    for attribute, question in attributes.items():
+        field = f"attributes.{attribute}"
+        if not _ATTRIBUTE.fullmatch(attribute):
+            yield KnowledgeError("attribute names are lower_snake_case", path=path, field=field)
+        if not isinstance(question, str) or not question.strip():
+            yield KnowledgeError(
+                "missing question: give the yes/no question that asks it", path=path, field=field
+            )
+            continue
+        if not question.rstrip().endswith("?"):
+            yield KnowledgeError(f"the question {question!r} must end with '?'", path=path, field=field)
+        other = seen.setdefault(question_key(question), attribute)
+        if other != attribute:
+            yield KnowledgeError(f"asks the same as {other!r}", path=path, field=field)
+
+
+def _thing_problems(thing: object, number: int, attributes: dict, path: str) -> Iterator[KnowledgeError]:
+    if not isinstance(thing, dict):
+        yield KnowledgeError(f"must be an object, not {type(thing).__name__}", path=path, thing=number)
+        return
+    name = thing.get("name") if isinstance(thing.get("name"), str) else None
+
+    def problem(field: str, reason: str) -> KnowledgeError:
+        return KnowledgeError(reason, path=path, thing=number, name=name, field=field)
+
+    for key in sorted(thing.keys() - set(THING_KEYS)):
+        yield problem(key, "unknown key")
+    for key in REQUIRED_THING_KEYS:
+        if key not in thing:
+            yield problem(key, "missing")
+    alternates = thing.get("alternates", [])
+    if not isinstance(alternates, list):
+        yield problem("alternates", "must be a list of names")
+        alternates = []
+    entries = [("name", thing["name"])] if "name" in thing else []
+    for where, entry in [*entries, *(("alternates", alternate) for alternate in alternates)]:
+        if not isinstance(entry, str) or not _NAME.fullmatch(entry):
+            yield problem(where, f"{entry!r} must be letters, with single spaces, hyphens or apostrophes")
+    category = thing.get("category")
+    if "category" in thing and (not isinstance(category, str) or not category.strip()):
+        yield problem("category", "must be a non-empty string")
+    values = thing.get("attributes")
+    if "attributes" in thing and not isinstance(values, dict):
+        yield problem("attributes", "must be an object of attribute: true, false or null")
+        return
+    for attribute, value in (values or {}).items():
+        if attribute not in attributes:
+            yield problem(f"attributes.{attribute}", "unknown attribute (not in the file's attributes)")
+        elif value is not None and not isinstance(value, bool):
+            yield problem(f"attributes.{attribute}", f"must be true, false or null, not {value!r}")

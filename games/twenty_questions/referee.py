@@ -1,0 +1,194 @@
+"""The referee: holds the secret, relays each question to the answerer and each answer back, checks
+every answer before the questioner can see it, judges every guess, and ends the game for everyone.
+Judging is a pure function (`judge`); the node applies the decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import structlog
+
+from games.common.matching import matches
+from games.common.outcome import GameResult, Outcome
+from games.twenty_questions.players import ANSWER, QUESTION, REPROMPT, START, WRONG
+from games.twenty_questions.replies import Tag, parse_move
+from games.twenty_questions.rules import Rule, Violation, check_answer
+from games.twenty_questions.state import ANSWERER, QUESTIONER, Exchange, RefereeState
+from runtime import CONTINUE, END, AgentNode, AsyncFlow, Message
+
+log = structlog.get_logger()
+
+
+class Verdict(StrEnum):
+    ASK = "ask"  # a question: it goes to the answerer
+    ANSWERED = "answered"  # a valid answer: it goes to the questioner
+    VIOLATION = "violation"  # the answer broke a rule: the game is lost
+    REPROMPT = "reprompt"  # malformed reply, re-prompts left
+    ABORTED = "aborted"  # malformed reply, none left
+    CORRECT = "correct"
+    WRONG = "wrong"  # another question follows
+    OUT_OF_QUESTIONS = "out_of_questions"  # wrong, and it was the last question
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    said: str  # the question, answer or guess as parsed, or the reply as sent when malformed
+    problem: str = ""
+    violation: Violation | None = None
+
+
+MALFORMED_MOVE = "Your reply had no question or guess in the form QUESTION: <question> or GUESS: <thing>."
+LAST_QUESTION = "That was your last question: you must guess now, in the form GUESS: <thing>."
+
+
+def judge(state: RefereeState, message: Message) -> Decision:
+    """The referee's verdict on one reply, from the rules alone."""
+    if message.sender == QUESTIONER:
+        move = parse_move(message.text)
+        if move is None:
+            return _malformed(state, message, MALFORMED_MOVE)
+        if move.tag is Tag.QUESTION:
+            if state.last_turn:
+                return _malformed(state, message, LAST_QUESTION)
+            return Decision(Verdict.ASK, move.text)
+        if matches(move.text, state.setup.thing.names):
+            return Decision(Verdict.CORRECT, move.text)
+        return Decision(Verdict.OUT_OF_QUESTIONS if state.last_turn else Verdict.WRONG, move.text)
+    if message.sender == ANSWERER:
+        check = check_answer(message.text, state.setup.thing)
+        if check.violation is not None:
+            return Decision(Verdict.VIOLATION, message.text, violation=check.violation)
+        if check.problem is not None:
+            return _malformed(state, message, check.problem)
+        assert check.answer is not None
+        return Decision(Verdict.ANSWERED, check.answer)
+    raise ValueError(f"the referee got a message from {message.sender!r}, who is not a player")
+
+
+def _malformed(state: RefereeState, message: Message, problem: str) -> Decision:
+    if not message.text.strip():
+        problem = "Your reply was empty."
+    verdict = Verdict.REPROMPT if state.reprompts < state.setup.max_reprompts else Verdict.ABORTED
+    return Decision(verdict, message.text, problem=problem)
+
+
+def score_for(turn: int, questions: int) -> float:
+    """100 for a guess with the first question, 100/N less for every question before it."""
+    return round(100 * (1 - (turn - 1) / questions), 2)
+
+
+class Open(AgentNode):
+    """The referee's first step: start turn 1 and invite the questioner."""
+
+    async def post_async(self, state: RefereeState, prep_res: object, exec_res: object) -> str:
+        questions = state.setup.questions
+        log.info("turn_started", turn=state.turn, turns=questions)
+        body = {"turn": state.turn, "questions": questions}
+        await self.agent.send(QUESTIONER, START, f"{questions} questions", body=body)
+        return CONTINUE
+
+
+class Judge(AgentNode):
+    """The referee's loop: receive a reply, judge it, act on the verdict."""
+
+    async def prep_async(self, state: RefereeState) -> tuple[RefereeState, Message]:
+        return state, await self.agent.receive(expecting=(QUESTIONER, ANSWERER))
+
+    async def exec_async(self, prep_res: tuple[RefereeState, Message]) -> Decision:
+        state, message = prep_res
+        return judge(state, message)
+
+    async def post_async(
+        self, state: RefereeState, prep_res: tuple[RefereeState, Message], decision: Decision
+    ) -> str:
+        _, message = prep_res
+        verdict = decision.verdict
+        if verdict in (Verdict.REPROMPT, Verdict.ABORTED):
+            return await self._malformed(state, message, decision)
+        state.reprompts = 0
+        if verdict is Verdict.VIOLATION:
+            return self._violation(state, decision)
+        if verdict is Verdict.ASK:
+            state.question = decision.said
+            body = {"turn": state.turn, "thing": state.setup.thing.name}
+            await self.agent.send(ANSWERER, QUESTION, decision.said, body=body)
+            return CONTINUE
+        if verdict is Verdict.ANSWERED:
+            state.exchanges.append(Exchange(state.question, decision.said))
+            self._next_turn(state)
+            body = {"question": state.question, "answer": decision.said, "turn": state.turn}
+            await self.agent.send(QUESTIONER, ANSWER, decision.said, body=body)
+            return CONTINUE
+        correct = verdict is Verdict.CORRECT
+        right = "right" if correct else "wrong"
+        log.info("verdict_given", about=QUESTIONER, ok=correct, text=f"{decision.said} is {right}")
+        if correct:
+            return self._finish(state, Outcome.SUCCESS, f"guessed with question {state.turn}")
+        questions = state.setup.questions
+        if verdict is Verdict.OUT_OF_QUESTIONS:
+            return self._finish(state, Outcome.LOSE_TURNS, f"no correct guess in {questions} questions")
+        state.guesses.append(decision.said)
+        self._next_turn(state)
+        await self.agent.send(
+            QUESTIONER, WRONG, decision.said, body={"guess": decision.said, "turn": state.turn}
+        )
+        return CONTINUE
+
+    async def _malformed(self, state: RefereeState, message: Message, decision: Decision) -> str:
+        log.info(
+            "reply_malformed",
+            offender=message.sender,
+            text=message.text,
+            problem=decision.problem,
+            reprompts_left=state.setup.max_reprompts - state.reprompts,
+        )
+        if decision.verdict is Verdict.ABORTED:
+            return self._finish(state, Outcome.ABORTED, f"the {message.sender} kept replying malformed")
+        state.reprompts += 1
+        await self.agent.send(message.sender, REPROMPT, decision.problem, body={"problem": decision.problem})
+        return CONTINUE
+
+    def _next_turn(self, state: RefereeState) -> None:
+        state.turn += 1
+        log.info("turn_started", turn=state.turn, turns=state.setup.questions)
+
+    def _violation(self, state: RefereeState, decision: Decision) -> str:
+        violation = decision.violation
+        assert violation is not None
+        log.info(
+            "rule_violation",
+            agent=ANSWERER,
+            rule=str(violation.rule),
+            word=state.setup.thing.name if violation.rule is Rule.NAMES_SECRET else "yes/no/unknown",
+            span=list(violation.span),
+            text=violation.text,
+            reply=decision.said,
+        )
+        reason = f"the answer broke the {violation.rule} rule ({violation.text!r})"
+        return self._finish(state, Outcome.LOSE_VIOLATION, reason)
+
+    def _finish(self, state: RefereeState, outcome: Outcome, reason: str) -> str:
+        questions = state.setup.questions
+        success = outcome is Outcome.SUCCESS
+        score = score_for(state.turn, questions) if success else (0.0 if outcome.scored else None)
+        state.result = GameResult(
+            game_id=state.setup.game_id,
+            outcome=outcome,
+            turns=state.turn,
+            score=score,
+            reason=reason,
+            subject=state.setup.thing.name,
+        )
+        self.agent.stop(reason)
+        return END
+
+
+def referee_flow() -> AsyncFlow:
+    start = Open()
+    judge_node = Judge()
+    start - CONTINUE >> judge_node
+    judge_node - CONTINUE >> judge_node
+    return AsyncFlow(start=start)
