@@ -59,6 +59,9 @@ class Transcript:
         card = record.get("card")
         if isinstance(card, Mapping) and self.viewer in (None, "hinter", "referee"):
             title += f" · card {card.get('target')} (taboo: {', '.join(card.get('taboo', []))})"
+        secret = record.get("secret")  # a game's secret, for the agents in `secret_for` (all if absent)
+        if secret is not None and self.viewer in (None, *record.get("secret_for", (self.viewer,))):
+            title += f" · secret {secret}"
         if self._plain:
             self._write(f" {title} ".center(self.console.width, "─"))
         else:
@@ -97,6 +100,10 @@ class Transcript:
         head = f"  ✗ rule broken: {record.get('rule')} ({record.get('word')!s}) in "
         span = record.get("span")
         self._say((head, "bold red"), marked(clue, span) if self._plain else highlight(clue, span))
+
+    def _verdict_given(self, record: Mapping[str, Any]) -> None:
+        ok = bool(record.get("ok"))
+        self._verdict(f"{'✓' if ok else '✗'} {record.get('text')}", "bold green" if ok else "red")
 
     def _reply_malformed(self, record: Mapping[str, Any]) -> None:
         left = record.get("reprompts_left")

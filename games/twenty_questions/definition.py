@@ -39,8 +39,9 @@ class TwentyQuestionsPlan:
     """A knowledge base loaded and the flags checked: ready to play many games."""
 
     knowledge: Knowledge
-    subjects: tuple[str, ...]  # the things a batch deals (one with --thing)
+    subjects: tuple[str, ...]  # the things a batch deals
     config: Mapping[str, Any]
+    fixed_subject: str | None = None  # --thing: every game plays this thing
     questions: int = DEFAULT_QUESTIONS
     reprompts: int = 1
 
