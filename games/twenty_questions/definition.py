@@ -137,15 +137,21 @@ class TwentyQuestions:
         except KnowledgeError as exc:
             raise UsageError(str(exc)) from None
         subjects = tuple(thing.name for thing in knowledge.things)
-        if args.thing:
-            subjects = (_find_thing(knowledge, args.thing),)
+        fixed = _find_thing(knowledge, args.thing) if args.thing else None
         config = {
             "thing": args.thing,
             "things": args.things,
             "questions": args.questions,
             "reprompts": args.reprompts,
         }
-        return TwentyQuestionsPlan(knowledge, subjects, config, args.questions, args.reprompts)
+        return TwentyQuestionsPlan(
+            knowledge,
+            subjects,
+            config,
+            fixed_subject=fixed,
+            questions=args.questions,
+            reprompts=args.reprompts,
+        )
 
 
 def _find_thing(knowledge: Knowledge, name: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from games.common.matching import answer_words, matches, same_answer
+from games.common.matching import answer_words, same_answer
 from games.taboo.morphology import singulars
 from games.taboo.normalize import words
 from games.twenty_questions.errors import KnowledgeError
@@ -71,17 +71,21 @@ class Knowledge:
     questions: Mapping[str, str]  # attribute -> its yes/no question
     things: tuple[Thing, ...]
     _by_question: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    _by_name: tuple[tuple[tuple[str, ...], Thing], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         keys = {question_key(question): attribute for attribute, question in self.questions.items()}
         object.__setattr__(self, "_by_question", MappingProxyType(keys))
+        names = tuple((answer_words(name), thing) for thing in self.things for name in thing.names)
+        object.__setattr__(self, "_by_name", names)
 
     def __len__(self) -> int:
         return len(self.things)
 
     def find(self, name: str) -> Thing | None:
         """The thing `name` names (tolerant matching, alternates included), or None."""
-        return next((thing for thing in self.things if matches(name, thing.names)), None)
+        said = answer_words(name)
+        return next((thing for words, thing in self._by_name if same_answer(said, words)), None)
 
     def attribute_for(self, question: str) -> str | None:
         """The attribute a question asks: its own question, or one with the same content words."""
