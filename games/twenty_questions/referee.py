@@ -118,9 +118,9 @@ class Judge(AgentNode):
             return CONTINUE
         if verdict is Verdict.ANSWERED:
             state.exchanges.append(Exchange(state.question, decision.said))
-            self._next_turn(state)
-            body = {"question": state.question, "answer": decision.said, "turn": state.turn}
+            body = {"question": state.question, "answer": decision.said, "turn": state.turn + 1}
             await self.agent.send(QUESTIONER, ANSWER, decision.said, body=body)
+            self._next_turn(state)
             return CONTINUE
         correct = verdict is Verdict.CORRECT
         right = "right" if correct else "wrong"
@@ -131,10 +131,9 @@ class Judge(AgentNode):
         if verdict is Verdict.OUT_OF_QUESTIONS:
             return self._finish(state, Outcome.LOSE_TURNS, f"no correct guess in {questions} questions")
         state.guesses.append(decision.said)
+        body = {"guess": decision.said, "turn": state.turn + 1}
+        await self.agent.send(QUESTIONER, WRONG, decision.said, body=body)
         self._next_turn(state)
-        await self.agent.send(
-            QUESTIONER, WRONG, decision.said, body={"guess": decision.said, "turn": state.turn}
-        )
         return CONTINUE
 
     async def _malformed(self, state: RefereeState, message: Message, decision: Decision) -> str:
