@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from games.common import exits, personas_command, replay
-from games.taboo import command as taboo_command
-from games.taboo import rerun
+from games.common import exits, personas_command, replay, rerun
+from games.common.command import add_game_parser
+from games.common.registry import games
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'python main.py COMMAND --help' for a command's options. Logs go to runs/ by default.",
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    taboo_command.add_parser(subparsers)
+    for game in games().values():
+        add_game_parser(subparsers, game)
     personas_command.add_parser(subparsers)
     replay.add_parser(subparsers)
     rerun.add_parser(subparsers)

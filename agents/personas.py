@@ -160,9 +160,10 @@ class Persona:
         keys = [(*path, "prompt") for path, layer in self.layers(game, role) if layer.prompt is not None]
         return keys[-1] if keys else None
 
-    def template(self, game: str, role: str) -> str:
-        """`role`'s prompt template in `game`; call `check` first."""
-        prompt = None
+    def template(self, game: str, role: str, default: str | None = None) -> str:
+        """`role`'s prompt template in `game` (`default`, the game's own, when the persona has none);
+        call `check` first."""
+        prompt = default
         for _, layer in self.layers(game, role):
             prompt = layer.prompt if layer.prompt is not None else prompt
         if prompt is None:
@@ -184,9 +185,9 @@ class Persona:
             merged.update(layer.offline)
         return {name: _coerce(value, allowed[name].kind) for name, value in merged.items() if name in allowed}
 
-    def render(self, game: str, role: str, values: Mapping[str, str]) -> str:
-        """`role`'s system prompt with the game's values filled in."""
-        return self.template(game, role).format_map(values)
+    def render(self, game: str, role: str, values: Mapping[str, str], default: str | None = None) -> str:
+        """`role`'s system prompt with the game's values filled in (`default`: the game's own prompt)."""
+        return self.template(game, role, default).format_map(values)
 
     def check(self, casting: Casting, known_games: Collection[str] = ()) -> list[Problem]:
         """Everything wrong with this persona for `casting`'s game (empty when it is fine).
@@ -199,9 +200,10 @@ class Persona:
             if name != game and name not in known_games:
                 problems.append(self._unknown_section(name, casting, known_games))
         roles = self.roles if self.roles is not None else tuple(casting.roles)
+        elsewhere = _roles_of(known_games)  # a role of another game is fine: it is just not played here
         for role in roles:
-            if role not in casting.roles:
-                problems.append(self._unknown_role(role, casting, ("roles",)))
+            if role not in casting.roles and role not in elsewhere:
+                problems.append(self._unknown_role(role, casting, ("roles",), elsewhere))
         section = self.games.get(game, GameSection())
         for role in section.roles:
             if role not in casting.roles:
@@ -232,6 +234,8 @@ class Persona:
     def _check_prompt(self, casting: Casting, role: str) -> list[Problem]:
         spec = casting.roles[role]
         key = self.prompt_key(casting.game, role)
+        if key is None and spec.starter:
+            return []  # the persona keeps the game's own prompt for this role
         if key is None:
             where = f"add prompt = ... at the top or in [{casting.game}.{role}]"
             return [self._problem(f"missing prompt: no prompt for the {role}; {where}", ("prompt",))]
@@ -282,7 +286,13 @@ class Persona:
             message = f"unknown key{_did_you_mean(name, choices)}"
         return self._problem(message, (name,))
 
-    def _unknown_role(self, role: str, casting: Casting, key: Key) -> Problem:
+    def _unknown_role(
+        self, role: str, casting: Casting, key: Key, elsewhere: Collection[str] = ()
+    ) -> Problem:
+        if elsewhere:  # the persona may play any game: name every game's roles, once
+            known = sorted({*casting.roles, *elsewhere})
+            hint = _did_you_mean(role, known)
+            return self._problem(f"no game has a role {role!r}{hint} (roles: {', '.join(known)})", key)
         hint = _did_you_mean(role, casting.roles)
         return self._problem(
             f"{casting.game} has no role {role!r}{hint} (roles: {', '.join(casting.roles)})", key
@@ -291,6 +301,13 @@ class Persona:
     def _problem(self, message: str, key: Key, *, shown: Key | None = None) -> Problem:
         """A problem at `key` (its line looked up), shown under `shown` (default: `key`)."""
         return Problem(self.file, message, ".".join(shown or key), line_of(self.lines, key))
+
+
+def _roles_of(known_games: Collection[str]) -> set[str]:
+    """Every role of the other known games, when they are given as {name: Casting}."""
+    if not isinstance(known_games, Mapping):
+        return set()
+    return {role for casting in known_games.values() for role in getattr(casting, "roles", {})}
 
 
 def placeholders(template: str) -> list[str]:

@@ -1,7 +1,7 @@
 """`python main.py personas list | show NAME | check PATH... | new NAME`: personas, from the command line.
 
 Personas are game-agnostic files (agents.personas); this command checks and renders them against each
-game's casting (games.common.castings), so it lives with the games.
+game's casting (games.common.registry), so it lives with the games.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from rich.text import Text
 from agents.persona_files import NAME, inspect_file
 from agents.persona_library import LOCAL_DIR, SUFFIX, PersonaLibrary
 from agents.personas import SETTINGS, Casting, Persona, PersonaError, Problem, RoleSpec
-from games.common.castings import castings
 from games.common.exits import OK, USAGE, UsageError
+from games.common.registry import castings
 
 DOCS = "docs/personas.md"
 
@@ -123,7 +123,7 @@ async def show_persona(args: argparse.Namespace, console: Console) -> int:
         console.out(f"offline knobs: {_pairs(knobs) or 'none (the defaults)'}")
         console.out(f"example values: {_pairs({k: v for k, v in spec.example.items() if len(v) < 60})}")
         console.out("system prompt:")
-        console.out(persona.render(casting.game, role, spec.example))
+        console.out(persona.render(casting.game, role, spec.example, spec.starter))
     return OK
 
 

@@ -1,6 +1,7 @@
-"""`python main.py rerun LOG`: play a recorded Taboo run again, every model reply served from its log.
+"""`python main.py rerun LOG`: play a recorded run of any game again, every model reply served from its log.
 
-The run is rebuilt from `run_started`: the same deck and cards, seed, turns, personas and model names;
+The run is rebuilt from `run_started`: the same game and its settings (deck, cards, turns...), seed,
+personas and model names;
 every role thinks with a `ReplayModel` over the log's `llm_call`s, so no API key or server is needed.
 The referee is today's: the games are re-judged under the current rules. The new run writes its own
 log (its `run_started` records `rerun_of`), and each game's transcript is compared with the recorded
@@ -20,7 +21,6 @@ import sys
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -28,22 +28,24 @@ from rich.console import Console
 from agents import Endpoint, Gateway, ReplayModel
 from agents.doubles import excerpts
 from games.common.batch import Batch, GameSpec, game_specs, run_batch
+from games.common.command import Plan, play_game
+from games.common.definition import GameDefinition
 from games.common.exits import FAILED, OK, UsageError
 from games.common.flags import positive_int
 from games.common.models import Backend, RoleModel
 from games.common.outcome import GameResult
+from games.common.personas import PersonaChoice, choose_personas
+from games.common.registry import games
 from games.common.session import log_path, versions
 from games.common.transcript import Transcript
-from games.taboo.command import Plan, find_card, play_game
-from games.taboo.deck import DeckError, load_deck
-from games.taboo.game import GAME
-from games.taboo.personas import PersonaChoice, choose_personas
-from games.taboo.state import REFEREE, ROLES
 from runtime import RunLog, new_run_id
 from runtime.logread import LogFileError, ReadReport, read_events
 
 RULES = ("current",)
-VERDICTS = ("clue_approved", "rule_violation", "guess_judged", "reply_malformed")
+# The referee's (or moderator's) decisions: a different one on the same exchange is a rules change.
+VERDICTS = ("clue_approved", "guess_judged", "verdict_given", "votes_counted")
+MODERATORS = frozenset({"referee", "moderator"})
+ENVELOPE = frozenset({"v", "ts", "seq", "run_id", "event", "agent", "game_id"})
 DIVERGED_PREFIX = "replay diverged at "
 
 
@@ -95,18 +97,23 @@ class Item:
         if self.event == "message_sent":
             sender, recipient, kind, text = values
             return f"{sender} → {recipient} [{kind}] {text!r}"
-        if self.event == "clue_approved":
-            return f"turn {values[0]}: clue {values[1]!r} approved"
         if self.event == "rule_violation":
             rule, word, _, text = values
             return f"{rule} rule broken ({text!r} for {word!r})"
-        if self.event == "guess_judged":
-            return f"turn {values[0]}: guess {values[1]!r} judged {'right' if values[2] else 'wrong'}"
         if self.event == "reply_malformed":
             return f"{values[0]}'s reply judged malformed"
-        outcome, turns, score = values
-        scored = f", score {score:g}" if isinstance(score, int | float) else ""
-        return f"{outcome} after {turns} turn(s){scored}"
+        named = dict(values) if self.event in VERDICTS else {}
+        if self.event == "clue_approved":
+            return f"turn {named.get('turn')}: clue {named.get('clue')!r} approved"
+        if self.event == "guess_judged":
+            judged = "right" if named.get("correct") else "wrong"
+            return f"turn {named.get('turn')}: guess {named.get('guess')!r} judged {judged}"
+        if self.event == "game_ended":
+            outcome, turns, score = values
+            scored = f", score {score:g}" if isinstance(score, int | float) else ""
+            return f"{outcome} after {turns} turn(s){scored}"
+        shown = ", ".join(f"{name}={value!r}" for name, value in values)
+        return f"{self.event} ({shown})"
 
 
 def item_of(record: Mapping[str, Any]) -> Item | None:
@@ -115,15 +122,15 @@ def item_of(record: Mapping[str, Any]) -> Item | None:
     if event == "message_sent":
         sender = record.get("sender")
         fields = (sender, record.get("recipient"), record.get("kind"), record.get("text"))
-        return Item("message_sent", fields, sender == REFEREE)
-    if event == "clue_approved":
-        return Item("clue_approved", (record.get("turn"), record.get("clue")), True)
+        return Item("message_sent", fields, sender in MODERATORS)
+    if event in VERDICTS:
+        return Item(str(event), _plain_fields(record), True)
+    if event == "game_started":  # the game's setup (the card, the secret...): must be as recorded
+        return Item("game_started", _plain_fields(record), False)
     if event == "rule_violation":
         span = record.get("span")
         fields = (record.get("rule"), record.get("word"), tuple(span) if span else None, record.get("text"))
         return Item("rule_violation", fields, True)
-    if event == "guess_judged":
-        return Item("guess_judged", (record.get("turn"), record.get("guess"), record.get("correct")), True)
     if event == "reply_malformed":
         fields = (record.get("offender"), record.get("problem"), record.get("reprompts_left"))
         return Item("reply_malformed", fields, True)
@@ -134,6 +141,19 @@ def item_of(record: Mapping[str, Any]) -> Item | None:
     return None
 
 
+def _plain_fields(record: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """An event's own fields, comparable (lists as tuples), without the line's envelope."""
+    return tuple((name, _frozen(value)) for name, value in sorted(record.items()) if name not in ENVELOPE)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, Mapping):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    return value
+
+
 @dataclass
 class Transcripts:
     """Each game's items in order, gathered from events (a RunLog listener, or a log read back)."""
@@ -141,7 +161,6 @@ class Transcripts:
     games: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
     order: list[str] = field(default_factory=list)
     ended: set[str] = field(default_factory=set)
-    cards: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     diverged: dict[str, str] = field(default_factory=dict)  # game -> the first ReplayDiverged message
     run_ended: bool = False
 
@@ -155,9 +174,6 @@ class Transcripts:
         game_id = str(game_id)
         if event == "game_started":
             self.order.append(game_id)
-            card = record.get("card")
-            if isinstance(card, Mapping):
-                self.cards[game_id] = card
         elif event == "llm_failed" and record.get("reason") == "ReplayDiverged":
             self.diverged.setdefault(game_id, str(record.get("error")))
         item = item_of(record)
@@ -272,21 +288,18 @@ def read_recorded(path: str, lenient: bool) -> tuple[Mapping[str, Any], Transcri
 
 def plan_of(source: str, config: Mapping[str, Any], recorded: Transcripts) -> Plan:
     """The Plan the recorded run played, from its configuration; only the games the log started."""
-    if config.get("game") != GAME:
-        raise UsageError(f"{source}: rerun plays {GAME} runs; this log is a {config.get('game')!r} run")
-    deck_path = Path(str(_need(source, config, "deck").get("path")))
+    game = _game_of(source, config)
+    flags = argparse.Namespace(**{name: value for name, value in config.items() if name != "game"})
     try:
-        deck = load_deck(deck_path)
-    except DeckError as exc:
-        raise UsageError(f"{source}: the run's deck cannot be read: {exc}") from None
+        prepared = game.prepare(flags)
+    except UsageError as exc:
+        raise UsageError(f"{source}: the run's game cannot be set up again: {exc}") from None
     seed = _need(source, config, "seed")
-    card = config.get("card")
-    fixed = find_card(deck, card).target if card else None
     specs = game_specs(
         seed,
         int(config.get("games") or 1),
-        [c.target for c in deck],
-        fixed=fixed,
+        list(prepared.subjects),
+        fixed=getattr(prepared, "fixed_subject", None),
         swap=bool(config.get("swap")),
     )
     started = set(recorded.order)
@@ -295,31 +308,44 @@ def plan_of(source: str, config: Mapping[str, Any], recorded: Transcripts) -> Pl
         for role, choice in _need(source, config, "models").items()
     }
     return Plan(
-        deck=deck,
-        deck_path=deck_path,
+        game=game,
+        prepared=prepared,
         seed=seed,
         specs=[spec for spec in specs if spec.game_id in started],
         models=models,
-        personas=personas_of(config.get("personas") or {}),
+        seat_models=models,
+        personas=personas_of(game, config.get("personas") or {}),
         endpoint=Endpoint(),
-        turns=int(config.get("turns") or 5),
-        reprompts=int(config.get("reprompts") if config.get("reprompts") is not None else 1),
         resumed={},
     )
 
 
-def personas_of(recorded: Mapping[str, Any]) -> dict[str, PersonaChoice]:
+def _game_of(source: str, config: Mapping[str, Any]) -> GameDefinition:
+    known = games()
+    name = config.get("game")
+    if name not in known:
+        raise UsageError(
+            f"{source}: a run of {name!r}, which this version does not know ({', '.join(known)})"
+        )
+    return known[str(name)]
+
+
+def personas_of(game: GameDefinition, recorded: Mapping[str, Any]) -> dict[str, PersonaChoice]:
     """Today's personas for the recorded ones: a file by its path, a built-in by its name."""
     names = argparse.Namespace(persona_dir=None)
-    for role in ROLES:
-        persona = recorded.get(role) or {}
+    for role in game.roles:
+        persona = recorded.get(role.name) or {}
         source = str(persona.get("source") or "built-in")
-        setattr(names, role, str(persona.get("name") or "default") if source == "built-in" else source)
-    return choose_personas(names)
+        setattr(
+            names,
+            role.name.replace("-", "_"),
+            str(persona.get("name") or "default") if source == "built-in" else source,
+        )
+    return choose_personas(names, game)
 
 
-def changed_inputs(config: Mapping[str, Any], plan: Plan, recorded: Transcripts) -> str | None:
-    """What differs before anything is played: a persona file or a card. None when both are as recorded."""
+def changed_inputs(config: Mapping[str, Any], plan: Plan) -> str | None:
+    """A persona file that changed since the run (the game's own setup is compared game by game)."""
     for role, persona in plan.personas.items():
         then = (config.get("personas") or {}).get(role) or {}
         if then.get("sha256") and then["sha256"] != persona.sha256:
@@ -327,20 +353,7 @@ def changed_inputs(config: Mapping[str, Any], plan: Plan, recorded: Transcripts)
                 f"rerun diverged: the {role}'s persona {persona.name!r} ({persona.source}) changed since the "
                 f"run: sha256 {str(then['sha256'])[:16]} then, {persona.sha256[:16]} now"
             )
-    cards = {card.target: card for card in plan.deck}
-    for spec in plan.specs:
-        then = recorded.cards.get(spec.game_id)
-        card = cards[spec.subject]
-        now = {"target": card.target, "taboo": list(card.taboo)}
-        if then is not None and (then.get("target"), list(then.get("taboo") or [])) != tuple(now.values()):
-            return (
-                f"rerun diverged: game {spec.game_id!r} played {_card(then)}; the deck now gives {_card(now)}"
-            )
     return None
-
-
-def _card(card: Mapping[str, Any]) -> str:
-    return f"{card.get('target')} (taboo: {', '.join(str(w) for w in card.get('taboo') or [])})"
 
 
 def _need(source: str, config: Mapping[str, Any], key: str) -> Any:
@@ -358,7 +371,7 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     if not isinstance(config, Mapping):
         raise UsageError(f"{args.source}: run_started has no config: cannot rerun this run")
     plan = plan_of(args.source, config, recorded)
-    changed = changed_inputs(config, plan, recorded)
+    changed = changed_inputs(config, plan)
     if changed is not None:
         print(changed, file=sys.stderr)
         return FAILED
@@ -366,7 +379,7 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     replay = ReplayModel(calls)
     rerun = Transcripts()
     run_id = new_run_id()
-    path = log_path(args.log, args.log_dir, f"{GAME}-rerun", run_id)
+    path = log_path(args.log, args.log_dir, f"{plan.game.name}-rerun", run_id)
     listeners: list = [rerun]
     if len(plan.specs) == 1 and not args.quiet:
         listeners.append(Transcript(console, show_calls=False))  # replayed calls take no time

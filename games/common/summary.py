@@ -53,11 +53,15 @@ class RunStats:
     completion_tokens: int = 0
     estimated_tokens: bool = False
     latencies_ms: list[float] = field(default_factory=list)
+    casts: dict[str, str] = field(default_factory=dict)  # game_id -> "agent=model/persona, ..."
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         event = record.get("event")
         if event == "game_ended":
             self.games[str(record.get("game_id"))] = record
+        elif event == "game_cast":
+            players = record.get("players") or {}
+            self.casts[str(record.get("game_id"))] = ", ".join(f"{a}={p}" for a, p in sorted(players.items()))
         elif event == "rule_violation":
             self.violations[str(record.get("rule"))] += 1
         elif event == "reply_malformed":
@@ -105,7 +109,29 @@ def summarize(stats: RunStats) -> dict[str, Any]:
             "estimated": stats.estimated_tokens,
         },
         "latency_ms": {"p50": percentile(stats.latencies_ms, 50), "p95": percentile(stats.latencies_ms, 95)},
+        "by_pairing": _by_pairing(stats, ended),
     }
+
+
+def _by_pairing(stats: RunStats, ended: list[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Success rate and mean score per cast of players (a cross-play matrix), when there is more than one."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for record in ended:
+        groups.setdefault(stats.casts.get(str(record.get("game_id")), "?"), []).append(record)
+    if len(groups) < 2:
+        return {}
+    table = {}
+    for cast, records in sorted(groups.items()):
+        played = [r for r in records if Outcome(str(r.get("outcome"))).played]
+        wins = sum(r.get("outcome") == Outcome.SUCCESS for r in played)
+        scores = [float(r["score"]) for r in played if isinstance(r.get("score"), int | float)]
+        table[cast] = {
+            "games": len(records),
+            "played": len(played),
+            "success_rate": _round(wins / len(played)) if played else None,
+            "mean_score": _mean(scores),
+        }
+    return table
 
 
 def summary_table(summary: Mapping[str, Any]) -> Table:
@@ -135,6 +161,12 @@ def summary_table(summary: Mapping[str, Any]) -> Table:
     ]
     for name, value in rows:
         table.add_row(name, value)
+    for cast, figures in summary.get("by_pairing", {}).items():
+        rate = figures["success_rate"]
+        shown = f"{rate:.1%}" if rate is not None else "n/a"
+        table.add_row(
+            cast, f"{figures['games']} games, success {shown}, mean score {_show(figures['mean_score'])}"
+        )
     return table
 
 

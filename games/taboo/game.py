@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import structlog
 
 from agents import AgentModel, PlayerLeft
+from games.common.definition import Player
 from games.common.outcome import GameResult, Outcome
 from games.taboo.players import player_flow
 from games.taboo.prompts import DEFAULT_PROMPTS
@@ -17,14 +16,6 @@ from runtime import Clock, RunResult, RunStatus, Runtime
 log = structlog.get_logger()
 
 GAME = "taboo"
-
-
-@dataclass(frozen=True)
-class Player:
-    """Who plays a role: the model handle and the system prompt template (from a persona)."""
-
-    model: AgentModel
-    system_template: str
 
 
 def default_player(model: AgentModel, role: str) -> Player:

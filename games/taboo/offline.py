@@ -14,7 +14,7 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
@@ -50,8 +50,10 @@ def content_stems(text: str) -> list[str]:
 class HinterStyle:
     """Offline knobs a persona can set: `terse` clues say only a hint's key word."""
 
-    terse: bool = False
-    slip_rate: float = 0.02
+    terse: bool = field(default=False, metadata={"help": "clue with only the key word of each hint"})
+    slip_rate: float = field(
+        default=0.02, metadata={"help": "the chance, each turn, of blurting out a taboo word"}
+    )
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,10 @@ class GuesserStyle:
     """Offline knobs a persona can set: `lateral` is the chance of trying a less obvious candidate;
     `knowledge` the share of each card's associations (hints) this guesser has in mind."""
 
-    lateral: float = 0.0
-    knowledge: float = 0.6
+    lateral: float = field(default=0.0, metadata={"help": "the chance of guessing a less obvious candidate"})
+    knowledge: float = field(
+        default=0.6, metadata={"help": "the share of each card's associations the guesser has in mind"}
+    )
 
 
 class OfflineHinter:

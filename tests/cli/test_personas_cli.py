@@ -54,7 +54,7 @@ MALFORMED = {
     ),
     "wrong-role": (
         'name = "x"\nroles = ["hinterr"]\nprompt = "{target}"\n',
-        "wrong-role.toml:2: roles: taboo has no role 'hinterr'; did you mean 'hinter'?",
+        "wrong-role.toml:2: roles: no game has a role 'hinterr'; did you mean 'hinter'?",
     ),
     "guesser-sees-card": (
         'name = "x"\nroles = ["guesser"]\nprompt = "It is {target}."\n',
@@ -140,7 +140,7 @@ def test_list_shows_each_persona_with_roles_description_and_source(tmp_path: Pat
         assert name in done.stdout
     assert "My own poet." in done.stdout and "personas/poet.toml" in done.stdout
     assert "hidden by personas/poet.toml" in done.stdout
-    assert "built-in" in done.stdout and "hinter, guesser" in done.stdout
+    assert "built-in" in done.stdout and "any" in done.stdout and "guesser" in done.stdout
 
 
 def test_show_renders_the_prompt_a_model_would_receive() -> None:

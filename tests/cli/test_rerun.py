@@ -129,7 +129,7 @@ def test_a_tampered_reply_is_reported_at_the_message_it_changed(tmp_path: Path) 
     done = run_main("rerun", str(log), "--log", str(tmp_path / "new.jsonl"))
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()
-    assert line.startswith("rerun diverged in game 'g1', step 2: hinter → referee [clue] text differs")
+    assert line.startswith("rerun diverged in game 'g1', step 3: hinter → referee [clue] text differs")
     assert "now 'CLUE: a sound in the sky'" in line
 
 

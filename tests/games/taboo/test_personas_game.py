@@ -15,19 +15,23 @@ from rich.console import Console
 
 from agents import AgentModel, Endpoint, Gateway, ModelSettings, OpenAIModel
 from agents.persona_library import PersonaLibrary
+from games.common.command import plan as plan_game
+from games.common.command import run as run_game
+from games.common.definition import Player
 from games.common.exits import UsageError
 from games.common.models import Backend, RoleModel
 from games.common.outcome import Outcome
-from games.taboo.command import plan, run
+from games.common.personas import PersonaChoice, casting_of, choose_personas, with_persona_models
 from games.taboo.deck import Card
-from games.taboo.game import Player, play_taboo
+from games.taboo.definition import GAME
+from games.taboo.game import play_taboo
 from games.taboo.offline import GuesserStyle, HinterStyle
-from games.taboo.personas import CASTING, PersonaChoice, choose_personas, with_persona_models
 from games.taboo.prompts import DEFAULT_PROMPTS
 from games.taboo.state import GUESSER, HINTER, TabooSetup
 from main import build_parser
 from tests.support.chat_server import Reply
 
+CASTING = casting_of(GAME)
 LOG_NUMBERS = itertools.count()
 CARD = Card(target="snow", taboo=("white", "cold", "winter", "flake", "ice"))
 
@@ -78,7 +82,7 @@ def choose(**flags: object) -> dict[str, PersonaChoice]:
     args = argparse.Namespace(hinter=None, guesser=None, persona_dir=None)
     for name, value in flags.items():
         setattr(args, name, value)
-    return choose_personas(args)
+    return choose_personas(args, GAME)
 
 
 def test_choose_personas_defaults_each_role_to_default() -> None:
@@ -162,7 +166,7 @@ async def offline_conversation(tmp_path: Path, *flags: str) -> list[tuple[str, s
     """Play `python main.py taboo --offline FLAGS` in process; what was said, from its log."""
     log = tmp_path / f"game-{next(LOG_NUMBERS)}.jsonl"
     args = build_parser().parse_args(["taboo", "--offline", "--log", str(log), *flags])
-    assert await run(args, Console(file=io.StringIO())) == 0
+    assert await run_game(GAME, args, Console(file=io.StringIO())) == 0
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     return [(r["sender"], r["kind"], r["text"]) for r in records if r["event"] == "message_sent"]
 
@@ -202,7 +206,7 @@ async def test_a_bad_persona_stops_the_command_before_anything_runs(tmp_path: Pa
     path.write_text('name = "bad"\nroles = ["guesser"]\nprompt = "Guess {target}"\n', encoding="utf-8")
     args = build_parser().parse_args(["taboo", "--offline", "--guesser", str(path)])
     with pytest.raises(UsageError) as caught:
-        plan(args)
+        plan_game(GAME, args)
     assert str(caught.value) == (
         f"{path}:3: prompt: {{target}} is not available to the guesser: the guesser never sees the card"
     )
