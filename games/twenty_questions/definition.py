@@ -109,19 +109,19 @@ class TwentyQuestions:
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        game = parser.add_argument_group("game")
-        game.add_argument("--thing", metavar="NAME", help="play with NAME as the secret thing")
-        game.add_argument(
+        """--thing, --things, --questions, --reprompts (the common code puts them in their own group)."""
+        parser.add_argument("--thing", metavar="NAME", help="play with NAME as the secret thing")
+        parser.add_argument(
             "--things", metavar="PATH", help="another knowledge base (see docs/twenty-questions.md)"
         )
-        game.add_argument(
+        parser.add_argument(
             "--questions",
             type=positive_int,
             default=DEFAULT_QUESTIONS,
             metavar="N",
             help=f"questions (guesses included) before the game is lost (default {DEFAULT_QUESTIONS})",
         )
-        game.add_argument(
+        parser.add_argument(
             "--reprompts",
             type=int,
             default=1,
