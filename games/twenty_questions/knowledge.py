@@ -45,7 +45,10 @@ REQUIRED_THING_KEYS = ("name", "category", "attributes")
 _ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*")
 _NAME = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*")
 # Words that do not change what a yes/no question asks ("Can it fly?" = "Does it fly?").
-_FILLER = frozenset("is it a an the does do can could would will be of its you your people thing".split())
+_FILLER = frozenset(
+    "is it a an the does do can could would will be of its you your people thing".split()
+    + "usually commonly mostly".split()
+)
 
 
 @dataclass(frozen=True)

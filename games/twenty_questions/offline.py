@@ -122,7 +122,7 @@ def _contradiction(thing: Thing, answers: Mapping[str, str]) -> float:
 
 class OfflineAnswerer:
     """Answers from the secret's attributes: the knowledge base's own questions (or ones with the same
-    content words), "is it a <thing>?", and unknown for anything else."""
+    content words), "is it a <thing>?" for a thing of the knowledge base, and unknown for anything else."""
 
     def __init__(self, knowledge: Knowledge, seed: int, style: AnswererStyle = AnswererStyle()) -> None:
         self.knowledge = knowledge
@@ -140,8 +140,8 @@ class OfflineAnswerer:
             return "unknown"
         if attribute is not None:
             value = thing.attributes[attribute]
-        elif match := _IS_IT.match(question):
-            value = matches(match.group("name"), thing.names)
+        elif (match := _IS_IT.match(question)) and self.knowledge.find(match.group("name")) is not None:
+            value = matches(match.group("name"), thing.names)  # "is it a dog?", about a known thing
         else:
             return "unknown"
         if value is None:

@@ -50,12 +50,23 @@ def request(**context: object) -> ChatRequest:
         ("Is it a kitten?", "yes"),
         ("Is it a dog?", "no"),
         ("What colour is it?", "unknown"),
+        ("Is it red?", "no"),
+        ("Is it a reptile?", "unknown"),
+        ("Is it a hamster?", "unknown"),
+        ("Is it made of metal?", "no"),
     ],
 )
 def test_the_answerer_answers_from_the_attributes(question: str, answer: str) -> None:
-    """Known questions get the attribute's value, 'is it a X?' the name check, the rest unknown."""
+    """Known questions get the attribute's value, 'is it a X?' the name check for a known thing X, the
+    rest unknown."""
     answerer = OfflineAnswerer(KNOWLEDGE, seed=1)
     assert answerer(request(thing="cat", question=question)) == f"ANSWER: {answer}"
+
+
+def test_questions_with_the_same_content_words_get_the_same_answer() -> None:
+    """'Is it red?' asks what 'Is it usually red?' asks."""
+    answerer = OfflineAnswerer(KNOWLEDGE, seed=1)
+    assert answerer.answer("apple", "Is it red?") == answerer.answer("apple", "Is it usually red?") == "yes"
 
 
 def test_a_noisy_answerer_flips_yes_and_no_but_not_unknown() -> None:
