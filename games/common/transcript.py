@@ -96,7 +96,7 @@ class Transcript:
         self._verdict("✓ clue approved", "green")
 
     def _rule_violation(self, record: Mapping[str, Any]) -> None:
-        clue = str(record.get("clue", record.get("text", "")))
+        clue = str(record.get("clue", record.get("reply", record.get("text", ""))))  # what `span` points into
         head = f"  ✗ rule broken: {record.get('rule')} ({record.get('word')!s}) in "
         span = record.get("span")
         self._say((head, "bold red"), marked(clue, span) if self._plain else highlight(clue, span))
