@@ -7,7 +7,7 @@ when the words glued together match (ice-cream = ice cream = icecream). Two word
 are equal or share a singular (tomatoes/tomato, mice/mouse, leaves/leaf). Nothing else is lenient:
 "running" does not match "run", "a big snowman" does not match "snowman".
 
-The folding and the plural rules are Taboo's (games.taboo.normalize and games.taboo.morphology), so
+The folding and the plural rules are Taboo's (games.common.normalize and games.common.morphology), so
 every game forgives exactly what Taboo forgives.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from games.taboo.morphology import singulars
-from games.taboo.normalize import tokenize, words
+from games.common.morphology import singulars
+from games.common.normalize import tokenize, words
 
 ARTICLES = frozenset({"a", "an", "the"})
 

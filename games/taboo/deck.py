@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from games.common.morphology import related
+from games.common.normalize import words
 from games.taboo.errors import DeckError
 from games.taboo.lexicon import standalone
-from games.taboo.morphology import related
-from games.taboo.normalize import words
 
 __all__ = [
     "DEFAULT_DECK_PATH",

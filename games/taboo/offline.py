@@ -20,9 +20,9 @@ from functools import lru_cache
 import snowballstemmer
 
 from agents import ChatRequest
+from games.common.normalize import words
 from games.taboo.deck import Card, Deck
 from games.taboo.hints import hints_for
-from games.taboo.normalize import words
 from games.taboo.players import card_from_body
 from games.taboo.rules import check_clue
 from games.taboo.state import HINTER

@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from games.common.morphology import lemmas, related
+from games.common.normalize import Token, fold_text, tokenize, words
 from games.taboo.deck import Card
 from games.taboo.lexicon import compound_parts, embeds, is_word, standalone
-from games.taboo.morphology import lemmas, related
-from games.taboo.normalize import Token, fold_text, tokenize, words
 
 # Rule names, highest priority first (the tie-break when two violations start at the same offset).
 RULES: tuple[str, ...] = (

@@ -22,8 +22,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from games.common.matching import answer_words, same_answer
-from games.taboo.morphology import singulars
-from games.taboo.normalize import words
+from games.common.morphology import singulars
+from games.common.normalize import words
 from games.twenty_questions.errors import KnowledgeError
 
 __all__ = [
