@@ -181,6 +181,10 @@ class HtmlReport:
             taboo = ", ".join(str(word) for word in card.get("taboo", []))
             game.title += f" · {card.get('target')}"
             game.card = f"taboo words: {taboo}"
+        secret = record.get("secret")  # another game's secret, for the agents in `secret_for` (all if absent)
+        if secret is not None and self.viewer in (None, *record.get("secret_for", (self.viewer,))):
+            game.title += f" · {secret}"
+            game.card = f"secret: {secret}"
         game.lane("referee")
 
     def _turn_started(self, record: Mapping[str, Any], game: _Game) -> None:
@@ -215,8 +219,12 @@ class HtmlReport:
         else:
             self._verdict(game, record, "bad", f"✗ {esc(record.get('guess'))} is wrong")
 
+    def _verdict_given(self, record: Mapping[str, Any], game: _Game) -> None:
+        ok = bool(record.get("ok"))
+        self._verdict(game, record, "ok" if ok else "bad", f"{'✓' if ok else '✗'} {esc(record.get('text'))}")
+
     def _rule_violation(self, record: Mapping[str, Any], game: _Game) -> None:
-        clue = str(record.get("clue", record.get("text", "")))
+        clue = str(record.get("clue", record.get("reply", record.get("text", ""))))  # what `span` points into
         text = (
             f"✗ rule broken: {esc(record.get('rule'))} ({esc(record.get('word'))}) by "
             f"{esc(record.get('agent'))} in “{marked(clue, record.get('span'))}”"

@@ -86,8 +86,19 @@ def _speed(text: str) -> float:
 
 
 async def run(args: argparse.Namespace, console: Console) -> int:
+    try:
+        return await _replay(args, console)
+    except BrokenPipeError:
+        # The reader went away (`replay LOG | head`): stop quietly, as command-line tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return OK
+
+
+async def _replay(args: argparse.Namespace, console: Console) -> int:
     report = ReadReport()
     records = _records(args, report)
+    view: _View | None = None
     try:
         try:
             started = await anext(records)
@@ -104,14 +115,18 @@ async def run(args: argparse.Namespace, console: Console) -> int:
             if pace is not None:
                 await pace.wait(record)
             view.draw(record)
-    except LogFileError as exc:
-        raise UsageError(str(exc)) from None
+        keep.check(args.log)
+        view.finish()
+    except BaseException as exc:
+        if view is not None:
+            view.discard()
+        if isinstance(exc, LogFileError):
+            raise UsageError(str(exc)) from None
+        raise
     finally:
         await records.aclose()
         for warning in report.warnings:
             print(f"warning: {args.log}: {warning}", file=sys.stderr)
-    keep.check(args.log)
-    view.finish()
     return OK
 
 
@@ -178,7 +193,11 @@ class _Filter:
         else:
             if record.get("agent") is not None:
                 self.agents.add(str(record.get("agent")))
-            mine = event in FRAME_EVENTS or record.get("agent") == self.agent
+            seen_by = record.get("seen_by")  # who could see the event, where the game says so
+            if isinstance(seen_by, list):
+                mine = event in FRAME_EVENTS or self.agent in seen_by
+            else:
+                mine = event in FRAME_EVENTS or record.get("agent") == self.agent
         self.matched_agent = self.matched_agent or self.agent in self.agents
         return mine
 
@@ -234,6 +253,10 @@ class _View:
         raise NotImplementedError
 
     def finish(self) -> None:
+        return None
+
+    def discard(self) -> None:
+        """The replay stopped early (an error, Ctrl-C): drop what cannot be completed."""
         return None
 
 
@@ -442,3 +465,7 @@ class _HtmlView(_View):
             highlight=False,
             soft_wrap=True,
         )
+
+    def discard(self) -> None:
+        self.handle.close()
+        self.partial.unlink(missing_ok=True)

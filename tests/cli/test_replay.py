@@ -65,10 +65,11 @@ def test_events_table_of_a_known_log_matches_the_golden_file() -> None:
     assert len(done.stdout.splitlines()) == 1 + len(golden_lines())
 
 
-def test_replay_looks_like_the_live_game(tmp_path: Path) -> None:
+@pytest.mark.parametrize("game", [["taboo", "--seed", "3"], ["twenty-questions", "--seed", "2"]])
+def test_replay_looks_like_the_live_game(tmp_path: Path, game: list[str]) -> None:
     """Replaying a log prints what the live game printed, line for line (but the offline-players hint)."""
     log = tmp_path / "live.jsonl"
-    live = run_main("taboo", "--seed", "3", "--log", str(log))
+    live = run_main(*game, "--log", str(log))
     assert live.returncode == 0, live.stderr
     replayed = run_main("replay", str(log))
     assert replayed.returncode == 0, replayed.stderr
@@ -280,6 +281,17 @@ def test_a_file_that_cannot_be_replayed_is_one_line_and_exit_2(
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and needle in lines[0] and lines[0].startswith("error: ")
         assert "Traceback" not in done.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_replay_quietly(tmp_path: Path) -> None:
+    """`replay LOG | head -1`: the replay stops without a traceback when the pipe closes, exit 0."""
+    log = big_log(tmp_path / "long.jsonl", 300)
+    replay = start_main("replay", str(log))
+    assert replay.stdout is not None and replay.stderr is not None
+    assert replay.stdout.readline()
+    replay.stdout.close()
+    assert replay.wait(timeout=60) == 0
+    assert "Traceback" not in replay.stderr.read()
 
 
 def test_a_missing_file_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -87,6 +87,16 @@ def test_every_text_from_the_log_is_escaped(tmp_path: Path) -> None:
     assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in html
 
 
+def test_a_bad_log_leaves_no_page_behind(tmp_path: Path) -> None:
+    """A log that turns out corrupt midway: exit 2, and neither the page nor a partial file is left."""
+    lines = GOLDEN_LOG.read_text(encoding="utf-8").splitlines(keepends=True)
+    log = tmp_path / "corrupt.jsonl"
+    log.write_text("".join([*lines[:5], "{oops\n", *lines[6:]]), encoding="utf-8")
+    done = run_main("replay", str(log), "--html", str(tmp_path / "page.html"))
+    assert done.returncode == 2 and "line 6" in done.stderr
+    assert list(tmp_path.glob("page.html*")) == []
+
+
 @pytest.mark.browser
 def test_the_conversation_is_on_the_page_in_a_browser(tmp_path: Path) -> None:
     """Loaded in Chromium, the page shows every message, the verdicts, the marked span and the outcome."""
@@ -119,6 +129,23 @@ def test_markup_in_a_message_stays_text_in_a_browser(tmp_path: Path) -> None:
     dom = dump_dom(page, tmp_path / "profile")
     assert "pwned" not in re.search(r"<title>(.*?)</title>", dom).group(1)
     assert "&lt;script&gt;" in dom and "<b>bold</b>" not in dom
+
+
+@pytest.mark.browser
+def test_another_games_page_shows_its_secret_and_verdicts(tmp_path: Path) -> None:
+    """A Twenty Questions run: its secret in the game's title, each guess's verdict, the outcome."""
+    log = tmp_path / "tq.jsonl"
+    assert run_main("twenty-questions", "--seed", "2", "--quiet", "--log", str(log)).returncode == 0
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    secret = next(r["secret"] for r in records if r["event"] == "game_started")
+    verdicts = [r["text"] for r in records if r["event"] == "verdict_given"]
+    ended = next(r for r in records if r["event"] == "game_ended")
+    page = tmp_path / "page.html"
+    page_of(log, page)
+    dom = dump_dom(page, tmp_path / "profile")
+    assert f"secret: {secret}" in dom
+    assert all(text in dom for text in verdicts) and verdicts
+    assert f"{ended['outcome']} after {ended['turns']} turn(s)" in dom
 
 
 @pytest.mark.browser
