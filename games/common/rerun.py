@@ -289,7 +289,7 @@ def read_recorded(path: str, lenient: bool) -> tuple[Mapping[str, Any], Transcri
 def plan_of(source: str, config: Mapping[str, Any], recorded: Transcripts) -> Plan:
     """The Plan the recorded run played, from its configuration; only the games the log started."""
     game = _game_of(source, config)
-    flags = argparse.Namespace(**{name: value for name, value in config.items() if name != "game"})
+    flags = argparse.Namespace(**{name: value for name, value in _current(config).items() if name != "game"})
     try:
         prepared = game.prepare(flags)
     except UsageError as exc:
@@ -318,6 +318,15 @@ def plan_of(source: str, config: Mapping[str, Any], recorded: Transcripts) -> Pl
         endpoint=Endpoint(),
         resumed={},
     )
+
+
+def _current(config: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An older log's configuration in today's shape (docs/log-format.md): Taboo's `deck` was
+    `{"path", "name", "cards"}` before the games shared one command."""
+    deck = config.get("deck")
+    if config.get("game") == "taboo" and isinstance(deck, Mapping):
+        return {**config, "deck": deck.get("path"), "deck_name": deck.get("name")}
+    return config
 
 
 def _game_of(source: str, config: Mapping[str, Any]) -> GameDefinition:

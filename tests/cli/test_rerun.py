@@ -96,6 +96,22 @@ def test_rerun_of_a_loopback_server_game_needs_no_server(tmp_path: Path, chat_se
     assert transcript(new) == transcript(old)
 
 
+def test_a_taboo_log_from_before_the_shared_game_command_reruns(tmp_path: Path) -> None:
+    """An older Taboo log, whose config has `deck` as {"path", "name", "cards"}, is still reproduced."""
+    old = tmp_path / "old.jsonl"
+    play(old, "--seed", "3")
+
+    def change(record: dict[str, Any]) -> None:
+        if record["event"] == "run_started":
+            config = record["config"]
+            config["deck"] = {"path": config["deck"], "name": config.pop("deck_name"), "cards": 300}
+
+    log = tamper(old, tmp_path / "older.jsonl", change)
+    done = run_main("rerun", str(log), "--log", str(tmp_path / "new.jsonl"), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].startswith("reproduced: 1 game(s)")
+
+
 def test_a_tampered_request_is_reported_with_agent_call_and_field(tmp_path: Path) -> None:
     """A recorded request that differs from today's: agent, call index and field on one line, exit 1."""
     old = tmp_path / "old.jsonl"
