@@ -30,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=f"A persona is a TOML file: a system prompt, model settings, offline knobs ({DOCS}).",
     )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-    games = sorted(castings())
+    games = list(castings())  # in the registry's order: the first game is the default
 
     listing = actions.add_parser(
         "list", help="every persona on the search path: name, roles, description, source"

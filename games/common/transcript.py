@@ -46,9 +46,13 @@ class Transcript:
         self.show_calls = show_calls
         self._styles: dict[str, str] = {}
         self._plain = plain_console(console)
+        self._broadcast: tuple[tuple[object, ...], set[str]] | None = None  # the one being drawn
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         draw = getattr(self, "_" + str(record.get("event", "")), None)
+        seen_by = record.get("seen_by")  # the agents who could see the event, where the game says so
+        if self.viewer is not None and isinstance(seen_by, list) and self.viewer not in seen_by:
+            return
         if draw is not None:
             draw(record)
 
@@ -68,12 +72,18 @@ class Transcript:
             self.console.rule(Text(title, style="bold"))
 
     def _turn_started(self, record: Mapping[str, Any]) -> None:
-        self._say((f"turn {record.get('turn')}/{record.get('turns')}", "dim"))
+        name = record.get("round")  # a game played in named rounds (Chameleon: clues, votes, guess)
+        self._say((str(name) if name else f"turn {record.get('turn')}/{record.get('turns')}", "dim"))
 
     def _message_sent(self, record: Mapping[str, Any]) -> None:
         sender, recipient = str(record.get("sender")), str(record.get("recipient"))
         if self.viewer is not None and self.viewer not in (sender, recipient):
             return
+        group = record.get("group")
+        if group is not None:  # one copy of a broadcast: drawn once, addressed to the group
+            if self.viewer is None and self._repeats_broadcast(record, recipient):
+                return
+            recipient = str(group)
         self._say(
             (sender, self._style(sender)),
             (" → ", "dim"),
@@ -150,6 +160,16 @@ class Transcript:
         self._say((f"{outcome} after {record.get('turns')} turn(s){scored}", style), reason)
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def _repeats_broadcast(self, record: Mapping[str, Any], recipient: str) -> bool:
+        """True for a further copy of the broadcast drawn last (same sender, group, kind and text, a
+        recipient not seen yet); a copy to a recipient seen already starts a new broadcast."""
+        key = tuple(record.get(field) for field in ("game_id", "sender", "group", "kind", "text"))
+        if self._broadcast is not None and self._broadcast[0] == key and recipient not in self._broadcast[1]:
+            self._broadcast[1].add(recipient)
+            return True
+        self._broadcast = (key, {recipient})
+        return False
 
     def _verdict(self, text: str, style: str) -> None:
         self._say(("  " + text, style))

@@ -1,0 +1,176 @@
+"""The categories: each a name and its words, each word with the clue words that go with it (material
+for the offline players). Loading from JSON, and the linter every file passes before a game uses it.
+
+File format (data/categories.json is the shipped one)::
+
+    {"name": "chameleon-categories", "version": 1,
+     "categories": [{"name": "fruit", "words": {"banana": ["yellow", "peel", "monkey"], ...}}, ...]}
+
+Every word and clue word is one word (rules.is_one_word); a word appears once in the whole file; a
+category has at least MIN_WORDS words, a word at least MIN_CLUES clue words, none repeated, none a form
+or part of the word itself (rules.is_variant).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from games.chameleon.errors import CategoriesError
+from games.chameleon.rules import is_one_word, is_variant
+from games.common.matching import answer_words
+
+DEFAULT_CATEGORIES_PATH = Path(__file__).with_name("data") / "categories.json"
+MIN_WORDS = 3
+MIN_CLUES = 3
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category's name and, for each of its words, the clue words associated with it."""
+
+    name: str
+    clues: Mapping[str, tuple[str, ...]]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.clues)
+
+
+@dataclass(frozen=True)
+class Categories:
+    """A named, versioned list of categories; every word belongs to exactly one."""
+
+    name: str
+    categories: tuple[Category, ...]
+    version: int = 1
+
+    def __len__(self) -> int:
+        return len(self.categories)
+
+    def __iter__(self) -> Iterator[Category]:
+        return iter(self.categories)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(word for category in self.categories for word in category.words)
+
+    def named(self, name: str) -> Category | None:
+        """The category called `name` (case and spacing aside), or None."""
+        wanted = answer_words(name)
+        return next((c for c in self.categories if answer_words(c.name) == wanted), None)
+
+    def of(self, word: str) -> Category:
+        """The category that holds `word`; KeyError if none does."""
+        for category in self.categories:
+            if word in category.clues:
+                return category
+        raise KeyError(word)
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """A JSON object as read, before duplicate keys are checked (json would keep only the last)."""
+
+
+def load_categories(path: str | Path = DEFAULT_CATEGORIES_PATH) -> Categories:
+    """Read and lint a categories file; CategoriesError names what is wrong and where."""
+    where = Path(path).name
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CategoriesError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+    try:
+        data = json.loads(text, object_pairs_hook=_Pairs)
+    except json.JSONDecodeError as exc:
+        raise CategoriesError(f"not valid JSON: {exc.msg} (line {exc.lineno})", path=where) from None
+    return categories_from_data(data, path=where)
+
+
+def categories_from_data(data: Any, *, path: str = "<categories>") -> Categories:
+    """Build Categories from parsed JSON (objects as dicts or as _Pairs), linting as it goes."""
+
+    def problem(reason: str, **where: Any) -> CategoriesError:
+        return CategoriesError(reason, path=path, **where)
+
+    top = _object(data, "the file must hold a JSON object", problem)
+    entries = top.get("categories")
+    if not isinstance(entries, list) or not entries:
+        raise problem("must be a non-empty list of categories", field="categories")
+    version = top.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise problem("must be an integer", field="version")
+    seen_names: set[tuple[str, ...]] = set()
+    seen_words: dict[str, str] = {}  # folded word -> its category's name
+    categories = []
+    for index, entry in enumerate(entries, start=1):
+        category = _category(entry, index, problem)
+        key = answer_words(category.name)
+        if key in seen_names:
+            raise problem("a category of this name comes earlier", category=index, name=category.name)
+        seen_names.add(key)
+        for word in category.words:
+            folded = "".join(answer_words(word))
+            if folded in seen_words:
+                where = {"category": index, "name": category.name, "word": word}
+                raise problem(f"the word is already in category {seen_words[folded]!r}", **where)
+            seen_words[folded] = category.name
+        categories.append(category)
+    return Categories(name=str(top.get("name", path)), categories=tuple(categories), version=version)
+
+
+Problem = Callable[..., CategoriesError]
+
+
+def _object(value: Any, expected: str, problem: Problem, **where: Any) -> dict[str, Any]:
+    """A JSON object as a dict; anything else, or a key given twice, is a problem `where`."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if not isinstance(value, _Pairs):
+        raise problem(expected, **where)
+    result: dict[str, Any] = {}
+    for key, item in value:
+        if key in result:
+            raise problem(f"{key!r} is given twice", **where)
+        result[key] = item
+    return result
+
+
+def _category(entry: Any, index: int, problem: Problem) -> Category:
+    fields = _object(entry, "must be a JSON object", problem, category=index)
+    name = fields.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise problem("must be a non-empty string", category=index, field="name")
+    where = {"category": index, "name": name.strip()}
+    expected = "must be an object of word: [clue words]"
+    words = _object(fields.get("words"), expected, problem, **where, field="words")
+    if len(words) < MIN_WORDS:
+        raise problem(f"needs at least {MIN_WORDS} words, has {len(words)}", **where, field="words")
+    clues = {word: _clues(word, listed, problem, where) for word, listed in words.items()}
+    return Category(name=name.strip(), clues=clues)
+
+
+def _clues(word: str, listed: Any, problem: Problem, where: dict[str, Any]) -> tuple[str, ...]:
+    at = {**where, "word": word}
+    if not word.strip() or not is_one_word(word):
+        raise problem("a word must be one word: letters only, no spaces, digits or hyphens", **at)
+    at["field"] = "clues"
+    if not isinstance(listed, list) or not all(isinstance(clue, str) for clue in listed):
+        raise problem("must be a list of clue words (strings)", **at)
+    if len(listed) < MIN_CLUES:
+        raise problem(f"needs at least {MIN_CLUES} clue words, has {len(listed)}", **at)
+    seen: set[str] = set()
+    for clue in listed:
+        if not clue.strip():
+            raise problem("a clue word is empty", **at)
+        if not is_one_word(clue):
+            raise problem(f"{clue!r} is not one word", **at)
+        folded = "".join(answer_words(clue))
+        if folded in seen:
+            raise problem(f"{clue!r} is listed twice", **at)
+        seen.add(folded)
+        if is_variant(clue, word):
+            raise problem(f"{clue!r} is the word itself, a form of it or a part of it", **at)
+    return tuple(listed)

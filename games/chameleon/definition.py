@@ -1,0 +1,151 @@
+"""The hook the common command line, batches, personas, replay and rerun use: `GAME`, Chameleon's
+`games.common.definition.GameDefinition`. The moderator is not a seat: the seats are p1..pN, all
+playing the role "player"; the game's seed decides who is the chameleon and who clues first."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agents import OfflineModel
+from games.chameleon.categories import DEFAULT_CATEGORIES_PATH, Categories, Category, load_categories
+from games.chameleon.errors import CategoriesError
+from games.chameleon.game import play_chameleon
+from games.chameleon.offline import PlayerKnobs, offline_policy
+from games.chameleon.prompts import DEFAULT_PROMPT, PLACEHOLDERS, prompt_values
+from games.chameleon.state import (
+    GAME_NAME,
+    MAX_PLAYERS,
+    MIN_PLAYERS,
+    PLAYER,
+    ChameleonSetup,
+    PlayerState,
+    seat_names,
+)
+from games.common.batch import GameSpec
+from games.common.definition import Player, Policy, Role, Seat
+from games.common.exits import UsageError
+from games.common.outcome import GameResult
+
+__all__ = ["GAME", "Chameleon", "ChameleonPlan"]
+
+DEFAULT_PLAYERS = 4
+SAMPLE = PlayerState(name="p1", players=seat_names(DEFAULT_PLAYERS), category="fruit", secret="banana")
+
+
+@dataclass(frozen=True)
+class ChameleonPlan:
+    """The categories loaded and the flags checked: ready to play many games."""
+
+    categories: Categories
+    subjects: tuple[str, ...]  # the secret words a batch deals
+    config: Mapping[str, Any]
+    players: int = DEFAULT_PLAYERS
+    reprompts: int = 1
+
+    def seats(self) -> Sequence[Seat]:
+        return tuple(Seat(seat, PLAYER) for seat in seat_names(self.players))
+
+    def offline_policy(self, seat: Seat, seed: int, knobs: Any) -> Policy:
+        """The built-in player for `seat`; `knobs` is a PlayerKnobs (or a mapping of its fields)."""
+        return offline_policy(
+            self.categories, seat.agent, seed, knobs if knobs is not None else PlayerKnobs()
+        )
+
+    async def play(self, spec: GameSpec, players: Mapping[str, Player]) -> GameResult:
+        category = self.categories.of(spec.subject)
+        setup = ChameleonSetup.deal(
+            category,
+            spec.subject,
+            seat_names(self.players),
+            spec.seed,
+            game_id=spec.game_id,
+            max_reprompts=self.reprompts,
+        )
+        return await play_chameleon(setup, players)
+
+    def offline_model(self, seat: Seat, seed: int, knobs: Any = None) -> OfflineModel:
+        """The offline player as a model (tests and tools; the common code builds its own)."""
+        return OfflineModel(self.offline_policy(seat, seed, knobs))
+
+
+class Chameleon:
+    """Chameleon as the common code sees it."""
+
+    name = GAME_NAME
+    help = (
+        "play Chameleon: every player but one, the chameleon, knows the secret word; one-word clues, "
+        "then a private vote"
+    )
+    roles = (
+        Role(
+            name=PLAYER,
+            default_prompt=DEFAULT_PROMPT,
+            placeholders=PLACEHOLDERS,
+            knobs=PlayerKnobs,
+            human_prompt="Your reply (CLUE: <word> / VOTE: <player> / GUESS: <word>)> ",
+            reply_prefix="",
+            example_values=prompt_values(SAMPLE),
+        ),
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """--players, --category, --categories, --reprompts (the common code puts them in a group)."""
+        parser.add_argument(
+            "--players",
+            type=int,
+            default=DEFAULT_PLAYERS,
+            metavar="N",
+            help=f"players, chameleon included: {MIN_PLAYERS} to {MAX_PLAYERS} (default {DEFAULT_PLAYERS})",
+        )
+        parser.add_argument("--category", metavar="NAME", help="deal only words of the category NAME")
+        parser.add_argument(
+            "--categories", metavar="PATH", help="another categories file (see docs/chameleon.md)"
+        )
+        parser.add_argument(
+            "--reprompts",
+            type=int,
+            default=1,
+            metavar="R",
+            help="re-prompts for a malformed reply (default 1)",
+        )
+
+    def prepare(self, args: argparse.Namespace) -> ChameleonPlan:
+        if not MIN_PLAYERS <= args.players <= MAX_PLAYERS:
+            raise UsageError(f"--players takes {MIN_PLAYERS} to {MAX_PLAYERS}, got {args.players}")
+        if args.reprompts < 0:
+            raise UsageError(f"--reprompts takes 0 or more, got {args.reprompts}")
+        try:
+            categories = load_categories(
+                Path(args.categories) if args.categories else DEFAULT_CATEGORIES_PATH
+            )
+        except CategoriesError as exc:
+            raise UsageError(str(exc)) from None
+        chosen = _find_category(categories, args.category) if args.category else None
+        subjects = chosen.words if chosen is not None else categories.words
+        config = {
+            "players": args.players,
+            "category": args.category,
+            "categories": args.categories,
+            "reprompts": args.reprompts,
+        }
+        return ChameleonPlan(
+            categories, tuple(subjects), config, players=args.players, reprompts=args.reprompts
+        )
+
+
+def _find_category(categories: Categories, name: str) -> Category:
+    found = categories.named(name)
+    if found is not None:
+        return found
+    names = [category.name for category in categories]
+    close = difflib.get_close_matches(name.lower(), names, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; the categories: {', '.join(names)}"
+    raise UsageError(f"no category named {name!r}{hint}")
+
+
+GAME = Chameleon()

@@ -1,0 +1,267 @@
+"""The moderator: deals the word, asks for the clues in turn and checks each one before everyone hears
+it, collects the private votes, lets a caught chameleon guess, and ends the game for everyone.
+Judging is a pure function (`judge`); the nodes apply the decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import structlog
+
+from games.chameleon.players import (
+    ASK_CLUE,
+    ASK_GUESS,
+    ASK_VOTE,
+    CLUE,
+    DEAL,
+    REPROMPT,
+    VOTES,
+)
+from games.chameleon.prompts import FORMATS
+from games.chameleon.replies import parse_clue, parse_guess, parse_vote, seat_named
+from games.chameleon.rules import Violation, check_clue
+from games.chameleon.state import MODERATOR, PASS, PLAYERS, ModeratorState, Phase
+from games.chameleon.votes import count_votes, reveal
+from games.common.matching import matches
+from games.common.outcome import GameResult, Outcome
+from runtime import CONTINUE, END, AgentNode, AsyncFlow, Message
+
+log = structlog.get_logger()
+
+WIN_SCORE = 100.0
+
+
+class Verdict(StrEnum):
+    CLUE = "clue"  # a fair clue: everyone hears it
+    VIOLATION = "violation"  # the clue broke a rule: everyone hears "(pass)"
+    VOTE = "vote"  # a valid vote, counted
+    RIGHT = "right"  # the caught chameleon named the secret word
+    WRONG = "wrong"
+    REPROMPT = "reprompt"  # a malformed reply, re-prompts left
+    ABORTED = "aborted"  # a malformed reply, none left
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    said: str  # the clue, the seat voted for or the guess, as parsed; the reply itself when malformed
+    problem: str = ""
+    violation: Violation | None = None
+
+
+def judge(state: ModeratorState, message: Message) -> Decision:
+    """The moderator's verdict on one reply, from the rules alone."""
+    sender = message.sender
+    if sender not in state.expecting():
+        raise ValueError(
+            f"the moderator got a {message.kind!r} from {sender!r} while {state.phase} waits on others"
+        )
+    if state.phase is Phase.CLUES:
+        clue = parse_clue(message.text)
+        if clue is None:
+            return _malformed(state, message, f"Your reply had no clue in the form {FORMATS[Phase.CLUES]}.")
+        violation = check_clue(clue, state.setup.secret)
+        return Decision(Verdict.VIOLATION if violation else Verdict.CLUE, clue, violation=violation)
+    if state.phase is Phase.VOTES:
+        answer = parse_vote(message.text)
+        if answer is None:
+            return _malformed(state, message, f"Your reply had no vote in the form {FORMATS[Phase.VOTES]}.")
+        others = [seat for seat in state.setup.players if seat != sender]
+        seat = seat_named(answer, state.setup.players)
+        if seat is None:
+            return _malformed(
+                state, message, f"{answer!r} is not a player: vote for one of {', '.join(others)}."
+            )
+        if seat == sender:
+            return _malformed(
+                state, message, f"You cannot vote for yourself: vote for one of {', '.join(others)}."
+            )
+        return Decision(Verdict.VOTE, seat)
+    guess = parse_guess(message.text)
+    if guess is None:
+        return _malformed(state, message, f"Your reply had no guess in the form {FORMATS[Phase.GUESS]}.")
+    right = matches(guess, [state.setup.secret])
+    return Decision(Verdict.RIGHT if right else Verdict.WRONG, guess)
+
+
+def _malformed(state: ModeratorState, message: Message, problem: str) -> Decision:
+    if not message.text.strip():
+        problem = "Your reply was empty."
+    used = state.reprompts.get(message.sender, 0)
+    verdict = Verdict.REPROMPT if used < state.setup.max_reprompts else Verdict.ABORTED
+    return Decision(verdict, message.text, problem=problem)
+
+
+class Deal(AgentNode):
+    """The moderator's first step: a private deal to each player, then the first clue is asked for."""
+
+    async def post_async(self, state: ModeratorState, prep_res: object, exec_res: object) -> str:
+        setup = state.setup
+        for seat in setup.players:
+            body = {
+                "category": setup.category.name,
+                "players": list(setup.players),
+                "first": setup.first,
+                "chameleon": seat == setup.chameleon,
+            }
+            if seat == setup.chameleon:
+                text = f"You are the chameleon. Category: {setup.category.name} (you are not told the word)."
+            else:
+                body["secret"] = setup.secret
+                text = f"Category: {setup.category.name}. The secret word is {setup.secret}."
+            await self.agent.send(seat, DEAL, text, body=body)
+        log.info("turn_started", round=str(Phase.CLUES), turn=Phase.CLUES.number)
+        await _ask_clue(self, state)
+        return CONTINUE
+
+
+class Moderate(AgentNode):
+    """The moderator's loop: receive a reply, judge it, act on the verdict."""
+
+    async def prep_async(self, state: ModeratorState) -> tuple[ModeratorState, Message]:
+        return state, await self.agent.receive(expecting=state.expecting())
+
+    async def exec_async(self, prep_res: tuple[ModeratorState, Message]) -> Decision:
+        state, message = prep_res
+        return judge(state, message)
+
+    async def post_async(
+        self, state: ModeratorState, prep_res: tuple[ModeratorState, Message], decision: Decision
+    ) -> str:
+        _, message = prep_res
+        sender = message.sender
+        if decision.verdict in (Verdict.REPROMPT, Verdict.ABORTED):
+            return await self._malformed(state, message, decision)
+        state.reprompts.pop(sender, None)
+        if decision.verdict in (Verdict.CLUE, Verdict.VIOLATION):
+            return await self._clue(state, sender, decision)
+        if decision.verdict is Verdict.VOTE:
+            return await self._vote(state, sender, decision.said)
+        return self._guess(state, decision)
+
+    async def _malformed(self, state: ModeratorState, message: Message, decision: Decision) -> str:
+        used = state.reprompts.get(message.sender, 0)
+        log.info(
+            "reply_malformed",
+            offender=message.sender,
+            text=message.text,
+            problem=decision.problem,
+            reprompts_left=state.setup.max_reprompts - used,
+            seen_by=[message.sender, MODERATOR],
+        )
+        if decision.verdict is Verdict.ABORTED:
+            return self._finish(state, Outcome.ABORTED, f"{message.sender} kept replying malformed")
+        state.reprompts[message.sender] = used + 1
+        await self.agent.send(message.sender, REPROMPT, decision.problem, body={"problem": decision.problem})
+        return CONTINUE
+
+    async def _clue(self, state: ModeratorState, sender: str, decision: Decision) -> str:
+        violation = decision.violation
+        clue = decision.said
+        if violation is None:
+            log.info("verdict_given", about=sender, ok=True, text=f"clue {clue!r} accepted")
+        else:
+            log.info(
+                "rule_violation",
+                agent=sender,
+                rule=violation.rule,
+                word=violation.word,
+                span=list(violation.span),
+                text=violation.text,
+                clue=clue,
+                seen_by=[sender, MODERATOR],
+            )
+            log.info(
+                "verdict_given",
+                about=sender,
+                ok=False,
+                text=f"clue broke the {violation.rule} rule: everyone hears {PASS}",
+            )
+            clue = PASS
+        state.clues.append((sender, clue))
+        body = {"player": sender, "clue": clue, "passed": violation is not None}
+        await self.agent.broadcast(CLUE, f"{sender}: {clue}", to=PLAYERS, body=body)
+        if state.turns.advance() is not None:
+            await _ask_clue(self, state)
+            return CONTINUE
+        state.phase = Phase.VOTES
+        log.info("turn_started", round=str(Phase.VOTES), turn=Phase.VOTES.number)
+        text = f"Every clue is in: vote, in private, for the chameleon. Reply {FORMATS[Phase.VOTES]}"
+        await self.agent.broadcast(ASK_VOTE, text, to=PLAYERS)
+        return CONTINUE
+
+    async def _vote(self, state: ModeratorState, voter: str, seat: str) -> str:
+        state.votes.answer(voter, seat)
+        if not state.votes.complete:
+            return CONTINUE
+        setup = state.setup
+        tally = count_votes(state.votes.answers, setup.players)
+        log.info(
+            "votes_counted",
+            votes=tally.votes,
+            counts=tally.counts,
+            caught=tally.caught,
+            chameleon=setup.chameleon,
+        )
+        announcement = reveal(tally, setup.chameleon)
+        body = {
+            "votes": tally.votes,
+            "counts": tally.counts,
+            "caught": tally.caught,
+            "chameleon": setup.chameleon,
+        }
+        await self.agent.broadcast(VOTES, announcement, to=PLAYERS, body=body)
+        if tally.caught != setup.chameleon:
+            who = "a tie caught nobody" if tally.caught is None else f"{tally.caught} was caught instead"
+            return self._finish(state, Outcome.LOSE_TURNS, f"the chameleon {setup.chameleon} escaped: {who}")
+        state.phase = Phase.GUESS
+        log.info("turn_started", round=str(Phase.GUESS), turn=Phase.GUESS.number)
+        text = f"You are caught: guess the secret word. Reply {FORMATS[Phase.GUESS]}"
+        await self.agent.send(setup.chameleon, ASK_GUESS, text)
+        return CONTINUE
+
+    def _guess(self, state: ModeratorState, decision: Decision) -> str:
+        setup = state.setup
+        right = decision.verdict is Verdict.RIGHT
+        word = f"the word was {setup.secret!r}"
+        text = f"guess {decision.said!r} is right" if right else f"guess {decision.said!r} is wrong: {word}"
+        log.info("verdict_given", about=setup.chameleon, ok=right, text=text)
+        if right:
+            reason = f"the chameleon {setup.chameleon} was caught but guessed the word ({decision.said!r})"
+            return self._finish(state, Outcome.LOSE_TURNS, reason)
+        reason = f"the chameleon {setup.chameleon} was caught and guessed {decision.said!r}: {word}"
+        return self._finish(state, Outcome.SUCCESS, reason)
+
+    def _finish(self, state: ModeratorState, outcome: Outcome, reason: str) -> str:
+        state.result = result_of(state, outcome, reason)
+        self.agent.stop(reason)
+        return END
+
+
+async def _ask_clue(node: AgentNode, state: ModeratorState) -> None:
+    seat = state.turns.current
+    assert seat is not None
+    await node.agent.send(seat, ASK_CLUE, f"Your turn: one clue word. Reply {FORMATS[Phase.CLUES]}")
+
+
+def result_of(state: ModeratorState, outcome: Outcome, reason: str) -> GameResult:
+    """The game's result: scored from the side of the players who know the word (docs/chameleon.md)."""
+    score = WIN_SCORE if outcome is Outcome.SUCCESS else (0.0 if outcome.scored else None)
+    return GameResult(
+        game_id=state.setup.game_id,
+        outcome=outcome,
+        turns=state.phase.number,
+        score=score,
+        reason=reason,
+        subject=state.setup.secret,
+    )
+
+
+def moderator_flow() -> AsyncFlow:
+    deal = Deal()
+    moderate = Moderate()
+    deal - CONTINUE >> moderate
+    moderate - CONTINUE >> moderate
+    return AsyncFlow(start=deal)
