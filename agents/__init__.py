@@ -16,6 +16,7 @@ from agents.errors import (
 )
 from agents.gateway import AgentModel, Gateway, RetryPolicy
 from agents.human import HumanModel, TerminalReader
+from agents.nodes import ModelReplyNode, ModelTurn, Prompt, looping
 from agents.openai_model import OpenAIModel
 from agents.persona_files import read_persona
 from agents.persona_library import PersonaLibrary, builtin_personas
@@ -36,7 +37,9 @@ __all__ = [
     "ModelConfigError",
     "ModelError",
     "ModelRejected",
+    "ModelReplyNode",
     "ModelSettings",
+    "ModelTurn",
     "ModelUnavailable",
     "OfflineModel",
     "OpenAIModel",
@@ -45,6 +48,7 @@ __all__ = [
     "PersonaLibrary",
     "PersonaNotFound",
     "PlayerLeft",
+    "Prompt",
     "Problem",
     "ReplayDiverged",
     "ReplayModel",
@@ -62,4 +66,5 @@ __all__ = [
     "read_persona",
     "redact_url",
     "reply_for",
+    "looping",
 ]

@@ -9,13 +9,14 @@ from enum import StrEnum
 
 import structlog
 
-from games.common.outcome import GameResult, Outcome
+from games.common.outcome import Outcome
+from games.common.referee import RefereeNode, can_reprompt
 from games.taboo.guesses import guess_matches
-from games.taboo.players import CARD, CLUE, REPROMPT, WRONG, card_to_body
+from games.taboo.players import CARD, CLUE, WRONG, card_to_body
 from games.taboo.replies import parse_clue, parse_guess
 from games.taboo.rules import Violation, check_clue
 from games.taboo.state import GUESSER, HINTER, RefereeState
-from runtime import CONTINUE, END, AgentNode, AsyncFlow, Message
+from runtime import CONTINUE, AgentNode, AsyncFlow, Message
 
 log = structlog.get_logger()
 
@@ -63,7 +64,7 @@ def judge(state: RefereeState, message: Message) -> Decision:
 def _malformed(state: RefereeState, message: Message, problem: str) -> Decision:
     if not message.text.strip():
         problem = "Your reply was empty."
-    verdict = Verdict.REPROMPT if state.reprompts < state.setup.max_reprompts else Verdict.ABORTED
+    verdict = Verdict.REPROMPT if can_reprompt(state) else Verdict.ABORTED
     return Decision(verdict, message.text, problem=problem)
 
 
@@ -83,7 +84,7 @@ class DealCard(AgentNode):
         return CONTINUE
 
 
-class Judge(AgentNode):
+class Judge(RefereeNode):
     """The referee's loop: receive a reply, judge it, act on the verdict."""
 
     async def prep_async(self, state: RefereeState) -> tuple[RefereeState, Message]:
@@ -99,20 +100,7 @@ class Judge(AgentNode):
         _, message = prep_res
         verdict = decision.verdict
         if verdict in (Verdict.REPROMPT, Verdict.ABORTED):
-            log.info(
-                "reply_malformed",
-                offender=message.sender,
-                text=message.text,
-                problem=decision.problem,
-                reprompts_left=state.setup.max_reprompts - state.reprompts,
-            )
-            if verdict is Verdict.ABORTED:
-                return self._finish(state, Outcome.ABORTED, f"the {message.sender} kept replying malformed")
-            state.reprompts += 1
-            await self.agent.send(
-                message.sender, REPROMPT, decision.problem, body={"problem": decision.problem}
-            )
-            return CONTINUE
+            return await self.reprompt_or_abort(state, message, decision.problem)
         state.reprompts = 0
         if verdict is Verdict.VIOLATION:
             return self._violation(state, decision)
@@ -125,9 +113,9 @@ class Judge(AgentNode):
         correct = verdict is Verdict.CORRECT
         log.info("guess_judged", turn=state.turn, guess=decision.said, correct=correct)
         if correct:
-            return self._finish(state, Outcome.SUCCESS, f"guessed on turn {state.turn}")
+            return self.finish(state, Outcome.SUCCESS, f"guessed on turn {state.turn}", score_for(state.turn))
         if verdict is Verdict.OUT_OF_TURNS:
-            return self._finish(state, Outcome.LOSE_TURNS, f"no correct guess in {state.setup.turns} turns")
+            return self.finish(state, Outcome.LOSE_TURNS, f"no correct guess in {state.setup.turns} turns")
         state.turn += 1
         state.last_wrong_guess = decision.said
         log.info("turn_started", turn=state.turn, turns=state.setup.turns)
@@ -148,20 +136,7 @@ class Judge(AgentNode):
             clue=decision.said,
         )
         reason = f"the clue broke the {violation.rule} rule ({violation.text!r} for {violation.word!r})"
-        return self._finish(state, Outcome.LOSE_VIOLATION, reason)
-
-    def _finish(self, state: RefereeState, outcome: Outcome, reason: str) -> str:
-        score = score_for(state.turn) if outcome is Outcome.SUCCESS else (0.0 if outcome.scored else None)
-        state.result = GameResult(
-            game_id=state.setup.game_id,
-            outcome=outcome,
-            turns=state.turn,
-            score=score,
-            reason=reason,
-            subject=state.setup.card.target,
-        )
-        self.agent.stop(reason)
-        return END
+        return self.finish(state, Outcome.LOSE_VIOLATION, reason)
 
 
 def referee_flow() -> AsyncFlow:

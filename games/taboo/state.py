@@ -57,3 +57,15 @@ class RefereeState:
     clues: list[str] = field(default_factory=list)
     last_wrong_guess: str | None = None
     result: GameResult | None = None
+
+    @property
+    def game_id(self) -> str:
+        return self.setup.game_id
+
+    @property
+    def subject(self) -> str:
+        return self.setup.card.target
+
+    @property
+    def max_reprompts(self) -> int:
+        return self.setup.max_reprompts

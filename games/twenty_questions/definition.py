@@ -96,6 +96,7 @@ class TwentyQuestions:
             human_prompt="Your question or guess (QUESTION: ... / GUESS: ...)> ",
             reply_prefix="",
             example_values=prompt_values(QUESTIONER, DEFAULT_QUESTIONS, None),
+            withheld={"thing": "the questioner never sees the secret"},
         ),
         Role(
             name=ANSWERER,
@@ -105,6 +106,7 @@ class TwentyQuestions:
             human_prompt="Your answer (yes, no or unknown)> ",
             reply_prefix="ANSWER: ",
             example_values=prompt_values(ANSWERER, DEFAULT_QUESTIONS, EXAMPLE_THING),
+            required={"thing": "the answerer has to be told the secret it answers about"},
         ),
     )
 

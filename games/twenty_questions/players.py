@@ -6,13 +6,13 @@ offline players, a person at the keyboard, a replayed log): only the step that p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from agents import AgentModel, ChatMessage, ChatReply
+from agents import AgentModel, ModelReplyNode, Prompt, looping
+from games.common.referee import REPROMPT
 from games.twenty_questions import prompts
 from games.twenty_questions.state import ANSWERER, QUESTIONER, REFEREE, Exchange, PlayerState
-from runtime import CONTINUE, AgentNode, AsyncFlow, Message
+from runtime import AsyncFlow, Message
 
 # Message kinds between the referee and the players.
 START = "start"  # referee -> questioner: the game begins (body: turn, questions)
@@ -20,52 +20,23 @@ MOVE = "move"  # questioner -> referee: the raw reply, a question or a guess
 QUESTION = "question"  # referee -> answerer: the question as parsed (body: turn, thing)
 ANSWER = "answer"  # answerer -> referee (the raw reply); referee -> questioner (body: question, answer, turn)
 WRONG = "wrong"  # referee -> questioner: a wrong guess (body: guess, turn)
-REPROMPT = "reprompt"  # referee -> player: the reply was malformed, try again (body: problem)
 
 
-@dataclass(frozen=True)
-class Turn:
-    """What a player is about to ask its model: the new user turn and the structured observation."""
-
-    message: Message
-    system: str
-    history: tuple[ChatMessage, ...]
-    user: str
-    context: dict[str, Any]
-
-
-class PlayerNode(AgentNode):
+class PlayerNode(ModelReplyNode):
     """One player's loop step. Settings only (role, model, system template); memory is PlayerState."""
 
     def __init__(self, role: str, model: AgentModel, system_template: str) -> None:
-        super().__init__()
+        super().__init__(model, REFEREE)
         self.role = role
-        self.model = model
         self.system_template = system_template
 
-    async def prep_async(self, state: PlayerState) -> Turn:
-        message = await self.agent.receive(expecting=REFEREE)
+    def prompt(self, message: Message, state: PlayerState) -> Prompt:
         user = self._user_turn(message, state)
         values = prompts.prompt_values(self.role, state.questions, state.thing, state.turn)
-        return Turn(
-            message=message,
-            system=prompts.render(self.system_template, values),
-            history=tuple(state.conversation),
-            user=user,
-            context=self._observation(state, message),
-        )
+        return Prompt(prompts.render(self.system_template, values), user, self._observation(state, message))
 
-    async def exec_async(self, turn: Turn) -> ChatReply:
-        return await self.model.ask(
-            [ChatMessage("system", turn.system), *turn.history, ChatMessage("user", turn.user)],
-            context=turn.context,
-        )
-
-    async def post_async(self, state: PlayerState, turn: Turn, reply: ChatReply) -> str:
-        state.conversation += [ChatMessage("user", turn.user), ChatMessage("assistant", reply.text)]
-        kind = MOVE if self.role == QUESTIONER else ANSWER
-        await self.agent.send(REFEREE, kind, reply.text, reply_to=turn.message.id)
-        return CONTINUE
+    def reply_kind(self, message: Message, state: PlayerState) -> str:
+        return MOVE if self.role == QUESTIONER else ANSWER
 
     def _user_turn(self, message: Message, state: PlayerState) -> str:
         body = message.body or {}
@@ -109,6 +80,4 @@ class PlayerNode(AgentNode):
 
 
 def player_flow(role: str, model: AgentModel, system_template: str) -> AsyncFlow:
-    node = PlayerNode(role, model, system_template)
-    node - CONTINUE >> node
-    return AsyncFlow(start=node)
+    return looping(PlayerNode(role, model, system_template))

@@ -11,12 +11,13 @@ from enum import StrEnum
 import structlog
 
 from games.common.matching import matches
-from games.common.outcome import GameResult, Outcome
-from games.twenty_questions.players import ANSWER, QUESTION, REPROMPT, START, WRONG
+from games.common.outcome import Outcome
+from games.common.referee import RefereeNode, can_reprompt
+from games.twenty_questions.players import ANSWER, QUESTION, START, WRONG
 from games.twenty_questions.replies import Tag, parse_move
 from games.twenty_questions.rules import Rule, Violation, check_answer
 from games.twenty_questions.state import ANSWERER, QUESTIONER, Exchange, RefereeState
-from runtime import CONTINUE, END, AgentNode, AsyncFlow, Message
+from runtime import CONTINUE, AgentNode, AsyncFlow, Message
 
 log = structlog.get_logger()
 
@@ -71,7 +72,7 @@ def judge(state: RefereeState, message: Message) -> Decision:
 def _malformed(state: RefereeState, message: Message, problem: str) -> Decision:
     if not message.text.strip():
         problem = "Your reply was empty."
-    verdict = Verdict.REPROMPT if state.reprompts < state.setup.max_reprompts else Verdict.ABORTED
+    verdict = Verdict.REPROMPT if can_reprompt(state) else Verdict.ABORTED
     return Decision(verdict, message.text, problem=problem)
 
 
@@ -91,7 +92,7 @@ class Open(AgentNode):
         return CONTINUE
 
 
-class Judge(AgentNode):
+class Judge(RefereeNode):
     """The referee's loop: receive a reply, judge it, act on the verdict."""
 
     async def prep_async(self, state: RefereeState) -> tuple[RefereeState, Message]:
@@ -107,7 +108,7 @@ class Judge(AgentNode):
         _, message = prep_res
         verdict = decision.verdict
         if verdict in (Verdict.REPROMPT, Verdict.ABORTED):
-            return await self._malformed(state, message, decision)
+            return await self.reprompt_or_abort(state, message, decision.problem)
         state.reprompts = 0
         if verdict is Verdict.VIOLATION:
             return self._violation(state, decision)
@@ -126,28 +127,15 @@ class Judge(AgentNode):
         right = "right" if correct else "wrong"
         log.info("verdict_given", about=QUESTIONER, ok=correct, text=f"{decision.said} is {right}")
         if correct:
-            return self._finish(state, Outcome.SUCCESS, f"guessed with question {state.turn}")
+            score = score_for(state.turn, state.setup.questions)
+            return self.finish(state, Outcome.SUCCESS, f"guessed with question {state.turn}", score)
         questions = state.setup.questions
         if verdict is Verdict.OUT_OF_QUESTIONS:
-            return self._finish(state, Outcome.LOSE_TURNS, f"no correct guess in {questions} questions")
+            return self.finish(state, Outcome.LOSE_TURNS, f"no correct guess in {questions} questions")
         state.guesses.append(decision.said)
         body = {"guess": decision.said, "turn": state.turn + 1}
         await self.agent.send(QUESTIONER, WRONG, decision.said, body=body)
         self._next_turn(state)
-        return CONTINUE
-
-    async def _malformed(self, state: RefereeState, message: Message, decision: Decision) -> str:
-        log.info(
-            "reply_malformed",
-            offender=message.sender,
-            text=message.text,
-            problem=decision.problem,
-            reprompts_left=state.setup.max_reprompts - state.reprompts,
-        )
-        if decision.verdict is Verdict.ABORTED:
-            return self._finish(state, Outcome.ABORTED, f"the {message.sender} kept replying malformed")
-        state.reprompts += 1
-        await self.agent.send(message.sender, REPROMPT, decision.problem, body={"problem": decision.problem})
         return CONTINUE
 
     def _next_turn(self, state: RefereeState) -> None:
@@ -167,22 +155,7 @@ class Judge(AgentNode):
             reply=decision.said,
         )
         reason = f"the answer broke the {violation.rule} rule ({violation.text!r})"
-        return self._finish(state, Outcome.LOSE_VIOLATION, reason)
-
-    def _finish(self, state: RefereeState, outcome: Outcome, reason: str) -> str:
-        questions = state.setup.questions
-        success = outcome is Outcome.SUCCESS
-        score = score_for(state.turn, questions) if success else (0.0 if outcome.scored else None)
-        state.result = GameResult(
-            game_id=state.setup.game_id,
-            outcome=outcome,
-            turns=state.turn,
-            score=score,
-            reason=reason,
-            subject=state.setup.thing.name,
-        )
-        self.agent.stop(reason)
-        return END
+        return self.finish(state, Outcome.LOSE_VIOLATION, reason)
 
 
 def referee_flow() -> AsyncFlow:

@@ -71,3 +71,15 @@ class RefereeState:
     @property
     def last_turn(self) -> bool:
         return self.turn >= self.setup.questions
+
+    @property
+    def game_id(self) -> str:
+        return self.setup.game_id
+
+    @property
+    def subject(self) -> str:
+        return self.setup.thing.name
+
+    @property
+    def max_reprompts(self) -> int:
+        return self.setup.max_reprompts
