@@ -11,7 +11,7 @@ from rich.console import Console
 
 from games.common import exits, personas_command, replay, rerun
 from games.common.command import add_game_parser
-from games.common.registry import games
+from games.common.registry import games_by_name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'python main.py COMMAND --help' for a command's options. Logs go to runs/ by default.",
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for game in games().values():
+    for game in games_by_name().values():
         add_game_parser(subparsers, game)
     personas_command.add_parser(subparsers)
     replay.add_parser(subparsers)

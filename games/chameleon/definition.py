@@ -44,6 +44,7 @@ class ChameleonPlan:
     categories: Categories
     subjects: tuple[str, ...]  # the secret words a batch deals
     config: Mapping[str, Any]
+    fixed_subject: str | None = None  # no flag fixes the word: --category narrows the subjects instead
     players: int = DEFAULT_PLAYERS
     reprompts: int = 1
 

@@ -80,7 +80,7 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
         args, resumed = _resume(game, args)
     prepared = game.prepare(args)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
-    fixed = getattr(prepared, "fixed_subject", None)
+    fixed = prepared.fixed_subject
     specs = game_specs(seed, args.games, list(prepared.subjects), fixed=fixed, swap=args.swap)
     try:
         endpoint = Endpoint.from_env(base_url=args.base_url)

@@ -64,6 +64,7 @@ class Prepared(Protocol):
     """A game ready to be played many times: its data loaded and its flags checked."""
 
     subjects: Sequence[str]  # what the games are about; a batch deals distinct ones
+    fixed_subject: str | None  # every game plays this subject (Taboo's --card), or None
     config: Mapping[str, Any]  # the game's own flags as given ({dest: value}), for run_started and resume
 
     def seats(self) -> Sequence[Seat]: ...

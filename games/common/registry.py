@@ -1,26 +1,35 @@
-"""The games this program knows, by command name. A new game adds one line to `_MODULES`."""
+"""The games this program knows, by command name: every package `games/<name>/` with a `definition`
+module exporting `GAME` (a GameDefinition). A new game needs no line anywhere else."""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
+from functools import cache
 
+import games
 from agents.personas import Casting
 from games.common.definition import GameDefinition
 
-# Each module exports GAME, its GameDefinition.
-_MODULES = ("games.taboo.definition", "games.twenty_questions.definition", "games.chameleon.definition")
+FIRST = ("taboo", "twenty_questions", "chameleon")  # the order `--help` lists them in; others follow
 
 
-def games() -> dict[str, GameDefinition]:
-    """Every game, by name, in the order above (imported on first use: game modules import this package)."""
+@cache
+def games_by_name() -> dict[str, GameDefinition]:
+    """Every game, by command name (imported on first use: game modules import this package)."""
+    packages = sorted(
+        (info.name for info in pkgutil.iter_modules(games.__path__) if info.ispkg and info.name != "common"),
+        key=lambda name: (FIRST.index(name) if name in FIRST else len(FIRST), name),
+    )
     found: dict[str, GameDefinition] = {}
-    for module in _MODULES:
+    for package in packages:
         try:
-            game = importlib.import_module(module).GAME
+            module = importlib.import_module(f"games.{package}.definition")
         except ModuleNotFoundError as exc:
-            if exc.name is None or not module.startswith(exc.name):
+            if exc.name != f"games.{package}.definition":
                 raise
-            continue  # not installed in this tree
+            continue  # a package of shared code, not a game
+        game = module.GAME
         found[game.name] = game
     return found
 
@@ -29,4 +38,4 @@ def castings() -> dict[str, Casting]:
     """Each game's roles as personas see them, by game name."""
     from games.common.personas import casting_of
 
-    return {name: casting_of(game) for name, game in games().items()}
+    return {name: casting_of(game) for name, game in games_by_name().items()}

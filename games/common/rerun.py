@@ -35,7 +35,7 @@ from games.common.flags import positive_int
 from games.common.models import Backend, RoleModel
 from games.common.outcome import GameResult
 from games.common.personas import PersonaChoice, choose_personas
-from games.common.registry import games
+from games.common.registry import games_by_name
 from games.common.session import log_path, versions
 from games.common.transcript import Transcript
 from runtime import RunLog, new_run_id
@@ -299,7 +299,7 @@ def plan_of(source: str, config: Mapping[str, Any], recorded: Transcripts) -> Pl
         seed,
         int(config.get("games") or 1),
         list(prepared.subjects),
-        fixed=getattr(prepared, "fixed_subject", None),
+        fixed=prepared.fixed_subject,
         swap=bool(config.get("swap")),
     )
     started = set(recorded.order)
@@ -330,7 +330,7 @@ def _current(config: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _game_of(source: str, config: Mapping[str, Any]) -> GameDefinition:
-    known = games()
+    known = games_by_name()
     name = config.get("game")
     if name not in known:
         raise UsageError(
