@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from pathlib import Path
 
 from tests.support.chat_server import Reply
-from tests.support.cli import events, read_log, run_main
+from tests.support.cli import events, read_log, run_main, start_main
 
 FAILING_TARGETS = ("thunder", "volcano")
 
@@ -107,3 +109,32 @@ def test_the_call_cap_holds_across_games(tmp_path: Path, chat_server) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert chat_server.max_in_flight == 3
+
+
+def test_ctrl_c_stops_a_batch_with_a_summary_and_exit_130(tmp_path: Path, chat_server) -> None:
+    """Ctrl-C during a batch cancels the games in flight, prints the summary of the finished ones,
+    closes the log (exit 130)."""
+    held = threading.Event()
+
+    def replies(body: dict, index: int) -> Reply:
+        if index < 2:
+            return Reply.text("CLUE: you know the one")
+        held.set()
+        return Reply.text("CLUE: never").delayed(600)  # held until the server stops
+
+    chat_server.handler = replies
+    log = tmp_path / "int.jsonl"
+    process = start_main(
+        "taboo", "--games", "6", "--concurrency", "2", "--turns", "1", "--base-url", chat_server.base_url,
+        "--model", "m", "--log", str(log), "--max-concurrent-calls", "1",
+    )  # fmt: skip
+    assert held.wait(timeout=60)  # a model call hangs: the batch is mid-flight
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert "Summary" in stdout
+    records = read_log(log)
+    assert records[-1]["event"] == "run_ended" and records[-1]["status"] == "interrupted"
+    ended = events(records, "game_ended")
+    assert any(e["reason"] == "interrupted" for e in ended)
