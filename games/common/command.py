@@ -155,8 +155,7 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
                         on_result=progress.advance,
                     )
             finally:
-                if not single:
-                    _report(console, args, summarize(stats))
+                _report(console, args, summarize(stats), table=not single)
             failed = exit_code_for(batch.results)
             run_log.end("error" if failed else "ok", reason=_run_reason(batch.results))
     finally:
@@ -253,8 +252,8 @@ def _resume(game: GameDefinition, args: argparse.Namespace) -> tuple[argparse.Na
 _COMMON_CONFIG = frozenset({"game", "models", "base_url", "personas", "resumed_from"})
 
 
-def _report(console: Console, args: argparse.Namespace, summary: dict[str, Any]) -> None:
-    if not args.quiet:
+def _report(console: Console, args: argparse.Namespace, summary: dict[str, Any], *, table: bool) -> None:
+    if table and not args.quiet:
         console.print(summary_table(summary))
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
