@@ -3,7 +3,7 @@ end the game with its result."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 
@@ -58,3 +58,20 @@ class RefereeNode(AgentNode):
         book.result = GameResult(book.game_id, outcome, book.turn, score, reason, book.subject)
         self.agent.stop(reason)
         return END
+
+
+class JudgeNode(RefereeNode):
+    """A referee's loop step: receive a reply from one of `hears`, judge it with the pure function
+    `judge(book, message)` (exec), act on the decision in `post_async` (the subclass's)."""
+
+    hears: tuple[str, ...] = ()
+
+    def judge(self, book: Any, message: Message) -> Any:
+        raise NotImplementedError
+
+    async def prep_async(self, book: Any) -> tuple[Any, Message]:
+        return book, await self.agent.receive(expecting=self.hears)
+
+    async def exec_async(self, prep_res: tuple[Any, Message]) -> Any:
+        book, message = prep_res
+        return self.judge(book, message)

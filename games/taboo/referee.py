@@ -10,7 +10,7 @@ from enum import StrEnum
 import structlog
 
 from games.common.outcome import Outcome
-from games.common.referee import RefereeNode, can_reprompt
+from games.common.referee import JudgeNode, can_reprompt
 from games.taboo.guesses import guess_matches
 from games.taboo.players import CARD, CLUE, WRONG, card_to_body
 from games.taboo.replies import parse_clue, parse_guess
@@ -84,15 +84,11 @@ class DealCard(AgentNode):
         return CONTINUE
 
 
-class Judge(RefereeNode):
+class Judge(JudgeNode):
     """The referee's loop: receive a reply, judge it, act on the verdict."""
 
-    async def prep_async(self, state: RefereeState) -> tuple[RefereeState, Message]:
-        return state, await self.agent.receive(expecting=(HINTER, GUESSER))
-
-    async def exec_async(self, prep_res: tuple[RefereeState, Message]) -> Decision:
-        state, message = prep_res
-        return judge(state, message)
+    hears = (HINTER, GUESSER)
+    judge = staticmethod(judge)
 
     async def post_async(
         self, state: RefereeState, prep_res: tuple[RefereeState, Message], decision: Decision

@@ -12,7 +12,7 @@ import structlog
 
 from games.common.matching import matches
 from games.common.outcome import Outcome
-from games.common.referee import RefereeNode, can_reprompt
+from games.common.referee import JudgeNode, can_reprompt
 from games.twenty_questions.players import ANSWER, QUESTION, START, WRONG
 from games.twenty_questions.replies import Tag, parse_move
 from games.twenty_questions.rules import Rule, Violation, check_answer
@@ -92,15 +92,11 @@ class Open(AgentNode):
         return CONTINUE
 
 
-class Judge(RefereeNode):
+class Judge(JudgeNode):
     """The referee's loop: receive a reply, judge it, act on the verdict."""
 
-    async def prep_async(self, state: RefereeState) -> tuple[RefereeState, Message]:
-        return state, await self.agent.receive(expecting=(QUESTIONER, ANSWERER))
-
-    async def exec_async(self, prep_res: tuple[RefereeState, Message]) -> Decision:
-        state, message = prep_res
-        return judge(state, message)
+    hears = (QUESTIONER, ANSWERER)
+    judge = staticmethod(judge)
 
     async def post_async(
         self, state: RefereeState, prep_res: tuple[RefereeState, Message], decision: Decision
