@@ -112,7 +112,7 @@ class Deal(AgentNode):
                 body["secret"] = setup.secret
                 text = f"Category: {setup.category.name}. The secret word is {setup.secret}."
             await self.agent.send(seat, DEAL, text, body=body)
-        log.info("turn_started", round=str(Phase.CLUES), turn=Phase.CLUES.number)
+        _round_started(Phase.CLUES)
         await _ask_clue(self, state)
         return CONTINUE
 
@@ -161,7 +161,8 @@ class Moderate(AgentNode):
         violation = decision.violation
         clue = decision.said
         if violation is None:
-            log.info("verdict_given", about=sender, ok=True, text=f"clue {clue!r} accepted")
+            text = f"clue {clue!r} accepted"
+            log.info("verdict_given", about=sender, ok=True, text=text, seen_by=_everyone(state))
         else:
             log.info(
                 "rule_violation",
@@ -178,6 +179,7 @@ class Moderate(AgentNode):
                 about=sender,
                 ok=False,
                 text=f"clue broke the {violation.rule} rule: everyone hears {PASS}",
+                seen_by=_everyone(state),
             )
             clue = PASS
         state.clues.append((sender, clue))
@@ -187,7 +189,7 @@ class Moderate(AgentNode):
             await _ask_clue(self, state)
             return CONTINUE
         state.phase = Phase.VOTES
-        log.info("turn_started", round=str(Phase.VOTES), turn=Phase.VOTES.number)
+        _round_started(Phase.VOTES)
         text = f"Every clue is in: vote, in private, for the chameleon. Reply {FORMATS[Phase.VOTES]}"
         await self.agent.broadcast(ASK_VOTE, text, to=PLAYERS)
         return CONTINUE
@@ -204,6 +206,7 @@ class Moderate(AgentNode):
             counts=tally.counts,
             caught=tally.caught,
             chameleon=setup.chameleon,
+            seen_by=_everyone(state),  # announced to everyone
         )
         announcement = reveal(tally, setup.chameleon)
         body = {
@@ -217,7 +220,7 @@ class Moderate(AgentNode):
             who = "a tie caught nobody" if tally.caught is None else f"{tally.caught} was caught instead"
             return self._finish(state, Outcome.LOSE_TURNS, f"the chameleon {setup.chameleon} escaped: {who}")
         state.phase = Phase.GUESS
-        log.info("turn_started", round=str(Phase.GUESS), turn=Phase.GUESS.number)
+        _round_started(Phase.GUESS)
         text = f"You are caught: guess the secret word. Reply {FORMATS[Phase.GUESS]}"
         await self.agent.send(setup.chameleon, ASK_GUESS, text)
         return CONTINUE
@@ -227,7 +230,7 @@ class Moderate(AgentNode):
         right = decision.verdict is Verdict.RIGHT
         word = f"the word was {setup.secret!r}"
         text = f"guess {decision.said!r} is right" if right else f"guess {decision.said!r} is wrong: {word}"
-        log.info("verdict_given", about=setup.chameleon, ok=right, text=text)
+        log.info("verdict_given", about=setup.chameleon, ok=right, text=text, seen_by=_everyone(state))
         if right:
             reason = f"the chameleon {setup.chameleon} was caught but guessed the word ({decision.said!r})"
             return self._finish(state, Outcome.LOSE_TURNS, reason)
@@ -238,6 +241,15 @@ class Moderate(AgentNode):
         state.result = result_of(state, outcome, reason)
         self.agent.stop(reason)
         return END
+
+
+def _everyone(state: ModeratorState) -> list[str]:
+    """seen_by for what the moderator judges in the open: every player, and itself."""
+    return [*state.setup.players, MODERATOR]
+
+
+def _round_started(phase: Phase) -> None:
+    log.info("turn_started", round=str(phase), turn=phase.number, turns=len(Phase))
 
 
 async def _ask_clue(node: AgentNode, state: ModeratorState) -> None:

@@ -9,10 +9,9 @@ well the clues heard so far fit them and bluffs with an unsaid clue word those b
 (with chance `boldness`, one of the best candidate's own), never a word of the category itself; going
 first, it says the category's most common clue word. Votes go to the player whose clue fits the secret
 worst: a clue word of the secret fits, less so the more words share it; one of a neighbouring word (one
-sharing a clue word with the secret) fits a little; one of another word of the category, hardly; a
-repeat of an earlier clue counts against its sayer. The chameleon votes the same way against its best
-candidate, so it accuses a plausible innocent. Caught, it guesses the candidate that fits the others'
-clues best.
+sharing a clue word with the secret) fits a little; one of another word of the category, hardly. The
+chameleon votes the same way against its best candidate, so it accuses a plausible innocent. Caught,
+it guesses the candidate that fits the others' clues best.
 
 Everything is read from the observation the game attaches to the request (`request.context`) and
 drawn from generators seeded per seat: the same seed and requests give the same replies.
@@ -37,7 +36,6 @@ MIN_KNOWN = 2  # clue words a player recalls of every word, whatever its knowled
 # secret's clue words (FIT_OWN, less up to FIT_VAGUE the more words share it), one of a neighbouring
 # word's, one of another word's (a bluff, most likely), a pass, a word the voter does not know.
 FIT_OWN, FIT_VAGUE, FIT_NEAR, FIT_OTHER, FIT_PASS, FIT_UNKNOWN = 1.0, 0.5, 0.35, 0.1, 0.3, 0.3
-REPEAT = 0.7  # a clue someone said before fits this much less: the sayer may be copying
 NOISE = 0.05  # a voter's hesitation between near-equal suspects
 
 
@@ -53,7 +51,7 @@ class PlayerKnobs:
     subtlety: float = field(
         default=0.8, metadata={"help": "the chance of a careful clue when you know the word"}
     )
-    knowledge: float = field(default=0.8, metadata={"help": "the share of every word's clue words recalled"})
+    knowledge: float = field(default=0.6, metadata={"help": "the share of every word's clue words recalled"})
     boldness: float = field(default=0.2, metadata={"help": "the chameleon's chance of a committed bluff"})
 
 
@@ -190,11 +188,7 @@ class OfflinePlayer:
         return written[self._random.choice([clue for clue in allowed if score[clue] == best])]
 
     def _suspect(self, known: Associations, secret: str, heard: list[tuple[str, str]], name: str) -> str:
-        fits = {}
-        for index, (player, clue) in enumerate(heard):
-            repeat = any(earlier == clue for _, earlier in heard[:index])
-            fit = known.fit_of(clue, secret) * (REPEAT if repeat else 1)
-            fits[player] = fit + self._random.random() * NOISE
+        fits = {player: known.fit_of(clue, secret) + self._random.random() * NOISE for player, clue in heard}
         fits.pop(name, None)
         return min(fits, key=lambda player: fits[player])
 

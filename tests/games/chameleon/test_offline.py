@@ -89,7 +89,7 @@ def test_the_chameleon_bluffs_with_a_category_clue_word_never_a_category_word():
         clue = reply.removeprefix("CLUE: ").lower()
         assert clue in every_clue
         assert not any(is_variant(clue, word) for word in fruit.words)
-        assert clue not in {"tropical", "curved"}
+        assert clue not in {said for _, said in heard}
 
 
 def test_a_vote_goes_to_the_clue_that_fits_the_secret_worst_never_oneself():
