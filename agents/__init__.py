@@ -16,7 +16,7 @@ from agents.errors import (
 )
 from agents.gateway import AgentModel, Gateway, RetryPolicy
 from agents.human import HumanModel, TerminalReader
-from agents.nodes import ModelReplyNode, ModelTurn, Prompt, looping
+from agents.nodes import ModelAskNode, ModelReplyNode, ModelTurn, Prompt, looping
 from agents.openai_model import OpenAIModel
 from agents.persona_files import read_persona
 from agents.persona_library import PersonaLibrary, builtin_personas
@@ -36,6 +36,7 @@ __all__ = [
     "Knob",
     "ModelConfigError",
     "ModelError",
+    "ModelAskNode",
     "ModelRejected",
     "ModelReplyNode",
     "ModelSettings",

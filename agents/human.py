@@ -83,7 +83,8 @@ class HumanModel:
     """A person plays the role: each request shows `prompt` and the typed line is the reply.
 
     `prefix` (for example "GUESS: ") is put before the line unless the person typed it already, so the
-    referee judges a person by the same format rules as a model.
+    referee judges a person by the same format rules as a model; a request whose context has a
+    `reply_prefix` (a game whose replies change form from turn to turn) uses that one instead.
     """
 
     name = "human"
@@ -98,7 +99,8 @@ class HumanModel:
         if line is None:
             raise PlayerLeft("the player closed the input (Ctrl-D)")
         text = line.strip()
-        tag = self.prefix.strip().lower()
+        prefix = str((request.context or {}).get("reply_prefix", self.prefix))  # a game may ask per turn
+        tag = prefix.strip().lower()
         if tag and not text.lower().startswith(tag):
-            text = self.prefix + text
+            text = prefix + text
         return reply_for(request, text)

@@ -3,6 +3,8 @@
 A game subclasses `ModelReplyNode` and says, for each incoming message, what the model is told (the
 system prompt, the new user turn and the structured observation offline players read) and what kind
 of message the reply is. Receiving, the conversation so far, the model call and the reply are here.
+`ModelAskNode` is the same without the receiving, for an agent that listens to many messages and
+answers only some (a flow of a listening node and an asking node).
 """
 
 from __future__ import annotations
@@ -40,27 +42,17 @@ class ModelTurn:
     history: tuple[ChatMessage, ...]
 
 
-class ModelReplyNode(AgentNode):
-    """Receive from `peer`, ask the model (with the conversation so far), send the reply to `peer`.
-
-    Subclasses implement `prompt(message, state)` and `reply_kind(message, state)`. The node loops:
-    wire it with `looping(node)`.
-    """
+class ModelAskNode(AgentNode):
+    """Ask the model the turn that `prep_async` prepared (with the conversation so far) and send the
+    reply to `peer`. Subclasses write `prep_async` (returning a ModelTurn) and `reply_kind`."""
 
     def __init__(self, model: AgentModel, peer: str) -> None:
         super().__init__()
         self.model = model
         self.peer = peer
 
-    def prompt(self, message: Message, state: Any) -> Prompt:
-        raise NotImplementedError
-
     def reply_kind(self, message: Message, state: Any) -> str:
         raise NotImplementedError
-
-    async def prep_async(self, state: Conversing) -> ModelTurn:
-        message = await self.agent.receive(expecting=self.peer)
-        return ModelTurn(message, self.prompt(message, state), tuple(state.conversation))
 
     async def exec_async(self, turn: ModelTurn) -> ChatReply:
         prompt = turn.prompt
@@ -72,6 +64,21 @@ class ModelReplyNode(AgentNode):
         kind = self.reply_kind(turn.message, state)
         await self.agent.send(self.peer, kind, reply.text, reply_to=turn.message.id)
         return CONTINUE
+
+
+class ModelReplyNode(ModelAskNode):
+    """Receive from `peer`, ask the model (with the conversation so far), send the reply to `peer`.
+
+    Subclasses implement `prompt(message, state)` and `reply_kind(message, state)`. The node loops:
+    wire it with `looping(node)`.
+    """
+
+    def prompt(self, message: Message, state: Any) -> Prompt:
+        raise NotImplementedError
+
+    async def prep_async(self, state: Conversing) -> ModelTurn:
+        message = await self.agent.receive(expecting=self.peer)
+        return ModelTurn(message, self.prompt(message, state), tuple(state.conversation))
 
 
 def looping(node: AgentNode) -> AsyncFlow:

@@ -88,7 +88,7 @@ class Chameleon:
             default_prompt=DEFAULT_PROMPT,
             placeholders=PLACEHOLDERS,
             knobs=PlayerKnobs,
-            human_prompt="Your reply (CLUE: <word> / VOTE: <player> / GUESS: <word>)> ",
+            human_prompt="Your clue, vote or guess> ",
             reply_prefix="",
             example_values=prompt_values(SAMPLE),
         ),

@@ -8,10 +8,9 @@ offline player, a person at the keyboard, a replayed log).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from agents import AgentModel, ChatMessage, ChatReply
+from agents import AgentModel, ChatReply, ModelAskNode, ModelTurn, Prompt
 from games.chameleon import prompts
 from games.chameleon.state import MODERATOR, Phase, PlayerState
 from runtime import CONTINUE, AgentNode, AsyncFlow, Message
@@ -31,6 +30,7 @@ GUESS = "guess"
 
 QUESTIONS = {ASK_CLUE: Phase.CLUES, ASK_VOTE: Phase.VOTES, ASK_GUESS: Phase.GUESS}
 REPLY_KINDS = {Phase.CLUES: CLUE, Phase.VOTES: VOTE, Phase.GUESS: GUESS}
+REPLY_PREFIXES = {Phase.CLUES: "CLUE: ", Phase.VOTES: "VOTE: ", Phase.GUESS: "GUESS: "}
 ASK = "ask"  # Listen's action when the message wants an answer
 
 
@@ -61,49 +61,27 @@ class Listen(AgentNode):
         return CONTINUE
 
 
-@dataclass(frozen=True)
-class Turn:
-    """What a player is about to ask its model: the question, the prompt and the observation."""
-
-    question: Message
-    system: str
-    history: tuple[ChatMessage, ...]
-    user: str
-    context: dict[str, Any]
-
-
-class Answer(AgentNode):
+class Answer(ModelAskNode):
     """Asks the model the moderator's question and sends the reply back. Settings only: the model and
     the system prompt template; memory is PlayerState."""
 
     def __init__(self, model: AgentModel, system_template: str) -> None:
-        super().__init__()
-        self.model = model
+        super().__init__(model, MODERATOR)
         self.system_template = system_template
 
-    async def prep_async(self, state: PlayerState) -> Turn:
+    async def prep_async(self, state: PlayerState) -> ModelTurn:
         question = state.asked
         assert question is not None, "Answer runs only after Listen saw a question"
-        return Turn(
-            question=question,
-            system=prompts.render(self.system_template, prompts.prompt_values(state)),
-            history=tuple(state.conversation),
-            user=_user_turn(state, question),
-            context=observation(state, question),
-        )
+        system = prompts.render(self.system_template, prompts.prompt_values(state))
+        prompt = Prompt(system, _user_turn(state, question), observation(state, question))
+        return ModelTurn(question, prompt, tuple(state.conversation))
 
-    async def exec_async(self, turn: Turn) -> ChatReply:
-        return await self.model.ask(
-            [ChatMessage("system", turn.system), *turn.history, ChatMessage("user", turn.user)],
-            context=turn.context,
-        )
+    def reply_kind(self, message: Message, state: PlayerState) -> str:
+        return REPLY_KINDS[state.phase]
 
-    async def post_async(self, state: PlayerState, turn: Turn, reply: ChatReply) -> str:
-        state.conversation += [ChatMessage("user", turn.user), ChatMessage("assistant", reply.text)]
+    async def post_async(self, state: PlayerState, turn: ModelTurn, reply: ChatReply) -> str:
         state.asked = None
-        kind = REPLY_KINDS[state.phase]
-        await self.agent.send(MODERATOR, kind, reply.text, reply_to=turn.question.id)
-        return CONTINUE
+        return await super().post_async(state, turn, reply)
 
 
 def _user_turn(state: PlayerState, question: Message) -> str:
@@ -133,6 +111,7 @@ def observation(state: PlayerState, question: Message) -> dict[str, Any]:
         "phase": str(state.phase),
         "clues": [list(pair) for pair in state.clues],
         "reprompt": question.kind == REPROMPT,
+        "reply_prefix": REPLY_PREFIXES[state.phase],  # what a person's typed line is taken as
     }
     if state.secret is not None:
         seen["secret"] = state.secret

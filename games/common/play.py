@@ -18,7 +18,8 @@ from runtime import AsyncFlow, Clock, RunResult, RunStatus, Runtime
 
 log = structlog.get_logger()
 
-Agent = tuple[str, AsyncFlow, Any]  # name, flow, the agent's own state
+# name, flow, the agent's own state, and optionally the groups it joins (a broadcast can address one)
+Agent = tuple[str, AsyncFlow, Any] | tuple[str, AsyncFlow, Any, tuple[str, ...]]
 
 
 async def play_in_runtime(
@@ -36,8 +37,8 @@ async def play_in_runtime(
     """Run the agents to the game's end. `result` reads the referee's result, `turn` its turn, and
     `started` adds the game's own fields (the card, the secret...) to `game_started`."""
     runtime = Runtime(clock=clock, deadline_s=deadline_s)
-    for name, flow, state in agents:
-        runtime.add(name, flow, shared=state)
+    for name, flow, state, *groups in agents:
+        runtime.add(name, flow, shared=state, groups=groups[0] if groups else ())
     with structlog.contextvars.bound_contextvars(game_id=game_id):
         log.info("game_started", game=game, game_id=game_id, **started)
         try:
