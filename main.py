@@ -12,6 +12,7 @@ from rich.console import Console
 from games.common import exits, personas_command, replay, rerun
 from games.common.command import add_game_parser
 from games.common.registry import games_by_name
+from runtime import RunLogError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(highlight=False)
     try:
         return asyncio.run(args.command(args, console))
-    except exits.UsageError as exc:
+    except (exits.UsageError, RunLogError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exits.USAGE
     except KeyboardInterrupt:

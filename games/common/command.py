@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -76,6 +77,8 @@ class Plan:
 def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
     """Prepare the game, choose subjects, models and personas; UsageError for anything wrong."""
     resumed: dict[str, dict[str, Any]] = {}
+    if args.summary_json:
+        _check_writable(args.summary_json, "--summary-json")
     if args.resume:
         args, resumed = _resume(game, args)
     prepared = game.prepare(args)
@@ -257,6 +260,15 @@ def _report(console: Console, args: argparse.Namespace, summary: dict[str, Any],
         console.print(summary_table(summary))
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+def _check_writable(path: str, flag: str) -> None:
+    """Fail before anything runs when an output file could not be written at the end."""
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"{flag} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{flag} {path}: the folder {folder} is not writable")
 
 
 def _run_reason(results: list[GameResult]) -> str:
