@@ -176,14 +176,12 @@ def test_ctrl_c_closes_the_log_and_exits_130(tmp_path: Path) -> None:
     [
         ["--log", "/proc/no-such-folder/run.jsonl"],
         ["--log-dir", "/proc/no-such-folder"],
-        ["--summary-json", "/proc/no-such-folder/summary.json"],
+        ["--summary-json", "/proc/no-such-folder/summary.json", "--log-dir", "{tmp}"],
     ],
 )
 def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
     """A log or summary that cannot be written is said in one line before anything plays, exit 2."""
-    done = run_main(
-        "taboo", "--seed", "1", *(args if "--log" in args[0] else [*args, "--log", str(tmp_path / "x.jsonl")])
-    )
+    done = run_main("taboo", "--seed", "1", *(arg.format(tmp=tmp_path) for arg in args))
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
