@@ -138,3 +138,24 @@ def test_ctrl_c_stops_a_batch_with_a_summary_and_exit_130(tmp_path: Path, chat_s
     assert records[-1]["event"] == "run_ended" and records[-1]["status"] == "interrupted"
     ended = events(records, "game_ended")
     assert any(e["reason"] == "interrupted" for e in ended)
+
+
+def test_swap_plays_each_card_with_the_models_exchanged(tmp_path: Path, chat_server) -> None:
+    """--swap adds a twin of every game with the hinter's and guesser's models swapped; the summary
+    shows one line per cast."""
+    chat_server.handler = lambda body, index: Reply.text(
+        "CLUE: you know the one" if "Hinter" in body["messages"][0]["content"] else "GUESS: something"
+    )
+    summary_path = tmp_path / "s.json"
+    done = run_main(
+        "taboo", "--games", "2", "--swap", "--turns", "1", "--seed", "3", "--quiet",
+        "--base-url", chat_server.base_url, "--hinter-model", "model-a", "--guesser-model", "model-b",
+        "--log", str(tmp_path / "swap.jsonl"), "--summary-json", str(summary_path),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    hinter_models = [b["model"] for b in chat_server.bodies if "Hinter" in b["messages"][0]["content"]]
+    assert sorted(hinter_models) == ["model-a", "model-a", "model-b", "model-b"]
+    casts = events(read_log(tmp_path / "swap.jsonl"), "game_cast")
+    assert sorted(c["game_id"] for c in casts) == ["g1", "g1s", "g2", "g2s"]
+    by_pairing = json.loads(summary_path.read_text())["by_pairing"]
+    assert len(by_pairing) == 2 and all(figures["games"] == 2 for figures in by_pairing.values())
