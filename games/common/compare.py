@@ -1,0 +1,202 @@
+"""What a rerun compares: each game's transcript (its setup, messages, the referee's decisions, the
+outcome) read from events, and the first place where two transcripts differ.
+
+A difference in a referee's (or moderator's) decision on the same exchange is today's rules judging
+differently; any other difference is a divergence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.doubles import excerpts
+
+# The referee's (or moderator's) decisions: a different one on the same exchange is a rules change.
+VERDICTS = ("clue_approved", "guess_judged", "verdict_given", "votes_counted")
+MODERATORS = frozenset({"referee", "moderator"})
+ENVELOPE = frozenset({"v", "ts", "seq", "run_id", "event", "agent", "game_id"})
+DIVERGED_PREFIX = "replay diverged at "
+
+
+# -- what a game's transcript is made of ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One step of a game that a rerun must reproduce: a message, a verdict, or the outcome."""
+
+    event: str
+    fields: tuple[Any, ...]
+    by_referee: bool
+
+    def describe(self) -> str:
+        values = self.fields
+        if self.event == "message_sent":
+            sender, recipient, kind, text = values
+            return f"{sender} → {recipient} [{kind}] {text!r}"
+        if self.event == "rule_violation":
+            rule, word, _, text = values
+            return f"{rule} rule broken ({text!r} for {word!r})"
+        if self.event == "reply_malformed":
+            return f"{values[0]}'s reply judged malformed"
+        named = dict(values) if self.event in VERDICTS else {}
+        if self.event == "clue_approved":
+            return f"turn {named.get('turn')}: clue {named.get('clue')!r} approved"
+        if self.event == "guess_judged":
+            judged = "right" if named.get("correct") else "wrong"
+            return f"turn {named.get('turn')}: guess {named.get('guess')!r} judged {judged}"
+        if self.event == "game_ended":
+            outcome, turns, score = values
+            scored = f", score {score:g}" if isinstance(score, int | float) else ""
+            return f"{outcome} after {turns} turn(s){scored}"
+        shown = ", ".join(f"{name}={value!r}" for name, value in values)
+        return f"{self.event} ({shown})"
+
+
+def item_of(record: Mapping[str, Any]) -> Item | None:
+    """The comparable part of an event, or None for events a rerun need not reproduce."""
+    event = record.get("event")
+    if event == "message_sent":
+        sender = record.get("sender")
+        fields = (sender, record.get("recipient"), record.get("kind"), record.get("text"))
+        return Item("message_sent", fields, sender in MODERATORS)
+    if event in VERDICTS:
+        return Item(str(event), _plain_fields(record), True)
+    if event == "game_started":  # the game's setup (the card, the secret...): must be as recorded
+        return Item("game_started", _plain_fields(record), False)
+    if event == "rule_violation":
+        span = record.get("span")
+        fields = (record.get("rule"), record.get("word"), tuple(span) if span else None, record.get("text"))
+        return Item("rule_violation", fields, True)
+    if event == "reply_malformed":
+        fields = (record.get("offender"), record.get("problem"), record.get("reprompts_left"))
+        return Item("reply_malformed", fields, True)
+    if event == "game_ended":
+        score = record.get("score")
+        fields = (record.get("outcome"), record.get("turns"), float(score) if score is not None else None)
+        return Item("game_ended", fields, True)
+    return None
+
+
+def _plain_fields(record: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """An event's own fields, comparable (lists as tuples), without the line's envelope."""
+    return tuple((name, _frozen(value)) for name, value in sorted(record.items()) if name not in ENVELOPE)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, Mapping):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    return value
+
+
+@dataclass
+class Transcripts:
+    """Each game's items in order, gathered from events (a RunLog listener, or a log read back)."""
+
+    games: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    order: list[str] = field(default_factory=list)
+    ended: set[str] = field(default_factory=set)
+    diverged: dict[str, str] = field(default_factory=dict)  # game -> the first ReplayDiverged message
+    run_ended: bool = False
+
+    def __call__(self, record: Mapping[str, Any]) -> None:
+        event = record.get("event")
+        game_id = record.get("game_id")
+        if event == "run_ended":
+            self.run_ended = True
+        if game_id is None:
+            return
+        game_id = str(game_id)
+        if event == "game_started":
+            self.order.append(game_id)
+        elif event == "llm_failed" and record.get("reason") == "ReplayDiverged":
+            self.diverged.setdefault(game_id, str(record.get("error")))
+        item = item_of(record)
+        if item is not None:
+            self.games[game_id].append(item)
+            if event == "game_ended":
+                self.ended.add(game_id)
+
+    def messages(self) -> int:
+        return sum(1 for items in self.games.values() for item in items if item.event == "message_sent")
+
+
+# -- comparing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where a game's rerun first differs from its record (index into the items)."""
+
+    game_id: str
+    index: int
+    recorded: Item | None
+    now: Item | None
+
+    @property
+    def rejudged(self) -> bool:
+        """Today's referee decided differently on the same exchange: a rules change, not a divergence."""
+        return (
+            self.recorded is not None
+            and self.now is not None
+            and self.recorded.by_referee
+            and self.now.by_referee
+        )
+
+
+def first_difference(recorded: list[Item], now: list[Item], game_id: str) -> Difference | None:
+    for index in range(max(len(recorded), len(now))):
+        old = recorded[index] if index < len(recorded) else None
+        new = now[index] if index < len(now) else None
+        if old != new:
+            return Difference(game_id, index, old, new)
+    return None
+
+
+def divergence_line(difference: Difference, rerun: Transcripts) -> str:
+    """The one line that says where and how a game diverged."""
+    old, new = difference.recorded, difference.now
+    replayed = rerun.diverged.get(difference.game_id)
+    player_missing = old is not None and old.event == "message_sent" and not old.by_referee
+    same_sender = new is not None and new.event == "message_sent" and new.fields[0] == old.fields[0]
+    if replayed is not None and player_missing and not same_sender:
+        # The player's model call failed: the replay model says exactly which request differed.
+        detail = replayed.removeprefix(DIVERGED_PREFIX)
+        return f"rerun diverged at {detail}"
+    where = f"game {difference.game_id!r}, step {difference.index + 1}"
+    if old is None:
+        return f"rerun diverged in {where}: the log has nothing more, the rerun has {new.describe()}"
+    if new is None:
+        return f"rerun diverged in {where}: the log has {old.describe()}, the rerun nothing more"
+    if old.event == new.event == "message_sent" and old.fields[:3] == new.fields[:3]:
+        sender, recipient, kind, text = old.fields
+        shown_old, shown_new = excerpts(text, new.fields[3])
+        return (
+            f"rerun diverged in {where}: {sender} → {recipient} [{kind}] text differs; "
+            f"recorded {shown_old}, now {shown_new}"
+        )
+    return f"rerun diverged in {where}: recorded {old.describe()}, now {new.describe()}"
+
+
+def change_line(difference: Difference, recorded: Transcripts, rerun: Transcripts) -> str:
+    """What today's rules changed in one game: the first verdict that differs, and the outcome."""
+    game_id = difference.game_id
+    old_end = _outcome(recorded.games[game_id])
+    new_end = _outcome(rerun.games[game_id])
+    assert difference.recorded is not None and difference.now is not None
+    first = f"recorded {difference.recorded.describe()}, now {difference.now.describe()}"
+    if game_id in rerun.diverged:
+        result = f"{old_end} → not re-scorable: the log has no replies past that point"
+    else:
+        result = f"{old_end} → {new_end}"
+    return f"{game_id}: re-judged: {first}; {result}"
+
+
+def _outcome(items: list[Item]) -> str:
+    ended = [item for item in items if item.event == "game_ended"]
+    return ended[-1].describe() if ended else "no outcome"
