@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +159,13 @@ def run_config(path: str | Path) -> dict[str, Any]:
     for record in read_events(path):
         return record
     raise LogFileError(f"{path}: the file is empty, not a run log")
+
+
+def ts_seconds(ts: object) -> float | None:
+    """A line's `ts` as seconds since the epoch; None when it is missing or not ISO-8601."""
+    if not isinstance(ts, str):
+        return None
+    try:
+        return datetime.fromisoformat(ts).timestamp()
+    except ValueError:
+        return None

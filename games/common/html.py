@@ -11,12 +11,12 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TextIO
 
 import orjson
 
 from games.common.summary import RunStats, summarize
+from runtime.logread import ts_seconds
 
 MODERATORS = frozenset({"referee", "moderator"})
 PALETTE = 6  # agent colour classes a0 … a5
@@ -78,15 +78,6 @@ footer { color: var(--muted); padding: 16px; font-size: .85rem; }
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _seconds(ts: object) -> float | None:
-    if not isinstance(ts, str):
-        return None
-    try:
-        return datetime.fromisoformat(ts).timestamp()
-    except ValueError:
-        return None
 
 
 def marked(text: str, span: object) -> str:
@@ -169,7 +160,7 @@ class HtmlReport:
         game = self._games.get(key)
         if game is None:
             game = self._games[key] = _Game(key or "run", title=f"Game {key}" if key else "Outside any game")
-        when = _seconds(record.get("ts"))
+        when = ts_seconds(record.get("ts"))
         if game.start is None and when is not None:
             game.start = when
         return game
@@ -258,7 +249,7 @@ class HtmlReport:
             f"({esc(record.get('backend'))}) · {approx}{tokens} tokens · {esc(record.get('latency_ms'))} ms"
             f"{tries} <details><summary>request</summary><pre>{esc(request)}</pre></details></li>"
         )
-        end = _seconds(record.get("ts"))
+        end = ts_seconds(record.get("ts"))
         latency = record.get("latency_ms")
         if end is not None and isinstance(latency, int | float):
             label = f"{agent}: {record.get('model')}, {tokens} tokens, {latency} ms"
@@ -297,7 +288,7 @@ class HtmlReport:
         self._point(game, str(record.get("agent") or "referee"), record, str(record.get("event")), css)
 
     def _point(self, game: _Game, agent: str, record: Mapping[str, Any], label: str, css: str) -> None:
-        at = _seconds(record.get("ts"))
+        at = ts_seconds(record.get("ts"))
         if at is None:
             return
         game.lane(agent)
@@ -318,7 +309,7 @@ class HtmlReport:
         return self._colours[agent]
 
     def _offset(self, record: Mapping[str, Any], game: _Game) -> str:
-        at = _seconds(record.get("ts"))
+        at = ts_seconds(record.get("ts"))
         if at is None or game.start is None:
             return ""
         return f" <time>+{at - game.start:.3f}s</time>"

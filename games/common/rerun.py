@@ -1,11 +1,11 @@
 """`python main.py rerun LOG`: play a recorded run of any game again, every model reply served from its log.
 
 The run is rebuilt from `run_started`: the same game and its settings (deck, cards, turns...), seed,
-personas and model names;
-every role thinks with a `ReplayModel` over the log's `llm_call`s, so no API key or server is needed.
+personas and model names; every role thinks with a `ReplayModel` over the log's `llm_call`s, so no API
+key or server is needed.
 The referee is today's: the games are re-judged under the current rules. The new run writes its own
 log (its `run_started` records `rerun_of`), and each game's transcript is compared with the recorded
-one: the messages (sender, recipient, kind, text), the referee's verdicts and the outcome.
+one (games/common/compare.py): the setup, the messages, the referee's verdicts and the outcome.
 
 - The same transcript: the run is reproduced (exit 0).
 - The first difference is the referee's (a verdict, a referee's message, the outcome): today's rules
