@@ -13,24 +13,27 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from games.common.exits import OK, UsageError
-from games.common.replay_views import EventsView, GamesView, HtmlView, JsonView, TranscriptView, View
+from games.common.replay_views import (
+    MESSAGE_EVENTS,
+    EventsView,
+    GamesView,
+    HtmlView,
+    JsonView,
+    TranscriptView,
+    View,
+)
 from runtime.logread import LogFileError, ReadReport, follow_events, read_events, ts_seconds
 
-COMMON_FIELDS = ("v", "ts", "seq", "run_id", "event", "game_id", "agent")
 # Events that frame a game rather than belong to one agent: kept by --agent.
 FRAME_EVENTS = frozenset({"run_started", "run_ended", "game_started", "turn_started", "game_ended"})
-MESSAGE_EVENTS = frozenset({"message_sent", "message_dropped"})
-DETAILS_CHARS = 100
 SHOWN_IDS = 5
-
-Sink = Callable[[Mapping[str, Any]], None]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

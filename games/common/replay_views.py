@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +22,8 @@ from games.common.transcript import Transcript, plain_console
 from runtime.logread import ts_seconds
 
 COMMON_FIELDS = ("v", "ts", "seq", "run_id", "event", "game_id", "agent")
-# Events that frame a game rather than belong to one agent: kept by --agent.
-FRAME_EVENTS = frozenset({"run_started", "run_ended", "game_started", "turn_started", "game_ended"})
 MESSAGE_EVENTS = frozenset({"message_sent", "message_dropped"})
 DETAILS_CHARS = 100
-SHOWN_IDS = 5
-
-Sink = Callable[[Mapping[str, Any]], None]
-
-# -- views ---------------------------------------------------------------------------------------
 
 
 class View:
