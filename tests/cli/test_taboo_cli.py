@@ -130,7 +130,16 @@ def test_a_person_plays_the_guesser_and_never_sees_the_card(tmp_path: Path) -> N
     """--human guesser reads guesses from the terminal; the card is never shown to the person."""
     log = tmp_path / "human.jsonl"
     done = run_main(
-        "taboo", "--card", "thunder", "--human", "guesser", "--log", str(log), stdin="rain\nthunder\n"
+        "taboo",
+        "--seed",
+        "1",
+        "--card",
+        "thunder",
+        "--human",
+        "guesser",
+        "--log",
+        str(log),
+        stdin="rain\nthunder\n",
     )
     assert done.returncode == 0, done.stderr
     assert "Your guess>" in done.stdout
@@ -145,7 +154,9 @@ def test_a_person_plays_the_guesser_and_never_sees_the_card(tmp_path: Path) -> N
 def test_ctrl_d_ends_the_game_cleanly(tmp_path: Path) -> None:
     """End of input (Ctrl-D) ends the game aborted, the log closed, exit 0."""
     log = tmp_path / "eof.jsonl"
-    done = run_main("taboo", "--human", "guesser", "--log", str(log), stdin="")
+    done = run_main(
+        "taboo", "--seed", "1", "--card", "thunder", "--human", "guesser", "--log", str(log), stdin=""
+    )
     assert done.returncode == 0, done.stderr
     records = read_log(log)
     assert events(records, "game_ended")[0]["outcome"] == "aborted"
@@ -155,7 +166,7 @@ def test_ctrl_d_ends_the_game_cleanly(tmp_path: Path) -> None:
 def test_ctrl_c_closes_the_log_and_exits_130(tmp_path: Path) -> None:
     """Ctrl-C while a person is thinking ends with exit 130, no traceback, the log closed."""
     log = tmp_path / "int.jsonl"
-    process = start_main("taboo", "--human", "guesser", "--log", str(log))
+    process = start_main("taboo", "--seed", "1", "--card", "thunder", "--human", "guesser", "--log", str(log))
     assert process.stdout is not None
     seen = ""
     while "Your guess>" not in seen:  # the game waits for the person: now interrupt it
