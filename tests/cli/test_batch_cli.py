@@ -19,7 +19,7 @@ def scripted_player(body: dict, index: int) -> Reply:
     if "Hinter" in system:
         if any(f"Target: {target}" in system for target in FAILING_TARGETS):
             return Reply.status_error(500, headers={"Retry-After": "0"})
-        return Reply.text("CLUE: you know the one")
+        return Reply.text("CLUE: zorp quib")
     return Reply.text("GUESS: something")
 
 
@@ -101,11 +101,12 @@ def test_resume_of_a_bad_log_is_a_usage_error(tmp_path: Path) -> None:
 def test_the_call_cap_holds_across_games(tmp_path: Path, chat_server) -> None:
     """With --max-concurrent-calls 3, the server never sees more than 3 requests at once, and sees 3."""
     chat_server.handler = lambda body, index: Reply.text(
-        "CLUE: you know the one" if "Hinter" in body["messages"][0]["content"] else "GUESS: something"
+        "CLUE: zorp quib" if "Hinter" in body["messages"][0]["content"] else "GUESS: something"
     ).delayed(0.05)
     done = run_main(
-        "taboo", "--games", "10", "--concurrency", "10", "--max-concurrent-calls", "3", "--turns", "1",
-        "--quiet", "--base-url", chat_server.base_url, "--model", "m", "--log", str(tmp_path / "cap.jsonl"),
+        "taboo", "--games", "10", "--seed", "2", "--concurrency", "10", "--max-concurrent-calls", "3",
+        "--turns", "1", "--quiet", "--base-url", chat_server.base_url, "--model", "m",
+        "--log", str(tmp_path / "cap.jsonl"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert chat_server.max_in_flight == 3
@@ -118,15 +119,15 @@ def test_ctrl_c_stops_a_batch_with_a_summary_and_exit_130(tmp_path: Path, chat_s
 
     def replies(body: dict, index: int) -> Reply:
         if index < 2:
-            return Reply.text("CLUE: you know the one")
+            return Reply.text("CLUE: zorp quib")
         held.set()
         return Reply.text("CLUE: never").delayed(600)  # held until the server stops
 
     chat_server.handler = replies
     log = tmp_path / "int.jsonl"
     process = start_main(
-        "taboo", "--games", "6", "--concurrency", "2", "--turns", "1", "--base-url", chat_server.base_url,
-        "--model", "m", "--log", str(log), "--max-concurrent-calls", "1",
+        "taboo", "--games", "6", "--seed", "2", "--concurrency", "2", "--turns", "1",
+        "--base-url", chat_server.base_url, "--model", "m", "--log", str(log), "--max-concurrent-calls", "1",
     )  # fmt: skip
     assert held.wait(timeout=60)  # a model call hangs: the batch is mid-flight
     process.send_signal(signal.SIGINT)
@@ -144,7 +145,7 @@ def test_swap_plays_each_card_with_the_models_exchanged(tmp_path: Path, chat_ser
     """--swap adds a twin of every game with the hinter's and guesser's models swapped; the summary
     shows one line per cast."""
     chat_server.handler = lambda body, index: Reply.text(
-        "CLUE: you know the one" if "Hinter" in body["messages"][0]["content"] else "GUESS: something"
+        "CLUE: zorp quib" if "Hinter" in body["messages"][0]["content"] else "GUESS: something"
     )
     summary_path = tmp_path / "s.json"
     done = run_main(
