@@ -7,12 +7,19 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from rich.console import Console
+try:
+    from rich.console import Console
 
-from games.common import exits, personas_command, replay, rerun
-from games.common.command import add_game_parser
-from games.common.registry import games_by_name
-from runtime import RunLogError
+    from games.common import exits, personas_command, replay, rerun
+    from games.common.command import add_game_parser
+    from games.common.registry import games_by_name
+    from runtime import RunLogError
+except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
+    print(
+        f'error: {missing.name} is not installed; run: pip install -e ".[dev]" (see README.md)',
+        file=sys.stderr,
+    )
+    sys.exit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
