@@ -13,7 +13,6 @@ or part of the word itself (rules.is_variant).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 from games.chameleon.errors import CategoriesError
 from games.chameleon.rules import is_one_word, is_variant
+from games.common.datafile import DataFileError, read_json
 from games.common.matching import answer_words
 
 DEFAULT_CATEGORIES_PATH = Path(__file__).with_name("data") / "categories.json"
@@ -79,13 +79,11 @@ def load_categories(path: str | Path = DEFAULT_CATEGORIES_PATH) -> Categories:
     """Read and lint a categories file; CategoriesError names what is wrong and where."""
     where = Path(path).name
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CategoriesError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
-    try:
-        data = json.loads(text, object_pairs_hook=_Pairs)
-    except json.JSONDecodeError as exc:
-        raise CategoriesError(f"not valid JSON: {exc.msg} (line {exc.lineno})", path=where) from None
+        data = read_json(path, object_pairs_hook=_Pairs)
+    except DataFileError as exc:
+        raise CategoriesError(
+            str(exc), path=str(path) if isinstance(exc.__cause__, OSError) else where
+        ) from None
     return categories_from_data(data, path=where)
 
 

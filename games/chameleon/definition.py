@@ -29,6 +29,7 @@ from games.chameleon.state import (
 from games.common.batch import GameSpec
 from games.common.definition import Player, Policy, Role, Seat
 from games.common.exits import UsageError
+from games.common.flags import add_reprompts_flag
 from games.common.outcome import GameResult
 
 __all__ = ["GAME", "Chameleon", "ChameleonPlan"]
@@ -107,19 +108,11 @@ class Chameleon:
         parser.add_argument(
             "--categories", metavar="PATH", help="another categories file (see docs/chameleon.md)"
         )
-        parser.add_argument(
-            "--reprompts",
-            type=int,
-            default=1,
-            metavar="R",
-            help="re-prompts for a malformed reply (default 1)",
-        )
+        add_reprompts_flag(parser)
 
     def prepare(self, args: argparse.Namespace) -> ChameleonPlan:
         if not MIN_PLAYERS <= args.players <= MAX_PLAYERS:
             raise UsageError(f"--players takes {MIN_PLAYERS} to {MAX_PLAYERS}, got {args.players}")
-        if args.reprompts < 0:
-            raise UsageError(f"--reprompts takes 0 or more, got {args.reprompts}")
         try:
             categories = load_categories(
                 Path(args.categories) if args.categories else DEFAULT_CATEGORIES_PATH

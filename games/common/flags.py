@@ -16,6 +16,27 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def add_reprompts_flag(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--reprompts R: how often a referee re-prompts a malformed reply before the game is aborted."""
+    parser.add_argument(
+        "--reprompts",
+        type=non_negative_int,
+        default=1,
+        metavar="R",
+        help="re-prompts for a malformed reply (default 1)",
+    )
+
+
 def seed_int(text: str) -> int:
     try:
         return int(text)

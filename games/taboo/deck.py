@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from games.common.datafile import DataFileError, read_json
 from games.common.morphology import related
 from games.common.normalize import words
 from games.taboo.errors import DeckError
@@ -87,21 +87,9 @@ def load_deck(path: str | Path = DEFAULT_DECK_PATH) -> Deck:
     """Read, lint and build a deck; raise DeckError (file, card, field) on the first problem."""
     label = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise DeckError(f"cannot read the file: {exc.strerror or exc}", path=label) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - raw.rfind(b"\n", 0, exc.start)
-        reason = f"not valid UTF-8: line {line}, column {column} (byte {exc.start})"
-        raise DeckError(reason, path=label) from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        reason = f"invalid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise DeckError(reason, path=label) from exc
+        data = read_json(path)
+    except DataFileError as exc:
+        raise DeckError(str(exc), path=label) from exc
     return deck_from_data(data, label)
 
 

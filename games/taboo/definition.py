@@ -12,7 +12,7 @@ from typing import Any
 from games.common.batch import GameSpec
 from games.common.definition import Player, Policy, Role, Seat
 from games.common.exits import UsageError
-from games.common.flags import positive_int
+from games.common.flags import add_reprompts_flag, positive_int
 from games.common.outcome import GameResult
 from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
 from games.taboo.game import GAME as NAME
@@ -77,17 +77,9 @@ class Taboo:
             metavar="N",
             help="turns before the game is lost (default 5)",
         )
-        parser.add_argument(
-            "--reprompts",
-            type=int,
-            default=1,
-            metavar="R",
-            help="re-prompts for a malformed reply (default 1)",
-        )
+        add_reprompts_flag(parser)
 
     def prepare(self, args: argparse.Namespace) -> PreparedTaboo:
-        if args.reprompts < 0:
-            raise UsageError(f"--reprompts takes 0 or more, got {args.reprompts}")
         deck_path = Path(args.deck) if args.deck else DEFAULT_DECK_PATH
         try:
             deck = load_deck(deck_path)

@@ -15,7 +15,7 @@ from agents import OfflineModel
 from games.common.batch import GameSpec
 from games.common.definition import Player, Policy, Role, Seat
 from games.common.exits import UsageError
-from games.common.flags import positive_int
+from games.common.flags import add_reprompts_flag, positive_int
 from games.common.outcome import GameResult
 from games.twenty_questions.game import GAME as NAME
 from games.twenty_questions.game import play_twenty_questions
@@ -123,17 +123,9 @@ class TwentyQuestions:
             metavar="N",
             help=f"questions (guesses included) before the game is lost (default {DEFAULT_QUESTIONS})",
         )
-        parser.add_argument(
-            "--reprompts",
-            type=int,
-            default=1,
-            metavar="R",
-            help="re-prompts for a malformed reply (default 1)",
-        )
+        add_reprompts_flag(parser)
 
     def prepare(self, args: argparse.Namespace) -> TwentyQuestionsPlan:
-        if args.reprompts < 0:
-            raise UsageError(f"--reprompts takes 0 or more, got {args.reprompts}")
         try:
             knowledge = load_knowledge(Path(args.things) if args.things else DEFAULT_THINGS_PATH)
         except KnowledgeError as exc:

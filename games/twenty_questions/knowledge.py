@@ -14,13 +14,13 @@ attribute a thing does not list is false, so each thing lists what is true of it
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from games.common.datafile import DataFileError, read_json
 from games.common.matching import answer_words, same_answer
 from games.common.morphology import singulars
 from games.common.normalize import words
@@ -108,16 +108,9 @@ def load_knowledge(path: str | Path = DEFAULT_THINGS_PATH) -> Knowledge:
     """Read, lint and build a knowledge base; raise KnowledgeError on the first problem."""
     label = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise KnowledgeError(f"cannot read the file: {exc.strerror or exc}", path=label) from exc
-    except UnicodeDecodeError as exc:
-        raise KnowledgeError(f"not valid UTF-8 (byte {exc.start})", path=label) from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        reason = f"invalid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise KnowledgeError(reason, path=label) from exc
+        data = read_json(path)
+    except DataFileError as exc:
+        raise KnowledgeError(str(exc), path=label) from exc
     return knowledge_from_data(data, label)
 
 

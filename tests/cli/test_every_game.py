@@ -53,3 +53,11 @@ def test_same_seed_same_game(game: str, tmp_path: Path) -> None:
         assert run_main(game, "--seed", "21", "--quiet", "--log", str(log)).returncode == 0
         said.append([(e["sender"], e["recipient"], e["text"]) for e in events(read_log(log), "message_sent")])
     assert said[0] == said[1] and len(said[0]) > 3
+
+
+@pytest.mark.parametrize("game", GAMES)
+def test_a_negative_reprompt_count_is_a_usage_error(game: str, tmp_path: Path) -> None:
+    """--reprompts -1 gets one line and exit 2 in every game (the flag is shared)."""
+    done = run_main(game, "--reprompts", "-1", "--log", str(tmp_path / "x.jsonl"))
+    assert done.returncode == 2
+    assert "--reprompts: expected 0 or more, got -1" in done.stderr and "Traceback" not in done.stderr

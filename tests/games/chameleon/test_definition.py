@@ -67,7 +67,6 @@ def test_a_category_limits_the_words_dealt():
     [
         (("--players", "2"), "--players takes 3 to 8, got 2"),
         (("--players", "9"), "--players takes 3 to 8, got 9"),
-        (("--reprompts", "-1"), "--reprompts takes 0 or more"),
         (("--category", "fruits"), "no category named 'fruits'; did you mean fruit"),
         (("--categories", "/nonexistent/cats.json"), "cannot read the file"),
     ],

@@ -60,7 +60,6 @@ def test_thing_is_found_tolerantly() -> None:
     ("flags", "message"),
     [
         (("--thing", "bycicle"), "no thing named 'bycicle' in the knowledge base; did you mean bicycle?"),
-        (("--reprompts", "-1"), "--reprompts takes 0 or more"),
         (("--things", "/nonexistent/things.json"), "cannot read the file"),
     ],
 )
