@@ -6,21 +6,22 @@ import argparse
 from collections.abc import Iterable
 
 
-def positive_int(text: str) -> int:
+def whole_number(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    value = whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
     return value
 
 
 def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
@@ -37,18 +38,11 @@ def add_reprompts_flag(parser: argparse.ArgumentParser | argparse._ArgumentGroup
     )
 
 
-def seed_int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-
-
 def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> None:
     """--seed, models and personas per role, the endpoint, --human, the log, --games, --quiet."""
     roles = tuple(roles)
     parser.add_argument(
-        "--seed", type=seed_int, help="seed every random choice (same seed, same offline game)"
+        "--seed", type=whole_number, help="seed every random choice (same seed, same offline game)"
     )
     parser.add_argument("--games", type=positive_int, default=1, metavar="N", help="play N games (default 1)")
     parser.add_argument(
