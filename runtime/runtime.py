@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import structlog
@@ -241,6 +242,9 @@ class Runtime:
                 for agent in self._agents.values():
                     store = shared if agent.shared is _SHARED_RUN_STORE else agent.shared
                     agent.task = group.create_task(self._run_agent(agent, store), name=f"agent:{agent.name}")
+                    # A task cancelled before its first step never runs _run_agent's `finally`: its end
+                    # is counted here instead (whichever comes first counts, once).
+                    agent.task.add_done_callback(partial(self._task_done, agent))
                 if self._live == 0:
                     self._finished_all()
                 group.create_task(self._enforce_ending(), name="runtime:grace")
@@ -280,15 +284,24 @@ class Runtime:
         except Exception as exc:
             self._fail(agent, exc)
         finally:
-            agent.done = True
-            agent.mailbox.close()
-            self._live -= 1
-            if self._live == 0:
-                self._finished_all()
-            # A cancelled agent is being torn down (an ending, the run deadline, outer cancellation):
-            # the agents still waiting are not deadlocked, they are about to be cancelled too.
-            if not cancelled:
-                self._check_deadlock()
+            self._retire(agent, cancelled)
+
+    def _task_done(self, agent: _Agent, task: asyncio.Task[None]) -> None:
+        self._retire(agent, task.cancelled())
+
+    def _retire(self, agent: _Agent, cancelled: bool) -> None:
+        """Count `agent` as finished, once, whether its flow ended or its task never started."""
+        if agent.done:
+            return
+        agent.done = True
+        agent.mailbox.close()
+        self._live -= 1
+        if self._live == 0:
+            self._finished_all()
+        # A cancelled agent is being torn down (an ending, the run deadline, outer cancellation):
+        # the agents still waiting are not deadlocked, they are about to be cancelled too.
+        if not cancelled:
+            self._check_deadlock()
 
     def _finished_all(self) -> None:
         self._all_done.set()

@@ -500,3 +500,22 @@ async def test_an_agent_that_ignores_the_stop_is_cancelled_after_the_grace_perio
     result = await run
     assert result.status is RunStatus.STOPPED
     assert result.agent == "stopper"
+
+
+async def test_an_agent_failing_before_its_peers_start_ends_the_run_without_the_grace():
+    """An agent that raises in its first step, before its peers' first steps run, ends the run FAILED at
+    once: peers cancelled before they started count as finished, and no stop grace is waited out."""
+    clock = FakeClock()
+    runtime = make_runtime(clock=clock, stop_grace_s=5)
+    error = ValueError("broken at once")
+    peers = [Recorder("peer1"), Recorder("peer2")]
+    runtime.add("broken", recording(Recorder("broken"), Fail(error)))
+    for peer in peers:
+        runtime.add(peer.name, recording(peer, Receive(peer)))
+
+    result = await settle(runtime.run())
+
+    assert (result.status, result.agent, result.error) == (RunStatus.FAILED, "broken", error)
+    assert [peer.started.is_set() for peer in peers] == [False, False]  # cancelled before their first step
+    assert clock.monotonic() == 0 and result.duration_s == 0
+    assert agent_tasks() == []
