@@ -7,6 +7,7 @@ from runtime.agent import CONTINUE, EVERYONE, AgentContext, AgentNode, current_a
 from runtime.clock import Clock, FakeClock, SystemClock
 from runtime.errors import (
     DuplicateAgent,
+    LogWriteError,
     MailboxClosed,
     NotInAgent,
     ReceiveTimeout,
@@ -56,6 +57,7 @@ __all__ = [
     "FakeClock",
     "Flow",
     "InMemoryMailbox",
+    "LogWriteError",
     "Mailbox",
     "MailboxClosed",
     "Message",

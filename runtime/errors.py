@@ -62,3 +62,16 @@ class NotInAgent(RuntimeErrorBase):
 
 class RunLogError(RuntimeErrorBase):
     """The run log cannot be opened or written."""
+
+
+class LogWriteError(RuntimeErrorBase):
+    """The run log could not be written (a full disk, an I/O error): the run must end (exit 1).
+
+    Not a RunLogError, which is a usage problem found before the run (exit 2). The lines written before
+    stay whole; nothing more is written.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"cannot write the run log {path}: {reason}")
+        self.path = path
+        self.reason = reason

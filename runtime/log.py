@@ -10,6 +10,8 @@ describes the schema.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import json
 import logging
 import secrets as _random
@@ -23,7 +25,7 @@ import orjson
 import structlog
 
 from runtime.clock import Clock, SystemClock
-from runtime.errors import RunLogError
+from runtime.errors import LogWriteError, RunLogError
 
 SCHEMA_VERSION = 1
 REDACTED = "[redacted]"
@@ -64,6 +66,10 @@ class RunLog:
     `end()` writes `run_ended` with status `interrupted` (Ctrl-C, cancellation) or `error`.
     Any string in `secrets` is replaced by "[redacted]" wherever it would appear. Each `listener` is
     called with every record once it is written (the live transcript is one).
+
+    A write is whole or absent: when the file refuses bytes (a full disk), it is cut back to its last
+    complete line and LogWriteError is raised, then again on every later write; leaving the `with` block
+    normally raises it too. `open_file` opens the path as an unbuffered binary file (tests inject one).
     """
 
     def __init__(
@@ -74,13 +80,17 @@ class RunLog:
         clock: Clock | None = None,
         secrets: Iterable[str] = (),
         listeners: Iterable[Callable[[dict[str, Any]], None]] = (),
+        open_file: Callable[[Path], BinaryIO] | None = None,
     ) -> None:
         self.path = Path(path)
         self.clock = clock or SystemClock()
         self.run_id = run_id or new_run_id(self.clock)
         self._secrets = _secret_forms(secrets)
         self._listeners = tuple(listeners)
+        self._open_file = open_file or _open_unbuffered
         self._file: BinaryIO | None = None
+        self._written = 0  # bytes of complete lines in the file
+        self._error: LogWriteError | None = None
         self._seq = 0
         self._started_at = 0.0
         self._ended = False
@@ -91,8 +101,7 @@ class RunLog:
     def __enter__(self) -> RunLog:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Unbuffered: each line is one write(2), so a crash leaves whole lines behind.
-            self._file = self.path.open("wb", buffering=0)
+            self._file = self._open_file(self.path)
         except OSError as exc:
             raise RunLogError(f"cannot write the run log {self.path}: {exc.strerror or exc}") from None
         self._started_at = self.clock.monotonic()
@@ -105,19 +114,31 @@ class RunLog:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self._ended and self._file is not None:
-            if exc_type is None:
-                self.end("ok")
-            elif issubclass(exc_type, KeyboardInterrupt | asyncio.CancelledError):
-                self.end("interrupted", reason="interrupted")
-            else:
-                self.end("error", reason=f"{exc_type.__name__}: {exc}")
-        if self._token is not None:
-            _active.reset(self._token)
-            self._token = None
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        try:
+            if not self._ended and self._file is not None and self._error is None:
+                if exc_type is None:
+                    self.end("ok")
+                elif issubclass(exc_type, KeyboardInterrupt | asyncio.CancelledError):
+                    self.end("interrupted", reason="interrupted")
+                else:
+                    self.end("error", reason=f"{exc_type.__name__}: {exc}")
+        except LogWriteError:
+            pass  # remembered in self._error; raised below unless another exception is leaving
+        finally:
+            if self._token is not None:
+                _active.reset(self._token)
+                self._token = None
+            if self._file is not None:
+                file, self._file = self._file, None
+                with contextlib.suppress(OSError):
+                    file.close()
+        if self._error is not None and exc_type is None:
+            raise self._failed()
+
+    @property
+    def error(self) -> LogWriteError | None:
+        """Why the log could not be written, once a write has failed; None while it is healthy."""
+        return self._error
 
     @property
     def seq(self) -> int:
@@ -143,6 +164,8 @@ class RunLog:
 
     def write(self, event: str, fields: Mapping[str, Any]) -> None:
         """Write one event line and flush it, so that a crash leaves a readable prefix."""
+        if self._error is not None:
+            raise self._failed()
         if self._file is None or self._ended:
             return
         record = {
@@ -160,12 +183,53 @@ class RunLog:
             if secret in line:
                 line = line.replace(secret, REDACTED.encode())
                 redacted = True
-        self._file.write(line)
+        self._write_line(line)
         self._seq += 1
         if redacted:  # listeners (the live transcript) see what the file holds, never the secret
             record = orjson.loads(line)
         for listener in self._listeners:
             listener(record)
+
+    def _write_line(self, line: bytes) -> None:
+        """Write all of `line` (a raw write may take fewer bytes than given). If the file refuses bytes,
+        cut it back to its last complete line and raise LogWriteError; nothing more is written."""
+        assert self._file is not None
+        view = memoryview(line)
+        try:
+            while view:
+                count = self._file.write(view)
+                if not count:  # None (would block) or 0: the file takes nothing more
+                    raise OSError(errno.EIO, "the file accepted no more bytes")
+                view = view[count:]
+        except OSError as exc:
+            self._cut_back()
+            self._error = LogWriteError(self.path, exc.strerror or str(exc))
+            raise self._failed() from None
+        except BaseException:  # Ctrl-C between two partial writes: take the half line back
+            if not self._cut_back():
+                self._error = LogWriteError(self.path, "a line was cut short and could not be taken back")
+            raise
+        self._written += len(line)
+
+    def _cut_back(self) -> bool:
+        """Truncate the file to its last complete line; False if the file cannot be cut (a pipe)."""
+        assert self._file is not None
+        try:
+            self._file.truncate(self._written)
+            self._file.seek(self._written)
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def _failed(self) -> LogWriteError:
+        """A fresh copy of the write error, so that each raise has its own traceback."""
+        assert self._error is not None
+        return LogWriteError(self._error.path, self._error.reason)
+
+
+def _open_unbuffered(path: Path) -> BinaryIO:
+    # Unbuffered: each line goes to the file as it is written, so a crash leaves whole lines behind.
+    return path.open("wb", buffering=0)
 
 
 def _secret_forms(secrets: Iterable[str]) -> tuple[bytes, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -12,7 +13,14 @@ import structlog
 
 from runtime.agent import EVERYONE, AgentContext, enter_agent
 from runtime.clock import Clock, SystemClock
-from runtime.errors import DuplicateAgent, MailboxClosed, ReceiveTimeout, UnknownAgent, UnknownGroup
+from runtime.errors import (
+    DuplicateAgent,
+    LogWriteError,
+    MailboxClosed,
+    ReceiveTimeout,
+    UnknownAgent,
+    UnknownGroup,
+)
 from runtime.flows import AsyncFlow
 from runtime.mailbox import InMemoryMailbox, Mailbox, MailboxFactory
 from runtime.messages import JSONValue, Message
@@ -281,6 +289,8 @@ class Runtime:
                 self._fail(agent, exc)
         except ReceiveTimeout as exc:
             self._end(_Ending(RunStatus.TIMEOUT, str(exc), agent=agent.name, error=exc), cancel="all")
+        except LogWriteError as exc:  # the run log is broken: no agent_failed line can be written
+            self._end(_Ending(RunStatus.FAILED, str(exc), agent=agent.name, error=exc), cancel="all")
         except Exception as exc:
             self._fail(agent, exc)
         finally:
@@ -324,7 +334,8 @@ class Runtime:
 
     def _fail(self, agent: _Agent, exc: Exception) -> None:
         reason = f"agent {agent.name!r} raised {type(exc).__name__}: {exc}"
-        log.error("agent_failed", error=type(exc).__name__, reason=str(exc))
+        with contextlib.suppress(LogWriteError):  # the RunLog keeps the error and raises it again
+            log.error("agent_failed", error=type(exc).__name__, reason=str(exc))
         self._end(_Ending(RunStatus.FAILED, reason, agent=agent.name, error=exc), cancel="all")
 
     def _lookup(self, name: str) -> _Agent:

@@ -1,7 +1,9 @@
 """Tests for runtime.log: the JSON Lines run log, its common fields, endings, crash safety and secrets."""
 
 import asyncio
+import errno
 import json
+import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -12,9 +14,10 @@ import structlog
 from structlog.contextvars import merge_contextvars
 from structlog.testing import capture_logs
 
-from runtime import SCHEMA_VERSION, FakeClock, RunLog, RunLogError, RunStatus
+from runtime import SCHEMA_VERSION, FakeClock, LogWriteError, RunLog, RunLogError, RunStatus
 from tests.support.agents import (
     Fail,
+    Receive,
     Recorder,
     Send,
     Step,
@@ -312,3 +315,154 @@ async def test_events_of_agents_and_runtime_reach_the_run_log_of_their_run(tmp_p
     assert records["agent_failed"]["agent"] == "asker"
     assert records["agent_failed"]["error"] == "OSError"
     assert records["run_ended"]["status"] == "error"
+
+
+# -- full disks and short writes ---------------------------------------------------------------------
+
+
+class FakeRawFile:
+    """An unbuffered binary file in memory: each write takes at most `chunk` bytes, and once `capacity`
+    bytes are held it raises ENOSPC (after taking what still fits, as a disk filling up does)."""
+
+    def __init__(self, *, chunk: int | None = None, capacity: int | None = None) -> None:
+        self.data = bytearray()
+        self.position = 0
+        self.chunk = chunk
+        self.capacity = capacity
+        self.writes = 0
+        self.closed = False
+
+    def write(self, buffer) -> int:
+        assert not self.closed, "write after close"
+        self.writes += 1
+        data = bytes(buffer)[: self.chunk]
+        if self.capacity is not None:
+            room = self.capacity - self.position
+            if room <= 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            data = data[:room]
+        self.data[self.position : self.position + len(data)] = data
+        self.position += len(data)
+        return len(data)
+
+    def truncate(self, size: int) -> int:
+        del self.data[size:]
+        return size
+
+    def seek(self, position: int) -> int:
+        self.position = position
+        return position
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def parsed_lines(data: bytes):
+    """The records of a log's bytes, asserting that it ends with a complete line."""
+    assert data == b"" or data.endswith(b"\n"), f"a half line is left: {data[-40:]!r}"
+    return [json.loads(line) for line in data.splitlines()]
+
+
+def test_short_writes_still_write_whole_lines(tmp_path):
+    """A file that takes 7 bytes per write still receives every line whole, in order."""
+    fake = FakeRawFile(chunk=7)
+
+    with RunLog(tmp_path / "run.jsonl", open_file=lambda path: fake) as run_log:
+        run_log.start("test", {"game": "taboo"})
+        log.info("message_sent", sender="a", recipient="b", text="é" * 30)
+
+    records = parsed_lines(bytes(fake.data))
+    assert [record["event"] for record in records] == ["run_started", "message_sent", "run_ended"]
+    assert [record["seq"] for record in records] == [0, 1, 2]
+    assert records[1]["text"] == "é" * 30
+    assert fake.writes > len(fake.data) // 7
+    assert fake.closed
+
+
+def test_a_full_disk_keeps_the_whole_lines_and_raises_log_write_error(tmp_path):
+    """When the disk fills mid-line, the file is cut back to its last complete line, LogWriteError names
+    the path and the OS reason, and every later event raises it again without writing."""
+    path = tmp_path / "run.jsonl"
+    fake = FakeRawFile(chunk=5, capacity=300)
+
+    with pytest.raises(LogWriteError) as caught, RunLog(path, open_file=lambda path: fake) as run_log:
+        run_log.start("test", {})
+        for n in range(100):
+            log.info("tick", n=n)
+    kept = bytes(fake.data)
+    with pytest.raises(LogWriteError):
+        run_log.write("late", {})
+
+    assert str(caught.value) == f"cannot write the run log {path}: No space left on device"
+    assert not isinstance(caught.value, RunLogError)
+    records = parsed_lines(kept)
+    assert 1 < len(records) < 100
+    assert [record["seq"] for record in records] == list(range(len(records)))
+    assert bytes(fake.data) == kept
+    assert run_log.error is not None
+    assert fake.closed
+
+
+def test_leaving_the_block_normally_after_a_failed_write_raises_log_write_error(tmp_path):
+    """A write error swallowed inside the block (by an agent's error handling, say) is raised again when
+    the block is left normally, so the run cannot end as if its log were whole."""
+    fake = FakeRawFile(capacity=0)
+
+    with pytest.raises(LogWriteError, match="No space left on device") as caught:  # noqa: PT012
+        with RunLog(tmp_path / "run.jsonl", open_file=lambda path: fake):
+            try:
+                log.info("tick")
+            except LogWriteError:
+                pass
+
+    assert caught.value.__context__ is None
+    assert (bytes(fake.data), fake.closed) == (b"", True)
+
+
+@pytest.mark.parametrize("leaving_by", [None, ValueError("bad deck")], ids=["normally", "an-exception"])
+def test_a_failing_run_ended_write_closes_the_file_and_masks_nothing(tmp_path, leaving_by):
+    """When writing run_ended itself fails, the file is closed and keeps its earlier lines; leaving the
+    block normally raises LogWriteError, leaving it by an exception raises that exception alone."""
+    fake = FakeRawFile()
+    expected = LogWriteError if leaving_by is None else ValueError
+
+    with (
+        pytest.raises(expected) as caught,
+        RunLog(tmp_path / "run.jsonl", open_file=lambda path: fake) as run_log,
+    ):
+        run_log.start("test", {})
+        fake.capacity = len(fake.data) + 10  # room for a few bytes of run_ended only
+        if leaving_by is not None:
+            raise leaving_by
+
+    assert [record["event"] for record in parsed_lines(bytes(fake.data))] == ["run_started"]
+    assert fake.closed
+    if leaving_by is not None:
+        assert caught.value is leaving_by
+        assert caught.value.__context__ is None
+
+
+async def test_a_full_disk_during_a_run_fails_the_run_with_log_write_error(tmp_path):
+    """An agent whose event cannot be written ends the run FAILED with the LogWriteError itself, not an
+    exception group; leaving the log's block then raises LogWriteError once."""
+    fake = FakeRawFile(capacity=0)
+    runtime = make_runtime()
+    waiter = Recorder("waiter")
+    runtime.add("waiter", recording(waiter, Receive(waiter)))
+    runtime.add("talker", recording(Recorder("talker"), Send("waiter", "hello")))
+
+    with pytest.raises(LogWriteError), RunLog(tmp_path / "run.jsonl", open_file=lambda path: fake):
+        result = await settle(runtime.run())
+
+    assert (result.status, result.agent) == (RunStatus.FAILED, "talker")
+    assert isinstance(result.error, LogWriteError)
+    assert result.reason == f"cannot write the run log {tmp_path / 'run.jsonl'}: No space left on device"
+    assert fake.data == b""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_writing_to_dev_full_raises_log_write_error():
+    """A real device that is always full (/dev/full) makes the first line raise LogWriteError."""
+    with pytest.raises(LogWriteError, match="^cannot write the run log /dev/full: No space left on device$"):
+        with RunLog("/dev/full") as run_log:  # noqa: PT012
+            run_log.start("test", {})
