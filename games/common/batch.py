@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 
@@ -28,6 +29,29 @@ class GameSpec:
     seed: int
     subject: str
     swapped: bool = False
+
+    def planned(self, cast: Mapping[str, str]) -> dict[str, Any]:
+        """This game as an entry of run_started's `plan`, with its cast (agent -> "model/persona")."""
+        return {
+            "game_id": self.game_id,
+            "index": self.index,
+            "seed": self.seed,
+            "subject": self.subject,
+            "swapped": self.swapped,
+            "cast": dict(cast),
+        }
+
+    @classmethod
+    def from_plan(cls, entry: Mapping[str, Any]) -> GameSpec:
+        """A `plan` entry read back from a log; KeyError or TypeError when it is not one."""
+        fields = (entry["game_id"], entry["index"], entry["seed"], entry["subject"])
+        kinds = (str, int, int, str)
+        if not all(type(value) is kind for value, kind in zip(fields, kinds, strict=True)):
+            raise TypeError(f"not a planned game: {entry!r:.120}")
+        swapped = entry.get("swapped", False)
+        if not isinstance(swapped, bool):
+            raise TypeError(f"'swapped' is not true or false: {swapped!r:.40}")
+        return cls(*fields, swapped=swapped)
 
 
 def game_seed(run_seed: int, index: int) -> int:
@@ -59,10 +83,22 @@ def game_specs(
 
 @dataclass
 class Batch:
-    """A running batch's results, in the order the games finished."""
+    """A running batch's results, in the order the games finished. `stop()` starts no more games (the
+    ones in flight finish); the games never started are `unplayed`."""
 
     specs: list[GameSpec]
     results: list[GameResult] = field(default_factory=list)
+    stopped: str | None = None  # why the batch stopped starting games
+
+    def stop(self, reason: str) -> None:
+        if self.stopped is None:
+            self.stopped = reason
+
+    @property
+    def unplayed(self) -> list[GameSpec]:
+        """The planned games that did not end, in plan order."""
+        ended = {result.game_id for result in self.results}
+        return [spec for spec in self.specs if spec.game_id not in ended]
 
 
 async def run_batch(
@@ -77,6 +113,8 @@ async def run_batch(
 
     async def one(spec: GameSpec) -> None:
         async with slots:
+            if batch.stopped is not None:
+                return
             try:
                 result = await play_one(spec)
             except Exception as exc:  # a bug in one game must not stop the others

@@ -4,10 +4,10 @@ the summary and the run log. The game itself comes in through its GameDefinition
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,16 +34,13 @@ from games.common.models import REAL_MODEL_HINT, Backend, RoleModel, all_offline
 from games.common.outcome import GameResult
 from games.common.personas import PersonaChoice, choose_personas, with_persona_models
 from games.common.progress import BatchProgress
+from games.common.resume import Resumed, read_resumed
 from games.common.session import exit_code_for, log_path, outcome_line, versions
 from games.common.summary import RunStats, summarize, summary_table
 from games.common.transcript import Transcript
 from runtime import RunLog, new_run_id
-from runtime.logread import LogFileError, read_events
 
 log = structlog.get_logger()
-
-# The common flags a resumed run takes from the log it resumes (the game's own come from its config).
-RESUMED_FLAGS = ("seed", "games", "swap")
 
 
 def add_game_parser(subparsers: argparse._SubParsersAction, game: GameDefinition) -> None:
@@ -71,20 +68,38 @@ class Plan:
     seat_models: dict[str, RoleModel]  # what a role's other seats play when a person takes one
     personas: dict[str, PersonaChoice]
     endpoint: Endpoint
-    resumed: dict[str, dict[str, Any]]  # game_id -> game_ended record of the log being resumed
+    resumed: dict[str, dict[str, Any]]  # game_id -> game_ended record of the logs being resumed
+    games: int = 1  # as planned: a resumed run's come from the log it resumes
+    swap: bool = False
+
+    def cast(self, spec: GameSpec) -> dict[str, str]:
+        """Who plays each seat of `spec`'s game: agent -> "model/persona"."""
+        models = _swapped(self, spec)
+        return {
+            seat.agent: f"{_seat_choice(self, seat, models[seat.role]).model}/{self.personas[seat.role].name}"
+            for seat in self.prepared.seats()
+        }
+
+    def planned(self) -> list[dict[str, Any]]:
+        """run_started's `plan`: every game of the run, in order, with its cast."""
+        return [spec.planned(self.cast(spec)) for spec in self.specs]
 
 
 def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
     """Prepare the game, choose subjects, models and personas; UsageError for anything wrong."""
-    resumed: dict[str, dict[str, Any]] = {}
+    resumed: Resumed | None = None
     if args.summary_json:
         _check_writable(args.summary_json, "--summary-json")
     if args.resume:
-        args, resumed = _resume(game, args)
+        resumed = read_resumed(args.resume, game.name)
+        args = resumed.flags(args, [role.name for role in game.roles])
     prepared = game.prepare(args)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     fixed = prepared.fixed_subject
-    specs = game_specs(seed, args.games, list(prepared.subjects), fixed=fixed, swap=args.swap)
+    if resumed is not None and resumed.specs is not None:
+        specs = resumed.specs  # the plan as recorded, whatever the data files say today
+    else:
+        specs = game_specs(seed, args.games, list(prepared.subjects), fixed=fixed, swap=args.swap)
     try:
         endpoint = Endpoint.from_env(base_url=args.base_url)
     except ModelConfigError as exc:
@@ -101,7 +116,7 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
         raise UsageError("--human plays one game at a time: leave out --games")
     personas = choose_personas(args, game)
     named = {role: per_role[role] or args.model for role in roles}
-    return Plan(
+    chosen = Plan(
         game=game,
         prepared=prepared,
         seed=seed,
@@ -110,8 +125,28 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
         seat_models=with_persona_models(seat_models, personas, named),
         personas=personas,
         endpoint=endpoint,
-        resumed=resumed,
+        resumed=resumed.finished if resumed is not None else {},
+        games=args.games,
+        swap=args.swap,
     )
+    if resumed is not None:
+        _check_same_casts(chosen, resumed)
+    return chosen
+
+
+def _check_same_casts(chosen: Plan, resumed: Resumed) -> None:
+    """A resumed batch plays its remaining games with the cast it planned, or not at all."""
+    for spec in chosen.specs:
+        recorded = resumed.casts.get(spec.game_id)
+        if spec.game_id in resumed.finished or not recorded:
+            continue
+        now = chosen.cast(spec)
+        if now != recorded:
+            shown = ", ".join(f"{agent}={label}" for agent, label in sorted(recorded.items()))
+            raise UsageError(
+                f"--resume {resumed.source}: game {spec.game_id} was planned with {shown}; these flags "
+                "cast it differently (leave out the model and persona flags to take the log's)"
+            )
 
 
 def config_of(args: argparse.Namespace, chosen: Plan) -> dict[str, Any]:
@@ -120,8 +155,8 @@ def config_of(args: argparse.Namespace, chosen: Plan) -> dict[str, Any]:
         "game": chosen.game.name,
         **chosen.prepared.config,
         "seed": chosen.seed,
-        "games": args.games,
-        "swap": args.swap,
+        "games": chosen.games,
+        "swap": chosen.swap,
         "models": {role: {"backend": str(m.backend), "model": m.model} for role, m in chosen.models.items()},
         "base_url": chosen.endpoint.where if chosen.endpoint.configured else None,
         "personas": {role: persona.describe() for role, persona in chosen.personas.items()},
@@ -135,20 +170,31 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
     run_id = new_run_id()
     path = log_path(args.log, args.log_dir, game.name, run_id)
     single = len(chosen.specs) == 1
-    stats = RunStats().feed(chosen.resumed.values())
+    stats = RunStats()
     listeners: list = [stats]
     if single and not args.quiet:
         listeners.append(Transcript(console, viewer=_human_seat(chosen)))
     if not args.quiet and all_offline(chosen.models):
         console.print(REAL_MODEL_HINT, style="dim", soft_wrap=True)
-    gateway = Gateway(max_concurrency=args.max_concurrent_calls, requests_per_minute=args.rpm)
+    batch = Batch([spec for spec in chosen.specs if spec.game_id not in chosen.resumed])
+    # A rejected key or an unknown model fails every game alike: start no more of them.
+    gateway = Gateway(
+        max_concurrency=args.max_concurrent_calls,
+        requests_per_minute=args.rpm,
+        # WIRE: on_fatal=lambda error: batch.stop(str(error)),
+    )
     needs_real = any(m.backend is Backend.OPENAI for m in chosen.models.values())
     real_model = OpenAIModel(chosen.endpoint) if needs_real else None
-    batch = Batch([spec for spec in chosen.specs if spec.game_id not in chosen.resumed])
     progress = BatchProgress(console, total=len(chosen.specs), done=list(chosen.resumed.values()))
     try:
         with RunLog(path, run_id=run_id, secrets=[key] if key else [], listeners=listeners) as run_log:
-            run_log.start(game.name, config_of(args, chosen), versions=versions())
+            run_log.start(
+                game.name,
+                config_of(args, chosen),
+                plan=chosen.planned(),
+                carried=list(chosen.resumed.values()),
+                versions=versions(),
+            )
             try:
                 with progress.shown(not single and not args.quiet):
                     await run_batch(
@@ -159,16 +205,35 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
                     )
             finally:
                 _report(console, args, summarize(stats), table=not single)
-            failed = exit_code_for(batch.results)
-            run_log.end("error" if failed else "ok", reason=_run_reason(batch.results))
+            failed = exit_code_for(batch.results) or batch.stopped is not None
+            run_log.end("error" if failed else "ok", reason=_run_reason(batch))
+    except asyncio.CancelledError:
+        _print_unfinished(console, game, path, stats, interrupted=True)
+        raise
     finally:
         if real_model is not None:
             await real_model.aclose()
     if single and batch.results:
         console.print(outcome_line(batch.results[0], path), highlight=False, soft_wrap=True)
+    elif batch.stopped is not None:
+        _print_unfinished(console, game, path, stats, interrupted=False)
     else:
         console.print(f"{len(stats.games)} game(s) played — log: {path}", highlight=False, soft_wrap=True)
-    return exit_code_for(batch.results)
+    return 1 if batch.stopped is not None else exit_code_for(batch.results)
+
+
+def _print_unfinished(
+    console: Console, game: GameDefinition, path: Path, stats: RunStats, *, interrupted: bool
+) -> None:
+    """The last lines of a run that did not play all its games: how many ended, the log, how to go on."""
+    why = "interrupted" if interrupted else "stopped"
+    planned = len(stats.planned)
+    ended = len(stats.games)
+    if planned <= 1:
+        console.print(f"{why} — log: {path}", highlight=False, soft_wrap=True)
+        return
+    console.print(f"{why}: {ended} of {planned} game(s) ended — log: {path}", highlight=False, soft_wrap=True)
+    console.print(f"resume with: python main.py {game.name} --resume {path}", highlight=False, soft_wrap=True)
 
 
 async def play_game(
@@ -181,10 +246,7 @@ async def play_game(
 ) -> GameResult:
     """Play one game of the plan. With `override`, every seat thinks with that model whatever its
     backend (rerun serves a log's recorded replies so); model names and personas stay as planned."""
-    models = dict(chosen.models)
-    if spec.swapped:  # the two roles' models change places; personas stay with their roles
-        first, second = (role.name for role in chosen.game.roles)
-        models = {first: replace(models[second], role=first), second: replace(models[first], role=second)}
+    models = _swapped(chosen, spec)
     players = {
         seat.agent: _player(gateway, chosen, seat, models[seat.role], real_model, spec.seed, override)
         for seat in chosen.prepared.seats()
@@ -205,8 +267,7 @@ def _player(
 ) -> Player:
     persona = chosen.personas[seat.role]
     role = next(role for role in chosen.game.roles if role.name == seat.role)
-    if choice.backend is Backend.HUMAN and seat.agent != _human_seat(chosen):
-        choice = chosen.seat_models[seat.role]  # the person takes one seat; the others play as usual
+    choice = _seat_choice(chosen, seat, choice)
     model: ChatModel
     if override is not None:
         model = override
@@ -222,37 +283,29 @@ def _player(
     return Player(AgentModel(gateway, model, seat.agent, settings), persona.system_template, label)
 
 
+def _swapped(chosen: Plan, spec: GameSpec) -> dict[str, RoleModel]:
+    """The models per role of `spec`'s game: a swapped game's two roles exchange models (personas stay
+    with their roles)."""
+    models = dict(chosen.models)
+    if spec.swapped:
+        first, second = (role.name for role in chosen.game.roles)
+        models = {first: replace(models[second], role=first), second: replace(models[first], role=second)}
+    return models
+
+
+def _seat_choice(chosen: Plan, seat: Seat, choice: RoleModel) -> RoleModel:
+    """The person takes one seat of the --human role; the role's other seats play as usual."""
+    if choice.backend is Backend.HUMAN and seat.agent != _human_seat(chosen):
+        return chosen.seat_models[seat.role]
+    return choice
+
+
 def _human_seat(chosen: Plan) -> str | None:
     """The agent a person plays: the first seat of the --human role."""
     human = next((role for role, m in chosen.models.items() if m.backend is Backend.HUMAN), None)
     if human is None:
         return None
     return next(seat.agent for seat in chosen.prepared.seats() if seat.role == human)
-
-
-def _resume(game: GameDefinition, args: argparse.Namespace) -> tuple[argparse.Namespace, dict[str, dict]]:
-    """The flags of the interrupted run, and the games it finished (interrupted ones are played again)."""
-    try:
-        events = read_events(args.resume)
-        started = next(events)
-        finished = {
-            str(e["game_id"]): e
-            for e in events
-            if e.get("event") == "game_ended" and e.get("reason") != "interrupted"
-        }
-    except LogFileError as exc:
-        raise UsageError(str(exc)) from None
-    config: Mapping[str, Any] = started.get("config", {})
-    if config.get("game") != game.name:
-        raise UsageError(f"{args.resume}: not a {game.name} run (it is {config.get('game')!r})")
-    merged = argparse.Namespace(**vars(args))
-    for name, value in config.items():
-        if hasattr(merged, name) and (name in RESUMED_FLAGS or name not in _COMMON_CONFIG):
-            setattr(merged, name, value)
-    return merged, finished
-
-
-_COMMON_CONFIG = frozenset({"game", "models", "base_url", "personas", "resumed_from"})
 
 
 def _report(console: Console, args: argparse.Namespace, summary: dict[str, Any], *, table: bool) -> None:
@@ -264,14 +317,22 @@ def _report(console: Console, args: argparse.Namespace, summary: dict[str, Any],
 
 def _check_writable(path: str, flag: str) -> None:
     """Fail before anything runs when an output file could not be written at the end."""
-    folder = Path(path).resolve().parent
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{flag} {path}: is a folder, not a file")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UsageError(f"{flag} {path}: the file is not writable")
+    folder = target.resolve().parent
     if not folder.is_dir():
         raise UsageError(f"{flag} {path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{flag} {path}: the folder {folder} is not writable")
 
 
-def _run_reason(results: list[GameResult]) -> str:
+def _run_reason(batch: Batch) -> str:
+    results = batch.results
+    if batch.stopped is not None:
+        return f"the batch stopped after {len(results)} game(s): {batch.stopped}"
     errors = [result for result in results if result.outcome == "error"]
     if not errors:
         return f"{len(results)} game(s) completed"

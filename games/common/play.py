@@ -1,8 +1,9 @@
 """One game in its own Runtime: `game_started` first, `game_ended` last, whatever happens between.
 
 The game's referee (or moderator) ends a game by setting its result and stopping the run; any other
-ending (a model or an agent failure, a timeout, a deadlock, Ctrl-C, a person leaving) becomes the
-result here, so every game ends with exactly one `game_ended`.
+ending (a model or an agent failure, a timeout, a deadlock, a person leaving) becomes the result here,
+so every game that ends has exactly one `game_ended`. A game cancelled from outside (Ctrl-C, SIGTERM)
+did not end: it writes `game_interrupted` instead.
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ async def play_in_runtime(
         try:
             run = await runtime.run()
         except BaseException:
-            GameResult(game_id, Outcome.ABORTED, turn(), None, "interrupted", subject).log()
+            # Stopped mid-play (Ctrl-C, a signal): the game did not end, so it has no game_ended and
+            # counts as not played; --resume plays it again.
+            log.info("game_interrupted", game_id=game_id, turns=turn())
             raise
         ended = result()
         if ended is None:

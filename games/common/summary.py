@@ -54,14 +54,17 @@ class RunStats:
     estimated_tokens: bool = False
     latencies_ms: list[float] = field(default_factory=list)
     casts: dict[str, str] = field(default_factory=dict)  # game_id -> "agent=model/persona, ..."
+    planned: list[str] = field(default_factory=list)  # every game of the run's plan, in order
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         event = record.get("event")
         if event == "game_ended":
-            self.games[str(record.get("game_id"))] = record
+            if record.get("reason") != "interrupted":  # logs before game_interrupted wrote these
+                self.games[str(record.get("game_id"))] = record
         elif event == "game_cast":
-            players = record.get("players") or {}
-            self.casts[str(record.get("game_id"))] = ", ".join(f"{a}={p}" for a, p in sorted(players.items()))
+            self._cast(record.get("game_id"), record.get("players"))
+        elif event == "run_started":
+            self._started(record)
         elif event == "rule_violation":
             self.violations[str(record.get("rule"))] += 1
         elif event == "reply_malformed":
@@ -74,6 +77,22 @@ class RunStats:
             self.estimated_tokens = self.estimated_tokens or bool(usage.get("estimated"))
             if record.get("backend") not in ("offline", "human", "replay"):
                 self.latencies_ms.append(float(record.get("latency_ms", 0)))
+
+    def _started(self, record: Mapping[str, Any]) -> None:
+        """The plan (its games and casts) and the games finished in the logs this run resumes."""
+        plan = record.get("plan")
+        for entry in plan if isinstance(plan, list) else ():
+            if isinstance(entry, Mapping) and isinstance(entry.get("game_id"), str):
+                self.planned.append(entry["game_id"])
+                self._cast(entry["game_id"], entry.get("cast"))
+        carried = record.get("carried")
+        for ended in carried if isinstance(carried, list) else ():
+            if isinstance(ended, Mapping):
+                self.games[str(ended.get("game_id"))] = ended
+
+    def _cast(self, game_id: object, players: object) -> None:
+        if isinstance(players, Mapping):
+            self.casts[str(game_id)] = ", ".join(f"{a}={p}" for a, p in sorted(players.items()))
 
     def feed(self, records: Iterable[Mapping[str, Any]]) -> RunStats:
         for record in records:
@@ -90,8 +109,11 @@ def summarize(stats: RunStats) -> dict[str, Any]:
     low, high = wilson_interval(len(successes), len(played))
     scores = [float(r["score"]) for r in played if isinstance(r.get("score"), int | float)]
     count = len(ended)
+    errors = Counter(str(r.get("reason")) for r in ended if r.get("outcome") == Outcome.ERROR)
     return {
         "games": count,
+        "planned": len(stats.planned) or count,
+        "not_played": [game_id for game_id in stats.planned if game_id not in stats.games],
         "outcomes": {str(outcome): outcomes.get(str(outcome), 0) for outcome in Outcome},
         "played": len(played),
         "percent_played": _round(100 * len(played) / count) if count else None,
@@ -110,6 +132,7 @@ def summarize(stats: RunStats) -> dict[str, Any]:
         },
         "latency_ms": {"p50": percentile(stats.latencies_ms, 50), "p95": percentile(stats.latencies_ms, 95)},
         "by_pairing": _by_pairing(stats, ended),
+        "errors_by_cause": dict(errors.most_common()),
     }
 
 
@@ -161,6 +184,14 @@ def summary_table(summary: Mapping[str, Any]) -> Table:
     ]
     for name, value in rows:
         table.add_row(name, value)
+    not_played = summary.get("not_played") or []
+    if not_played:
+        shown = ", ".join(not_played[:10]) + (
+            f" and {len(not_played) - 10} more" if len(not_played) > 10 else ""
+        )
+        table.add_row("not played", f"{len(not_played)} ({shown})")
+    for cause, count in (summary.get("errors_by_cause") or {}).items():
+        table.add_row("error", f"{count} × {cause}")
     for cast, figures in summary.get("by_pairing", {}).items():
         rate = figures["success_rate"]
         shown = f"{rate:.1%}" if rate is not None else "n/a"
