@@ -85,3 +85,35 @@ def test_summary_counts_and_excludes_errors_from_scores() -> None:
     assert summary["tokens"]["prompt"] == 40 and summary["tokens"]["completion"] == 6
     assert summary["tokens"]["per_game"] == 9.2
     assert summary["latency_ms"] == {"p50": 200.0, "p95": 400.0}
+
+
+def test_summary_counts_only_ended_games_and_lists_the_rest_of_the_plan() -> None:
+    """Games of the plan without game_ended are listed as not played, in plan order, never counted."""
+    plan = [{"game_id": f"g{i}", "cast": {"a": "offline/default"}} for i in range(1, 5)]
+    stats = RunStats().feed(
+        [
+            {"event": "run_started", "plan": plan, "carried": [game("g1", "success", 1, 100.0)]},
+            game("g3", "lose_turns", 5, 0.0),
+            {"event": "game_interrupted", "game_id": "g2"},
+            {"event": "game_ended", "game_id": "g4", "outcome": "aborted", "reason": "interrupted"},
+        ]
+    )
+    summary = summarize(stats)
+    assert summary["games"] == 2 and summary["planned"] == 4
+    assert summary["not_played"] == ["g2", "g4"]
+    assert summary["by_pairing"] == {}  # carried and new games share the plan's one cast
+
+
+def test_summary_gives_each_distinct_error_cause_with_its_count() -> None:
+    """Failed games are grouped by cause, most frequent first."""
+    stats = RunStats().feed(
+        [
+            {**game("g1", "error", 0, None), "reason": "the model 'm' did not answer"},
+            {**game("g2", "error", 0, None), "reason": "agent 'referee' raised KeyError"},
+            {**game("g3", "error", 0, None), "reason": "the model 'm' did not answer"},
+        ]
+    )
+    assert summarize(stats)["errors_by_cause"] == {
+        "the model 'm' did not answer": 2,
+        "agent 'referee' raised KeyError": 1,
+    }
