@@ -1,16 +1,20 @@
 """Reading run logs back: streamed line by line (constant memory), checked as they are read.
 
-A truncated last line (a crash mid-write) ends the stream with a warning; a corrupt line elsewhere is
-an error naming the line, or is skipped and counted with `lenient=True`. A log from a newer schema, an
-empty file and a file that is not a run log are errors with one clear line.
+Every line must be a JSON object with the line's envelope: `v` (an integer, not newer than this program's
+SCHEMA_VERSION, the same on every line), `seq` (0, 1, 2, ... without gaps or repeats), `event` (a string),
+`run_id`, and `game_id`/`agent` strings where present. A line that is not is an error naming the file, the
+line and what is wrong; with `lenient=True` it is skipped and counted instead (and a `seq` that does not run
+on is a warning), except a first line that is not `run_started` and a newer `v`, which are always errors.
+A truncated last line (a crash mid-write) ends the stream: the run was cut short, said in a warning.
 
+`typed` reads one field of an event with the type its reader needs, naming the line where it is not.
 `follow_events` reads a log that a running program is still writing, like `tail -f`, until `run_ended`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +26,7 @@ from runtime.log import SCHEMA_VERSION
 
 FOLLOW_POLL_S = 0.1
 _CHUNK = 1 << 16
+SHOWN_LINES = 10
 
 
 class LogFileError(Exception):
@@ -30,22 +35,46 @@ class LogFileError(Exception):
 
 @dataclass
 class ReadReport:
-    """What reading noticed: skipped corrupt lines (lenient mode) and a truncated last line."""
+    """What reading noticed, and where it is: the line of the event read last (`where()`), skipped
+    corrupt lines and `seq` faults (lenient mode), a truncated last line (the run was cut short)."""
 
+    label: str = ""
     lines: int = 0
+    line: int = 0
     skipped: list[int] = field(default_factory=list)
+    seq_faults: list[str] = field(default_factory=list)
     truncated_line: int | None = None
+    version: int | None = None
+    next_seq: int = 0
+
+    @property
+    def cut_short(self) -> bool:
+        """True when the last line was incomplete: the run was killed while writing it."""
+        return self.truncated_line is not None
+
+    def where(self) -> str:
+        """`FILE: line N` of the event read last."""
+        return f"{self.label}: line {self.line}"
 
     @property
     def warnings(self) -> list[str]:
         notes = []
         if self.truncated_line is not None:
-            notes.append(f"line {self.truncated_line} is cut short (the run was killed mid-write); ignored")
+            notes.append(
+                f"the run was cut short: its last line ({self.truncated_line}) is incomplete "
+                "(killed mid-write) and was ignored"
+            )
         if self.skipped:
-            shown = ", ".join(str(n) for n in self.skipped[:10])
-            more = f" and {len(self.skipped) - 10} more" if len(self.skipped) > 10 else ""
-            notes.append(f"skipped {len(self.skipped)} corrupt line(s): {shown}{more}")
+            notes.append(f"skipped {len(self.skipped)} corrupt line(s): {_some(self.skipped)}")
+        if self.seq_faults:
+            notes.append(f"seq does not run 0, 1, 2, ... : {_some(self.seq_faults)}")
         return notes
+
+
+def _some(items: list[Any]) -> str:
+    shown = ", ".join(str(item) for item in items[:SHOWN_LINES])
+    more = f" and {len(items) - SHOWN_LINES} more" if len(items) > SHOWN_LINES else ""
+    return shown + more
 
 
 def read_events(
@@ -53,7 +82,7 @@ def read_events(
 ) -> Iterator[dict[str, Any]]:
     """Yield every event of the run log at `path`, in order. Raises LogFileError (see module doc)."""
     report = report if report is not None else ReadReport()
-    label = str(path)
+    label = report.label = str(path)
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below, also when the caller stops early
     except OSError as exc:
@@ -76,9 +105,13 @@ def read_events(
                     raise LogFileError(f"{label}: line 1 is not JSON: not a run log") from None
                 report.truncated_line = last_number
                 return
-            yield _checked(label, last_number, record, report)
+            checked = _checked(label, last_number, record, lenient, report)
+            if checked is not None:
+                yield checked
         else:
             yield from _parse(label, last_number, last_raw, lenient, report)
+    except OSError as exc:
+        raise LogFileError(f"{label}: cannot read the file: {exc.strerror or exc}") from None
     finally:
         handle.close()
 
@@ -97,7 +130,7 @@ async def follow_events(
     A file has no portable "it grew" event to wait on, so this polls for growth every `poll_s`.
     """
     report = report if report is not None else ReadReport()
-    label = str(path)
+    label = report.label = str(path)
     try:
         # A local file read in 64 KiB chunks: blocking, but briefly. Closed in the finally below.
         handle = open(path, "rb")  # noqa: ASYNC230, SIM115
@@ -134,24 +167,143 @@ def _parse(
         if number == 1:
             raise LogFileError(f"{label}: line 1 is not JSON: not a run log") from None
         if lenient:
-            report.skipped.append(number)
+            _skip(number, report)
             return
         raise LogFileError(f"{label}: line {number} is not valid JSON (use --lenient to skip it)") from None
-    yield _checked(label, number, record, report)
+    checked = _checked(label, number, record, lenient, report)
+    if checked is not None:
+        yield checked
 
 
-def _checked(label: str, number: int, record: Any, report: ReadReport) -> dict[str, Any]:
+def _skip(number: int, report: ReadReport) -> None:
+    report.skipped.append(number)
+    report.next_seq += 1  # the skipped line held one seq, most likely
+
+
+def _checked(
+    label: str, number: int, record: Any, lenient: bool, report: ReadReport
+) -> dict[str, Any] | None:
+    """The record, once its envelope is right; None for a line lenient mode skips."""
+    where = f"{label}: line {number}"
     if not isinstance(record, dict) or "event" not in record or "v" not in record:
-        raise LogFileError(f"{label}: line {number} is not a run log event (no 'event' or 'v' field)")
-    version = record["v"]
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise LogFileError(
-            f"{label}: line {number} uses log schema v{version}; this version reads up to v{SCHEMA_VERSION}"
-        )
-    if number == 1 and record["event"] != "run_started":
-        raise LogFileError(f"{label}: the first line is {record['event']!r}, not run_started: not a run log")
+        problem = "is not a run log event (no 'event' or 'v' field)"
+    else:
+        problem = _envelope_problem(record, report)
+    if problem is not None:
+        newer = problem.startswith("uses log schema")
+        if lenient and number > 1 and not newer:
+            _skip(number, report)
+            return None
+        if number == 1 and not newer:
+            raise LogFileError(f"{where} {problem}: not a run log")
+        hint = "" if newer else " (use --lenient to skip it)"
+        raise LogFileError(f"{where} {problem}{hint}")
+    if number == 1:
+        if record["event"] != "run_started":
+            raise LogFileError(
+                f"{label}: the first line is {record['event']!r}, not run_started: not a run log"
+            )
+        report.version = record["v"]
+    seq = record["seq"]
+    if seq != report.next_seq:
+        fault = f"line {number} has seq {seq}, expected {report.next_seq}"
+        if not lenient:
+            raise LogFileError(f"{label}: {fault}: seq must run 0, 1, 2, ... without gaps or repeats")
+        report.seq_faults.append(fault)
+    report.next_seq = seq + 1
     report.lines += 1
+    report.line = number
     return record
+
+
+def _envelope_problem(record: Mapping[str, Any], report: ReadReport) -> str | None:
+    """What is wrong with a line's common fields, or None."""
+    version = record["v"]
+    if not _is_int(version) or version < 1:
+        return f"has v {_shown(version)}, not a schema version (a whole number from 1)"
+    if version > SCHEMA_VERSION:
+        return f"uses log schema v{version}; this version reads up to v{SCHEMA_VERSION}"
+    if report.version is not None and version != report.version:
+        return f"has v {version}, but line 1 has v {report.version} (one log, one schema version)"
+    if not isinstance(record["event"], str) or not record["event"]:
+        return f"has event {_shown(record['event'])}, not an event name"
+    if not _is_int(record.get("seq")):
+        return f"has seq {_shown(record.get('seq'))}, not a whole number"
+    for name in ("run_id", "game_id", "agent"):
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            return f"has {name} {_shown(value)}, not a string"
+    return None
+
+
+# -- reading one field ---------------------------------------------------------------------------
+
+_KIND_NAMES = {
+    str: "a string",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "an object",
+    type(None): "null",
+}
+
+
+def typed(
+    record: Mapping[str, Any],
+    name: str,
+    kinds: type | tuple[type, ...],
+    where: str,
+    *,
+    required: bool = False,
+) -> Any:
+    """`record[name]` when it is one of `kinds` (or absent/null, unless `required`); else LogFileError
+    naming `where` (`FILE: line N`), the event and the field. `int` is a whole number (not true or
+    false), `float` any number."""
+    value = record.get(name)
+    if value is None:
+        if required:
+            raise LogFileError(f"{where}: {record.get('event')} has no {name!r}")
+        return None
+    if _fits(value, kinds):
+        return value
+    allowed = kinds if isinstance(kinds, tuple) else (kinds,)
+    wanted = " or ".join(_KIND_NAMES.get(kind, kind.__name__) for kind in allowed)
+    raise LogFileError(
+        f"{where}: {record.get('event')}'s field {name!r} is {_shown(value)}, expected {wanted}"
+    )
+
+
+def _fits(value: Any, kinds: type | tuple[type, ...]) -> bool:
+    allowed = kinds if isinstance(kinds, tuple) else (kinds,)
+    for kind in allowed:
+        if kind is int and _is_int(value):
+            return True
+        if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return True
+        if kind not in (int, float) and isinstance(value, kind):
+            return True
+    return False
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: Any) -> str:
+    """A short view of a wrong value: its JSON type and the start of its text."""
+    kind = {
+        str: "string",
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        list: "a list",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+    text = orjson.dumps(value, default=str).decode()
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return text if kind in ("string", "number", "boolean", "null") else f"{kind} {text}"
 
 
 def run_config(path: str | Path) -> dict[str, Any]:

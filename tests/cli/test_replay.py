@@ -135,6 +135,7 @@ async def test_speed_replays_the_recorded_timing_scaled(tmp_path: Path) -> None:
     for second, line in enumerate([lines[0], *lines[1:4], lines[-1]]):
         record = json.loads(line)
         record["ts"] = f"2026-01-01T00:00:{min(second, 3):02d}.000000+00:00"
+        record["seq"] = second
         paced.append(json.dumps(record) + "\n")
     log = write(tmp_path / "paced.jsonl", paced)
     assert first["event"] == "run_started"
