@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from games.common.datafile import DataFileError, read_json
+from games.common.datafile import DataFileError, clipped, describe, read_json, shown, too_many
 from games.common.morphology import related
 from games.common.normalize import words
 from games.taboo.errors import DeckError
@@ -118,6 +119,8 @@ CARD_KEYS = ("target", "taboo", "alternates", "allow", "difficulty")
 REQUIRED_CARD_KEYS = ("target", "taboo", "difficulty")
 DECK_VERSION = 1
 TABOO_COUNT = 5
+MAX_CARDS = 1000  # linting a card takes milliseconds: a file of 40,000 would take minutes
+MAX_LIST_ENTRIES = 20  # alternates or allow words of one card
 MAX_ENTRY_CHARS = 32
 MAX_ENTRY_WORDS = 3
 # Letters only, words joined by a single space, hyphen or apostrophe: "ice cream", "jack-o'-lantern".
@@ -137,47 +140,55 @@ def _key(text: str) -> str:
 def _entry_problem(value: object) -> str | None:
     """Why one target/taboo/alternate entry is malformed, or None."""
     if not isinstance(value, str):
-        return f"must be a string, not {type(value).__name__}"
+        return f"must be a string, not {describe(value)}"
     if not value.strip():
         return "must not be empty"
     if value != value.strip():
-        return f"{value!r} has leading or trailing whitespace"
+        return f"{shown(value)} has leading or trailing whitespace"
     if "  " in value:
-        return f"{value!r} has repeated spaces"
+        return f"{shown(value)} has repeated spaces"
     if len(value) > MAX_ENTRY_CHARS:
-        return f"{value!r} is too long ({len(value)} > {MAX_ENTRY_CHARS} characters)"
+        return f"{shown(value)} is too long ({len(value)} > {MAX_ENTRY_CHARS} characters)"
     if len(value.split()) > MAX_ENTRY_WORDS:
-        return f"{value!r} has more than {MAX_ENTRY_WORDS} words"
+        return f"{shown(value)} has more than {MAX_ENTRY_WORDS} words"
     if not (value[0].isalpha() and value[-1].isalpha()):
-        return f"{value!r} starts or ends with a non-letter"
+        return f"{shown(value)} starts or ends with a non-letter"
     if not _ENTRY.fullmatch(value):
-        return f"{value!r} must be letters with single spaces, hyphens or apostrophes between words"
+        return f"{shown(value)} must be letters with single spaces, hyphens or apostrophes between words"
     return None
 
 
 def _shares_stem(a: str, b: str) -> bool:
     """True when any word of a is a word of b or a morphological variant of one."""
     lone = standalone()
-    content_a = [w for w in words(a) if w not in STOPWORDS]
-    content_b = [w for w in words(b) if w not in STOPWORDS]
-    return any(related(x, y, lone) for x in content_a for y in content_b)
+    return any(related(x, y, lone) for x in _content_words(a) for y in _content_words(b))
+
+
+@lru_cache(maxsize=1024)
+def _content_words(entry: str) -> tuple[str, ...]:
+    return tuple(w for w in words(entry) if w not in STOPWORDS)
 
 
 def _problems(data: object, path: str) -> Iterator[DeckError]:
     if not isinstance(data, dict):
-        yield DeckError(f"the top level must be an object, not {type(data).__name__}", path=path)
+        yield DeckError(f"the top level must be an object, not {describe(data)}", path=path)
         return
-    for key in data.keys() - set(TOP_KEYS):
-        yield DeckError("unknown key", path=path, field=key)
+    for key in sorted(data.keys() - set(TOP_KEYS)):
+        yield DeckError("unknown key", path=path, field=clipped(key))
     version = data.get("version")
     if type(version) is not int or version != DECK_VERSION:
-        yield DeckError(f"must be the integer {DECK_VERSION}, not {version!r}", path=path, field="version")
+        yield DeckError(
+            f"must be the integer {DECK_VERSION}, not {shown(version)}", path=path, field="version"
+        )
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         yield DeckError("must be a non-empty string", path=path, field="name")
     cards = data.get("cards")
     if not isinstance(cards, list) or not cards:
-        yield DeckError("must be a non-empty list of cards", path=path, field="cards")
+        yield DeckError(f"must be a non-empty list of cards, not {shown(cards)}", path=path, field="cards")
+        return
+    if reason := too_many(cards, MAX_CARDS, "cards"):
+        yield DeckError(reason, path=path, field="cards")
         return
     seen: dict[str, int] = {}
     for number, card in enumerate(cards, start=1):
@@ -192,7 +203,7 @@ def _problems(data: object, path: str) -> Iterator[DeckError]:
 
 def _card_problems(card: object, number: int, path: str) -> Iterator[DeckError]:
     if not isinstance(card, dict):
-        yield DeckError(f"must be an object, not {type(card).__name__}", path=path, card=number)
+        yield DeckError(f"must be an object, not {describe(card)}", path=path, card=number)
         return
     raw_target = card.get("target")
     target = raw_target if isinstance(raw_target, str) else None
@@ -201,21 +212,22 @@ def _card_problems(card: object, number: int, path: str) -> Iterator[DeckError]:
         return DeckError(reason, path=path, card=number, target=target, field=field)
 
     for key in sorted(card.keys() - set(CARD_KEYS)):
-        yield problem(key, "unknown key")
+        yield problem(clipped(key), "unknown key")
     for key in REQUIRED_CARD_KEYS:
         if key not in card:
             yield problem(key, "missing")
     if "target" in card and (reason := _entry_problem(raw_target)):
         yield problem("target", reason)
         target = None
-    if "difficulty" in card and card["difficulty"] not in DIFFICULTIES:
-        yield problem("difficulty", f"must be one of {', '.join(DIFFICULTIES)}, not {card['difficulty']!r}")
+    difficulty = card.get("difficulty")
+    if "difficulty" in card and (not isinstance(difficulty, str) or difficulty not in DIFFICULTIES):
+        yield problem("difficulty", f"must be one of {', '.join(DIFFICULTIES)}, not {shown(difficulty)}")
     valid: dict[str, list[str]] = {}
     for field in ("taboo", "alternates", "allow"):
         if field in card:
             valid[field] = []
-            for reason in _list_problems(field, card[field], target, valid[field]):
-                yield problem(field, reason)
+            for where, reason in _list_problems(field, card[field], target, valid[field]):
+                yield problem(where, reason)
     entries = (target or "", *valid.get("taboo", ()), *valid.get("alternates", ()))
     forbidden = {_key(entry) for entry in entries}
     for entry in valid.get("allow", ()):
@@ -223,30 +235,43 @@ def _card_problems(card: object, number: int, path: str) -> Iterator[DeckError]:
             yield problem("allow", f"{entry!r} is forbidden on this card, it cannot be allowed")
 
 
-def _list_problems(field: str, value: object, target: str | None, valid: list[str]) -> Iterator[str]:
-    """Problems of a card's taboo, alternates or allow list; fills valid with the well-formed entries.
+def _list_problems(
+    field: str, value: object, target: str | None, valid: list[str]
+) -> Iterator[tuple[str, str]]:
+    """Problems of a card's taboo, alternates or allow list, as (field or entry, reason), an entry
+    spelled like taboo[1] (0-based, as in a JSON path); fills valid with the well-formed entries.
     target is None when the card's target is itself invalid."""
     if not isinstance(value, list):
-        yield f"must be a list, not {type(value).__name__}"
+        yield field, f"must be a list, not {describe(value)}"
         return
     if field == "taboo" and len(value) != TABOO_COUNT:
-        yield f"must have exactly {TABOO_COUNT} entries, not {len(value)}"
-    for entry in value:
+        yield field, f"must have exactly {TABOO_COUNT} entries, not {len(value)}"
+    if reason := too_many(value, MAX_LIST_ENTRIES, "entries"):
+        yield field, reason
+        return
+    keys: set[str] = set()
+    at: list[str] = []  # where each valid entry is
+    for index, entry in enumerate(value):
+        where = f"{field}[{index}]"
         if reason := _entry_problem(entry):
-            yield reason
+            yield where, reason
         elif field == "allow" and " " in entry:
-            yield f"{entry!r} must be a single word"
-        elif _key(entry) in {_key(v) for v in valid}:
-            yield f"{entry!r} is listed twice"
+            yield where, f"{shown(entry)} must be a single word"
+        elif _key(entry) in keys:
+            yield where, f"{shown(entry)} is listed twice"
         else:
+            keys.add(_key(entry))
             valid.append(entry)
+            at.append(where)
     if target is None:
         return
-    if field == "alternates":
-        yield from (f"{entry!r} is the target itself" for entry in valid if _key(entry) == _key(target))
-    if field == "taboo":
-        yield from (f"{entry!r} shares the target's stem" for entry in valid if _shares_stem(entry, target))
+    for where, entry in zip(at, valid, strict=True):
+        if field == "alternates" and _key(entry) == _key(target):
+            yield where, f"{entry!r} is the target itself"
+        if field == "taboo" and _shares_stem(entry, target):
+            yield where, f"{entry!r} shares the target's stem"
+    if field == "taboo" and len(value) == TABOO_COUNT:
         for i, a in enumerate(valid):
             for b in valid[i + 1 :]:
                 if _shares_stem(a, b) and not _shares_stem(a, target):
-                    yield f"{a!r} and {b!r} overlap (the same word or a variant of it)"
+                    yield field, f"{a!r} and {b!r} overlap (the same word or a variant of it)"

@@ -14,13 +14,14 @@ attribute a thing does not list is false, so each thing lists what is true of it
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from games.common.datafile import DataFileError, read_json
+from games.common.datafile import DataFileError, clipped, describe, read_json, shown, too_many
 from games.common.matching import answer_words, same_answer
 from games.common.morphology import singulars
 from games.common.normalize import words
@@ -42,6 +43,10 @@ VERSION = 1
 TOP_KEYS = ("version", "name", "attributes", "things")
 THING_KEYS = ("name", "category", "alternates", "attributes")
 REQUIRED_THING_KEYS = ("name", "category", "attributes")
+MAX_NAME_WORDS = 4
+MAX_THINGS = 2000
+MAX_ATTRIBUTES = 500
+MAX_ALTERNATES = 20
 _ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*")
 _NAME = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*")
 # Words that do not change what a yes/no question asks ("Can it fly?" = "Does it fly?").
@@ -140,26 +145,38 @@ def lint_knowledge(data: object, source: str = "<things>") -> list[str]:
 
 def _problems(data: object, path: str) -> Iterator[KnowledgeError]:
     if not isinstance(data, dict):
-        yield KnowledgeError(f"the top level must be an object, not {type(data).__name__}", path=path)
+        yield KnowledgeError(f"the top level must be an object, not {describe(data)}", path=path)
         return
     for key in sorted(data.keys() - set(TOP_KEYS)):
-        yield KnowledgeError("unknown key", path=path, field=key)
-    if data.get("version") != VERSION or type(data.get("version")) is not int:
-        yield KnowledgeError(f"must be the integer {VERSION}", path=path, field="version")
+        yield KnowledgeError("unknown key", path=path, field=clipped(key))
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:
+        yield KnowledgeError(
+            f"must be the integer {VERSION}, not {shown(version)}", path=path, field="version"
+        )
     if not isinstance(data.get("name"), str) or not data["name"].strip():
         yield KnowledgeError("must be a non-empty string", path=path, field="name")
     attributes = data.get("attributes")
     if not isinstance(attributes, dict) or not attributes:
         yield KnowledgeError(
-            "must be a non-empty object of attribute: question", path=path, field="attributes"
+            f"must be a non-empty object of attribute: question, not {describe(attributes)}",
+            path=path,
+            field="attributes",
         )
+        return
+    if reason := too_many(attributes, MAX_ATTRIBUTES, "attributes"):
+        yield KnowledgeError(reason, path=path, field="attributes")
         return
     yield from _attribute_problems(attributes, path)
     things = data.get("things")
     if not isinstance(things, list) or not things:
-        yield KnowledgeError("must be a non-empty list of things", path=path, field="things")
+        reason = f"must be a non-empty list of things, not {describe(things)}"
+        yield KnowledgeError(reason, path=path, field="things")
         return
-    named: list[tuple[int, tuple[str, ...]]] = []  # (number, answer words) of every valid name
+    if reason := too_many(things, MAX_THINGS, "things"):
+        yield KnowledgeError(reason, path=path, field="things")
+        return
+    named: dict[tuple[str, ...], int] = {}  # each answer key of a valid name -> the first thing it names
     answers: dict[tuple[bool | None, ...], int] = {}
     for number, thing in enumerate(things, start=1):
         problems = list(_thing_problems(thing, number, attributes, path))
@@ -168,16 +185,18 @@ def _problems(data: object, path: str) -> Iterator[KnowledgeError]:
             continue
         name = thing["name"]
         alternates = thing.get("alternates", ())
-        for where, entry in (("name", name), *(("alternates", alternate) for alternate in alternates)):
-            said = answer_words(entry)
-            first = next((n for n, other in named if same_answer(said, other)), None)
+        listed = ((f"alternates[{index}]", alternate) for index, alternate in enumerate(alternates))
+        for where, entry in (("name", name), *listed):
+            keys = _answer_keys(answer_words(entry))
+            first = min((named[key] for key in keys if key in named), default=None)
             if first == number:
                 reason = f"{entry!r} is listed twice (the same answer as another of its names)"
             elif first is not None:
                 reason = f"{entry!r} also names thing {first} ({things[first - 1]['name']!r})"
             if first is not None:
                 yield KnowledgeError(reason, path=path, thing=number, name=name, field=where)
-            named.append((number, said))
+            for key in keys:
+                named.setdefault(key, number)
         row = tuple(thing["attributes"].get(attribute, False) for attribute in attributes)
         twin = answers.setdefault(row, number)
         if twin != number:
@@ -186,10 +205,21 @@ def _problems(data: object, path: str) -> Iterator[KnowledgeError]:
             yield KnowledgeError(reason, path=path, thing=number, name=name, field="attributes")
 
 
+def _answer_keys(said: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """Keys two answers share exactly when they match (matching.same_answer): each choice of one
+    singular per word, and each singular of the words glued together. Linear, where comparing every
+    pair of names would take minutes on a large file."""
+    if not said:
+        return set()
+    keys = {("glued", singular) for singular in singulars("".join(said))}
+    keys.update(("words", *choice) for choice in itertools.product(*map(singulars, said)))
+    return keys
+
+
 def _attribute_problems(attributes: dict, path: str) -> Iterator[KnowledgeError]:
     seen: dict[str, str] = {}
     for attribute, question in attributes.items():
-        field = f"attributes.{attribute}"
+        field = f"attributes.{clipped(attribute)}"
         if not _ATTRIBUTE.fullmatch(attribute):
             yield KnowledgeError("attribute names are lower_snake_case", path=path, field=field)
         if not isinstance(question, str) or not question.strip():
@@ -198,7 +228,7 @@ def _attribute_problems(attributes: dict, path: str) -> Iterator[KnowledgeError]
             )
             continue
         if not question.rstrip().endswith("?"):
-            yield KnowledgeError(f"the question {question!r} must end with '?'", path=path, field=field)
+            yield KnowledgeError(f"the question {shown(question)} must end with '?'", path=path, field=field)
         other = seen.setdefault(question_key(question), attribute)
         if other != attribute:
             yield KnowledgeError(f"asks the same as {other!r}", path=path, field=field)
@@ -206,7 +236,7 @@ def _attribute_problems(attributes: dict, path: str) -> Iterator[KnowledgeError]
 
 def _thing_problems(thing: object, number: int, attributes: dict, path: str) -> Iterator[KnowledgeError]:
     if not isinstance(thing, dict):
-        yield KnowledgeError(f"must be an object, not {type(thing).__name__}", path=path, thing=number)
+        yield KnowledgeError(f"must be an object, not {describe(thing)}", path=path, thing=number)
         return
     name = thing.get("name") if isinstance(thing.get("name"), str) else None
 
@@ -214,27 +244,43 @@ def _thing_problems(thing: object, number: int, attributes: dict, path: str) -> 
         return KnowledgeError(reason, path=path, thing=number, name=name, field=field)
 
     for key in sorted(thing.keys() - set(THING_KEYS)):
-        yield problem(key, "unknown key")
+        yield problem(clipped(key), "unknown key")
     for key in REQUIRED_THING_KEYS:
         if key not in thing:
             yield problem(key, "missing")
     alternates = thing.get("alternates", [])
     if not isinstance(alternates, list):
-        yield problem("alternates", "must be a list of names")
+        yield problem("alternates", f"must be a list of names, not {describe(alternates)}")
+        alternates = []
+    if reason := too_many(alternates, MAX_ALTERNATES, "names"):
+        yield problem("alternates", reason)
         alternates = []
     entries = [("name", thing["name"])] if "name" in thing else []
-    for where, entry in [*entries, *(("alternates", alternate) for alternate in alternates)]:
-        if not isinstance(entry, str) or not _NAME.fullmatch(entry):
-            yield problem(where, f"{entry!r} must be letters, with single spaces, hyphens or apostrophes")
+    listed = ((f"alternates[{index}]", alternate) for index, alternate in enumerate(alternates))
+    for where, entry in [*entries, *listed]:
+        if not isinstance(entry, str):
+            yield problem(where, f"must be a string, not {describe(entry)}")
+        elif not _NAME.fullmatch(entry):
+            yield problem(
+                where, f"{shown(entry)} must be letters, with single spaces, hyphens or apostrophes"
+            )
+        elif len(entry.split()) > MAX_NAME_WORDS:
+            yield problem(where, f"{shown(entry)} has more than {MAX_NAME_WORDS} words")
     category = thing.get("category")
     if "category" in thing and (not isinstance(category, str) or not category.strip()):
-        yield problem("category", "must be a non-empty string")
+        yield problem("category", f"must be a non-empty string, not {shown(category)}")
     values = thing.get("attributes")
     if "attributes" in thing and not isinstance(values, dict):
-        yield problem("attributes", "must be an object of attribute: true, false or null")
+        yield problem(
+            "attributes", f"must be an object of attribute: true, false or null, not {describe(values)}"
+        )
         return
     for attribute, value in (values or {}).items():
         if attribute not in attributes:
-            yield problem(f"attributes.{attribute}", "unknown attribute (not in the file's attributes)")
+            yield problem(
+                f"attributes.{clipped(attribute)}", "unknown attribute (not in the file's attributes)"
+            )
         elif value is not None and not isinstance(value, bool):
-            yield problem(f"attributes.{attribute}", f"must be true, false or null, not {value!r}")
+            yield problem(
+                f"attributes.{clipped(attribute)}", f"must be true, false or null, not {shown(value)}"
+            )

@@ -155,7 +155,7 @@ def test_a_word_given_twice_in_one_category_is_caught_in_the_file(tmp_path):
     )
 
     with pytest.raises(
-        CategoriesError, match=r"cats.json: category 1 \('fruit'\): field 'words': 'kiwi' is given twice"
+        CategoriesError, match=r"cats.json: categories\[0\].words: the key 'kiwi' is given twice"
     ):
         load_categories(write(tmp_path, text))
 

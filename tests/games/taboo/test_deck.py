@@ -122,11 +122,11 @@ REJECTIONS: list[tuple[str, Callable[[dict[str, Any]], object], str]] = [
     ("too many words", first("one two three four"), "more than 3 words"),
     ("bad target", card_field(0, "target", "snow man!"), "field 'target': 'snow man!' starts or ends"),
     # wrong types, unknown and missing keys
-    ("taboo not a list", card_field(0, "taboo", "winter"), "field 'taboo': must be a list, not str"),
-    ("taboo entry not a string", first(7), "must be a string, not int"),
-    ("target not a string", card_field(0, "target", 3), "card 1: field 'target': must be a string, not int"),
+    ("taboo not a list", card_field(0, "taboo", "winter"), "field 'taboo': must be a list, not a string"),
+    ("taboo entry not a string", first(7), "field 'taboo[0]': must be a string, not a number"),
+    ("target not a string", card_field(0, "target", 3), "card 1: field 'target': must be a string, not a number"),
     ("alternates not a list", card_field(1, "alternates", "gelato"), "field 'alternates': must be a list"),
-    ("allow not a list", card_field(1, "allow", None), "field 'allow': must be a list, not NoneType"),
+    ("allow not a list", card_field(1, "allow", None), "field 'allow': must be a list, not null"),
     ("unknown card key", card_field(0, "hint", "x"), "card 1 ('snowman'): field 'hint': unknown key"),
     ("missing taboo", lambda d: d["cards"][0].pop("taboo"), "field 'taboo': missing"),
     ("missing target", lambda d: d["cards"][0].pop("target"), "card 1: field 'target': missing"),
@@ -136,11 +136,11 @@ REJECTIONS: list[tuple[str, Callable[[dict[str, Any]], object], str]] = [
         card_field(0, "difficulty", "extreme"),
         "must be one of easy, medium, hard, not 'extreme'",
     ),
-    ("card not an object", lambda d: d["cards"].append(["snow"]), "card 3: must be an object, not list"),
+    ("card not an object", lambda d: d["cards"].append(["snow"]), "card 3: must be an object, not a list"),
     ("unknown top key", lambda d: d.__setitem__("author", "me"), "<deck>: field 'author': unknown key"),
     ("wrong version", lambda d: d.__setitem__("version", 2), "field 'version': must be the integer 1, not 2"),
     ("string version", lambda d: d.__setitem__("version", "1"), "must be the integer 1, not '1'"),
-    ("bool version", lambda d: d.__setitem__("version", True), "must be the integer 1, not True"),
+    ("bool version", lambda d: d.__setitem__("version", True), "must be the integer 1, not true"),
     ("empty name", lambda d: d.__setitem__("name", " "), "field 'name': must be a non-empty string"),
     ("no cards", lambda d: d.__setitem__("cards", []), "field 'cards': must be a non-empty list of cards"),
     ("top level list", lambda d: d.clear(), "field 'version'"),
@@ -161,7 +161,7 @@ def test_linter_rejects(case: str, change: Callable[[dict[str, Any]], object], m
 
 def test_top_level_must_be_an_object() -> None:
     """A JSON array (or anything but an object) is rejected as a whole."""
-    assert lint_deck([VALID]) == ["<deck>: the top level must be an object, not list"]
+    assert lint_deck([VALID]) == ["<deck>: the top level must be an object, not a list"]
 
 
 def test_problem_message_format() -> None:

@@ -93,11 +93,11 @@ def broken(change) -> list[str]:
         ),
         (
             lambda d: d["things"][1].update(alternates=["kittens"]),
-            "thing 2 ('eagle'): field 'alternates': 'kittens' also names thing 1",
+            "thing 2 ('eagle'): field 'alternates[0]': 'kittens' also names thing 1",
         ),
         (
             lambda d: d["things"][0].update(alternates=["kitten", "a kitten"]),
-            "thing 1 ('cat'): field 'alternates': 'a kitten' is listed twice",
+            "thing 1 ('cat'): field 'alternates[1]': 'a kitten' is listed twice",
         ),
         (
             lambda d: d["things"][0]["attributes"].update(purrs=True),
