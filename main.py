@@ -6,13 +6,13 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 try:
-    from rich.console import Console
-
     from games.common import exits, personas_command, replay, rerun
     from games.common.command import add_game_parser
     from games.common.registry import games_by_name
+    from games.common.terminal import SafeConsole, error_line
     from runtime import RunLogError
 except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
     print(
@@ -22,8 +22,17 @@ except ModuleNotFoundError as missing:  # run before `pip install`: say so in on
     sys.exit(2)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error line cleaned (it quotes what the user typed)."""
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            error_line(message.rstrip("\n"))
+        super().exit(status)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python main.py",
         description="Multi-agent simulations on asyncio queues: every agent is an AsyncFlow with a mailbox.",
         epilog="Run 'python main.py COMMAND --help' for a command's options. Logs go to runs/ by default.",
@@ -40,14 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    console = Console(highlight=False)
+    console = SafeConsole()  # cleans what it prints, never reads markup in it
     try:
         return asyncio.run(args.command(args, console))
     except (exits.UsageError, RunLogError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        error_line(f"error: {exc}")
         return exits.USAGE
     except KeyboardInterrupt:
-        print("interrupted; the run log was closed", file=sys.stderr)
+        error_line("interrupted; the run log was closed")
         return exits.INTERRUPTED
 
 

@@ -4,7 +4,6 @@ normalised JSON, an HTML page. Each takes events one at a time (`draw`), so a lo
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from games.common.html import HtmlReport
 from games.common.outcome import GameResult, Outcome
 from games.common.session import outcome_line
 from games.common.summary import RunStats, summarize, summary_table
+from games.common.terminal import clean, error_line, json_safe
 from games.common.transcript import Transcript, plain_console
 from runtime.logread import ts_seconds
 
@@ -39,7 +39,8 @@ class View:
 
 
 class Lines:
-    """Writes one line at a time: through rich on a terminal, as plain text on a pipe (much faster)."""
+    """Writes one line at a time, cleaned: through rich on a terminal, as plain text on a pipe (much
+    faster)."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -47,9 +48,9 @@ class Lines:
 
     def line(self, text: str, style: str = "") -> None:
         if self.plain:
-            self.console.file.write(text + "\n")
+            self.console.file.write(clean(text) + "\n")
         else:
-            self.console.print(Text(text, style=style))
+            self.console.print(Text(clean(text), style=style))
 
 
 class TranscriptView(View):
@@ -87,9 +88,8 @@ class TranscriptView(View):
         else:
             self.console.print(f"several games shown — log: {self.path}", highlight=False, soft_wrap=True)
         if ended is None:
-            print(
-                f"warning: {self.path}: no run_ended: the run was cut short (killed, or still running)",
-                file=sys.stderr,
+            error_line(
+                f"warning: {self.path}: no run_ended: the run was cut short (killed, or still running)"
             )
 
 
@@ -194,7 +194,7 @@ def details_of(record: Mapping[str, Any]) -> str:
             else:
                 parts.append(f"{key}={orjson.dumps(value, default=str).decode()}")
         text = " ".join(parts)
-    text = text.replace("\n", "⏎")
+    text = clean(text.replace("\n", "⏎"))
     return text if len(text) <= DETAILS_CHARS else text[: DETAILS_CHARS - 1] + "…"
 
 
@@ -214,7 +214,7 @@ class JsonView(View):
         known = at is not None and self.first is not None
         normal["t_ms"] = round((at - self.first) * 1000, 3) if known else None
         normal.update((key, value) for key, value in record.items() if key not in normal)
-        self.file.write(orjson.dumps(normal, default=str).decode() + "\n")
+        self.file.write(json_safe(orjson.dumps(normal, default=str).decode()) + "\n")
 
 
 class HtmlView(View):

@@ -6,17 +6,19 @@ never sees the card).
 
 On a plain console (not a terminal, no colours: a pipe or a file) lines are written as plain text
 without rich's rendering or wrapping, which is many times faster; the offending part of a clue is then
-marked »like this« instead of in reverse red.
+marked »like this« instead of in reverse red. Either way the text is cleaned (games.common.terminal):
+nothing a model or a log says can reach the terminal as a control sequence.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
+
+from games.common.terminal import clean, clean_text
 
 AGENT_STYLES = (
     "cyan",
@@ -31,8 +33,6 @@ AGENT_STYLES = (
 MODERATOR_STYLE = "yellow"
 MODERATORS = frozenset({"referee", "moderator"})
 OFFLINE_BACKENDS = frozenset({"offline", "human"})
-# Control characters a log's text could carry (escape sequences included); tab and newline stay.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 Piece = str | tuple[str, str] | Text
 
@@ -69,7 +69,7 @@ class Transcript:
         if self._plain:
             self._write(f" {title} ".center(self.console.width, "─"))
         else:
-            self.console.rule(Text(title, style="bold"))
+            self.console.rule(Text(clean(title), style="bold"))
 
     def _turn_started(self, record: Mapping[str, Any]) -> None:
         name = record.get("round")  # a game played in named rounds (Chameleon: clues, votes, guess)
@@ -177,12 +177,12 @@ class Transcript:
     def _say(self, *pieces: Piece) -> None:
         """One line from styled pieces: rendered by rich, or written as plain text on a plain console."""
         if not self._plain:
-            self.console.print(Text.assemble(*pieces))
+            self.console.print(Text.assemble(*(_clean_piece(piece) for piece in pieces)))
             return
         self._write("".join(_plain_text(piece) for piece in pieces))
 
     def _write(self, line: str) -> None:
-        self.console.file.write(_CONTROL.sub("", line) + "\n")
+        self.console.file.write(clean(line) + "\n")
 
     def _style(self, agent: str) -> str:
         if agent in MODERATORS:
@@ -214,6 +214,15 @@ def marked(text: str, span: object) -> str:
         if 0 <= start < end <= len(text):
             return f"{text[:start]}»{text[start:end]}«{text[end:]}"
     return text
+
+
+def _clean_piece(piece: Piece) -> Piece:
+    """A piece cleaned before rich sees it (rich would drop a few controls silently, show none)."""
+    if isinstance(piece, str):
+        return clean(piece)
+    if isinstance(piece, tuple):
+        return (clean(piece[0]), piece[1])
+    return clean_text(piece)
 
 
 def _plain_text(piece: Piece) -> str:
