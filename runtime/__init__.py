@@ -33,7 +33,7 @@ from runtime.log import SCHEMA_VERSION, RunLog, configure_logging, new_run_id
 from runtime.mailbox import InMemoryMailbox, Mailbox
 from runtime.messages import Message
 from runtime.result import RunResult, RunStatus
-from runtime.runtime import Runtime
+from runtime.runtime import Producer, Runtime
 from runtime.turns import RollCall, TurnOrder
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "Message",
     "Node",
     "NotInAgent",
+    "Producer",
     "ReceiveTimeout",
     "RunLog",
     "RunLogError",

@@ -7,12 +7,15 @@ holding a reference to it, and one node class can serve many agents.
 
 from __future__ import annotations
 
+import asyncio
+import copy
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from runtime.errors import NotInAgent
-from runtime.flows import AsyncNode
+from runtime.flows import AsyncNode, AsyncParallelBatchNode
 from runtime.messages import JSONValue, Message
 
 if TYPE_CHECKING:
@@ -95,6 +98,14 @@ class AgentContext:
         """End the run for every agent; this agent's flow should return END afterwards."""
         self._runtime.stop(reason, by=self.name)
 
+    def branch(self) -> AbstractContextManager[None]:
+        """Enter first thing in a task this agent starts and awaits (a TaskGroup's, a gather's): until
+        the block ends the task is one more strand of the agent, and the task that awaits it is not
+        counted as busy, so that a deadlock among the strands' receives is still found. Parallel batch
+        AgentNodes do this for each item by themselves.
+        """
+        return self._runtime.branch(self.name)
+
 
 _current: ContextVar[AgentContext] = ContextVar("current_agent")
 
@@ -116,9 +127,29 @@ class AgentNode(AsyncNode):
     """An AsyncNode that runs inside an agent: `self.agent` receives, sends and stops on its behalf.
 
     Typical shape: `prep_async` awaits `self.agent.receive()`, `exec_async` thinks, `post_async`
-    sends with `self.agent.send(...)` and returns CONTINUE (loop) or END.
+    sends with `self.agent.send(...)` and returns CONTINUE (loop) or END. Mixed with
+    AsyncParallelBatchNode (in either order), each item runs as a branch of the agent (see
+    AgentContext.branch), so the runtime counts the items' receives one by one.
     """
 
     @property
     def agent(self) -> AgentContext:
         return current_agent()
+
+    async def _exec(self, prep_res: Any) -> Any:
+        mro = type(self).__mro__
+        if AsyncParallelBatchNode not in mro or _current.get(None) is None:
+            return await super()._exec(prep_res)
+        if mro.index(AgentNode) > mro.index(AsyncParallelBatchNode):
+            # Called by AsyncParallelBatchNode._exec once per item, in the item's own task.
+            with self.agent.branch():
+                return await super()._exec(prep_res)
+        # Called once for the whole batch, and AsyncParallelBatchNode._exec would run the items past
+        # this class: run them here the same way (each on its own copy of the node), each as a branch.
+        runs = [_run_item(copy.copy(self), item) for item in prep_res or []]
+        return await asyncio.gather(*runs)
+
+
+async def _run_item(node: AgentNode, item: Any) -> Any:
+    with node.agent.branch():
+        return await super(AsyncParallelBatchNode, node)._exec(item)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -41,11 +42,47 @@ class _Agent:
     shared: Any
     groups: tuple[str, ...] = ()
     task: asyncio.Task[None] | None = None
-    waiting: bool = False  # inside receive()
-    waits_forever: bool = False  # inside receive() with no timeout: a deadlock candidate
-    expecting: tuple[str, ...] = ()
+    root: _Strand | None = None  # set when the agent's task takes its first step
+    strands: set[_Strand] = field(default_factory=set)  # the live ones, root included
+    stray: int = 0  # receives in flight from tasks that are none of its strands
     last_sender: str | None = None
     done: bool = False
+
+    def waiting(self) -> bool:
+        """Every strand is in a receive or waits on its branches: nothing of the agent runs."""
+        return self.root is not None and not self.stray and all(s.waiting() for s in self.strands)
+
+    def blocked(self) -> bool:
+        """Waiting, every receive without a timeout, and no message queued: only a message can wake it."""
+        return self.waiting() and not self.mailbox.qsize() and all(s.blocked() for s in self.strands)
+
+    def waits_on(self) -> tuple[str, ...]:
+        expected = [name for strand in self.strands for name in strand.expecting]
+        return tuple(dict.fromkeys(expected)) or _last(self.last_sender)
+
+
+@dataclass(eq=False)
+class _Strand:
+    """One line of an agent's execution: its own task, or a branch (an item of a parallel batch node,
+    or a task the agent awaits, entered with AgentContext.branch()). A task runs one receive at a time,
+    so each receive in flight is accounted on its strand."""
+
+    agent: _Agent
+    task: asyncio.Task[Any] | None
+    receiving: bool = False
+    forever: bool = False  # that receive has no timeout
+    expecting: tuple[str, ...] = ()
+    branches: int = 0  # live branches started from this strand, which then waits on them
+
+    def waiting(self) -> bool:
+        return self.receiving or self.branches > 0
+
+    def blocked(self) -> bool:
+        return self.forever if self.receiving else self.branches > 0
+
+
+# The strand the running task acts as; set by the runtime in each agent's task and in each branch.
+_current_strand: ContextVar[_Strand | None] = ContextVar("current_strand", default=None)
 
 
 @dataclass(frozen=True)
@@ -86,9 +123,14 @@ class Runtime:
         self._agents: dict[str, _Agent] = {}
         self._ending: _Ending | None = None
         self._started = False
+        self._running = False
+        self._run_task: asyncio.Task[Any] | None = None
         self._live = 0
-        self._waiting_forever = 0
-        self._in_flight = 0
+        self._in_flight = 0  # sends whose put has not returned
+        self._producers = 0  # open Producer handles: senders outside the agents
+        self._judging = False  # a deadlock judgement is scheduled
+        self._branches_begun = 0  # branches registered so far: the judgement waits until it settles
+        self._judged_at: int | None = None
         self._message_count = 0
         self._dropped = 0
 
@@ -176,6 +218,8 @@ class Runtime:
             return message
         finally:
             self._in_flight -= 1
+            if not self._in_flight:  # delivered (or dropped): judge again without it
+                self._schedule_judge()
         if self._log_messages:
             log.info("message_sent", **message.to_json())
         return message
@@ -187,21 +231,61 @@ class Runtime:
         agent = self._lookup(name)
         if timeout is None:
             timeout = self._receive_timeout_s
-        agent.waiting = True
-        agent.expecting = expecting
-        if timeout is None:
-            agent.waits_forever = True
-            self._waiting_forever += 1
-            self._check_deadlock()
+        strand = _current_strand.get()
+        if strand is None or strand.agent is not agent or strand.task is not asyncio.current_task():
+            strand = None  # a task the runtime does not know: the agent cannot be judged while it waits
+            agent.stray += 1
+        else:
+            strand.receiving = True
+            strand.forever = timeout is None
+            strand.expecting = expecting
+            if strand.forever:
+                self._schedule_judge()
         try:
             message = await agent.mailbox.get(timeout)
         finally:
-            if agent.waits_forever:
-                agent.waits_forever = False
-                self._waiting_forever -= 1
-            agent.waiting = False
+            if strand is None:
+                agent.stray -= 1
+            else:
+                strand.receiving = strand.forever = False
+                strand.expecting = ()
         agent.last_sender = message.sender
         return message
+
+    @contextlib.contextmanager
+    def branch(self, name: str) -> Iterator[None]:
+        """Count the running task, until the block ends, as a branch of agent `name`'s current strand,
+        which waits on it; see AgentContext.branch."""
+        agent = self._lookup(name)
+        parent = _current_strand.get()
+        if parent is None or parent.agent is not agent:
+            yield  # not inside the agent: its receives count as stray
+            return
+        strand = _Strand(agent, asyncio.current_task())
+        self._branches_begun += 1
+        parent.branches += 1
+        agent.strands.add(strand)
+        token = _current_strand.set(strand)
+        try:
+            yield
+        finally:
+            _current_strand.reset(token)
+            agent.strands.discard(strand)
+            parent.branches -= 1
+            self._schedule_judge()
+
+    def producer(self, name: str = "outside") -> Producer:
+        """A handle for a sender outside the agents (another task, a timer): while it is open the run is
+        never judged deadlocked, since a message may still come. Close it (or leave its `with` block)
+        once it will send no more."""
+        if not name or not isinstance(name, str) or name in self._agents:
+            raise ValueError(f"a producer name must be a non-empty string and no agent's name: {name!r}")
+        self._producers += 1
+        return Producer(self, name)
+
+    def _producer_closed(self) -> None:
+        self._producers -= 1
+        self._schedule_judge()
 
     # -- ending ----------------------------------------------------------------------------------
 
@@ -223,16 +307,34 @@ class Runtime:
             agent.mailbox.close()
             if agent.task is None or agent.task is me or agent.task.done():
                 continue
-            if cancel == "all" or (cancel == "busy" and not agent.waiting):
+            if cancel == "all" or (cancel == "busy" and not agent.waiting()):
                 agent.task.cancel()
 
-    def _check_deadlock(self) -> None:
-        if self._ending is not None or self._in_flight or self._waiting_forever < self._live:
+    def _schedule_judge(self) -> None:
+        """Judge deadlock once the tasks made ready so far have taken a step: branches started
+        together (a parallel batch, a task group) all register before the judgement."""
+        if self._running and not self._judging and self._ending is None:
+            self._judging = True
+            self._judged_at = None
+            asyncio.get_running_loop().call_soon(self._judge)
+
+    def _judge(self) -> None:
+        """DEADLOCK when no send is in flight, no producer is open and every live agent is blocked."""
+        if self._running and self._ending is None and self._judged_at != self._branches_begun:
+            # Wait one more loop round, until a whole round passes with no new branch: tasks created
+            # in one round take their first step (and register) in the next.
+            self._judged_at = self._branches_begun
+            asyncio.get_running_loop().call_soon(self._judge)
             return
+        self._judging = False
+        if self._ending is not None or self._in_flight or self._producers or not self._running:
+            return
+        if self._run_task is not None and self._run_task.cancelling():
+            return  # the run deadline or outer cancellation is tearing the agents down
         live = [agent for agent in self._agents.values() if not agent.done]
-        if not live or any(not agent.waits_forever or agent.mailbox.qsize() for agent in live):
+        if not live or not all(agent.blocked() for agent in live):
             return
-        waits = {agent.name: agent.expecting or _last(agent.last_sender) for agent in live}
+        waits = {agent.name: agent.waits_on() for agent in live}
         self._end(_Ending(RunStatus.DEADLOCK, _describe_waits(waits), waits=waits), cancel="none")
 
     # -- running ---------------------------------------------------------------------------------
@@ -242,6 +344,8 @@ class Runtime:
         if self._started:
             raise RuntimeError("a Runtime runs once; build a new one for another run")
         self._started = True
+        self._running = True
+        self._run_task = asyncio.current_task()
         started = self.clock.monotonic()
         self._live = len(self._agents)
         scope = self.clock.timeout(self._deadline_s)
@@ -261,6 +365,7 @@ class Runtime:
             if self._ending is None:
                 self._ending = _Ending(RunStatus.TIMEOUT, f"the run deadline of {self._deadline_s:g}s passed")
         finally:
+            self._running = False
             for agent in self._agents.values():
                 agent.mailbox.close()
         ending = self._ending or _Ending(RunStatus.DONE, "every agent finished")
@@ -276,6 +381,9 @@ class Runtime:
 
     async def _run_agent(self, agent: _Agent, shared: Any) -> None:
         enter_agent(AgentContext(agent.name, self))
+        agent.root = _Strand(agent, asyncio.current_task())
+        agent.strands.add(agent.root)
+        _current_strand.set(agent.root)
         structlog.contextvars.bind_contextvars(agent=agent.name)
         cancelled = False
         try:
@@ -311,7 +419,7 @@ class Runtime:
         # A cancelled agent is being torn down (an ending, the run deadline, outer cancellation):
         # the agents still waiting are not deadlocked, they are about to be cancelled too.
         if not cancelled:
-            self._check_deadlock()
+            self._schedule_judge()
 
     def _finished_all(self) -> None:
         self._all_done.set()
@@ -343,6 +451,48 @@ class Runtime:
             return self._agents[name]
         except KeyError:
             raise UnknownAgent(name, self._agents) from None
+
+
+class Producer:
+    """A sender outside the runtime's agents, made by `Runtime.producer()`; usable as a context manager.
+
+    While it is open the run is never judged deadlocked; closing it judges again.
+    """
+
+    def __init__(self, runtime: Runtime, name: str) -> None:
+        self.name = name
+        self._runtime = runtime
+        self._open = True
+
+    @property
+    def open(self) -> bool:
+        return self._open
+
+    async def send(
+        self,
+        recipient: str,
+        kind: str,
+        text: str = "",
+        *,
+        body: Mapping[str, JSONValue] | None = None,
+        reply_to: str | None = None,
+    ) -> Message:
+        """Send a message from this producer to `recipient`."""
+        if not self._open:
+            raise RuntimeError(f"the producer {self.name!r} is closed")
+        return await self._runtime.send(self.name, recipient, kind, text, body=body, reply_to=reply_to)
+
+    def close(self) -> None:
+        """Say that no more messages will come from this producer (a second close does nothing)."""
+        if self._open:
+            self._open = False
+            self._runtime._producer_closed()
+
+    def __enter__(self) -> Producer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def _last(sender: str | None) -> tuple[str, ...]:
