@@ -7,7 +7,6 @@ game's casting (games.common.registry), so it lives with the games.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -19,6 +18,7 @@ from agents.persona_library import LOCAL_DIR, SUFFIX, PersonaLibrary
 from agents.personas import SETTINGS, Casting, Persona, PersonaError, Problem, RoleSpec
 from games.common.exits import OK, USAGE, UsageError
 from games.common.registry import castings
+from games.common.terminal import clean, error_line
 
 DOCS = "docs/personas.md"
 
@@ -79,15 +79,15 @@ def _library(args: argparse.Namespace) -> PersonaLibrary:
 
 async def list_personas(args: argparse.Namespace, console: Console) -> int:
     table = Table("name", "roles", "description", "source", box=None, pad_edge=False)
-    for entry in _library(args).entries():
-        where = Text(entry.where)
+    for entry in _library(args).entries():  # Texts cleaned before rich measures the columns
+        where = Text(clean(entry.where))
         if entry.shadowed_by:
-            where.append(f" (hidden by {entry.shadowed_by})", style="dim")
+            where.append(clean(f" (hidden by {entry.shadowed_by})"), style="dim")
         if entry.persona is not None:
-            table.add_row(entry.name, entry.persona.roles_text, Text(entry.persona.description), where)
+            table.add_row(entry.name, entry.persona.roles_text, Text(clean(entry.persona.description)), where)
         else:
             assert entry.error is not None
-            table.add_row(entry.name, "?", Text(f"invalid: {entry.error}", style="red"), where)
+            table.add_row(entry.name, "?", Text(clean(f"invalid: {entry.error}"), style="red"), where)
     console.print(table)
     return OK
 
@@ -150,7 +150,7 @@ async def check_personas(args: argparse.Namespace, console: Console) -> int:
             assert persona is not None
             console.out(f"ok: {path} ({persona.name}, roles: {persona.roles_text})")
     for problem in problems:
-        print(problem, file=sys.stderr)
+        error_line(str(problem))
     return USAGE if problems else OK
 
 

@@ -29,12 +29,12 @@ class BatchProgress:
             yield
             return
         self._bar = Progress(
-            TextColumn("games"),
+            TextColumn("games", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[successes]} won"),
+            TextColumn("{task.fields[successes]} won", markup=False),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[rate]}"),
+            TextColumn("{task.fields[rate]}", markup=False),
             console=self.console,
         )
         self._task = self._bar.add_task(

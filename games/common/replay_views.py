@@ -79,14 +79,19 @@ class TranscriptView(View):
             lines.line(f"the run ended {ended.get('status')}: {ended.get('reason')}", "bold red")
         if len(self.ended) == 1:
             self.console.print(
-                outcome_line(result_of_record(self.ended[0]), self.path), highlight=False, soft_wrap=True
+                outcome_line(result_of_record(self.ended[0]), self.path),
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
             )
         elif not self.ended:
             self.console.print(
-                f"no game ended in this log — log: {self.path}", highlight=False, soft_wrap=True
+                f"no game ended in this log — log: {self.path}", highlight=False, markup=False, soft_wrap=True
             )
         else:
-            self.console.print(f"several games shown — log: {self.path}", highlight=False, soft_wrap=True)
+            self.console.print(
+                f"several games shown — log: {self.path}", highlight=False, markup=False, soft_wrap=True
+            )
         if ended is None:
             error_line(
                 f"warning: {self.path}: no run_ended: the run was cut short (killed, or still running)"
@@ -152,6 +157,7 @@ class GamesView(View):
             f"{len(self.stats.games)} game(s) played — log: {self.path} "
             f"(replay {self.path} --game ID shows one)",
             highlight=False,
+            markup=False,
             soft_wrap=True,
         )
 
@@ -241,6 +247,7 @@ class HtmlView(View):
         self.console.print(
             f"wrote {self.out} ({figures['games']} game(s), {figures['messages']} message(s))",
             highlight=False,
+            markup=False,
             soft_wrap=True,
         )
 

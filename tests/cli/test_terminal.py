@@ -116,3 +116,29 @@ def test_a_batch_summary_shows_hostile_model_names_as_text(tmp_path: Path, chat_
     assert done.returncode == 0, done.stderr
     assert unsafe_in(done.stdout) == []
     assert "h<U+001B>[2J[/red]" in done.stdout and "g<U+202E>" in done.stdout
+
+
+def test_replay_prints_a_log_path_with_markup_as_it_is(hostile_log: Path, tmp_path: Path) -> None:
+    """A log whose name looks like markup replays with its name printed as it is, never an error."""
+    log = tmp_path / "[/red][bold]run.jsonl"  # a folder "[" holding "red][bold]run.jsonl"
+    log.parent.mkdir()
+    log.write_bytes(hostile_log.read_bytes())
+    done = run_main("replay", str(log))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].endswith(f"log: {log}")
+
+
+@pytest.mark.parametrize("action", [["list", "--persona-dir", "{dir}"], ["show", "{dir}/zed.toml"]])
+def test_personas_prints_a_description_with_markup_and_escapes_as_text(tmp_path: Path, action) -> None:
+    """A persona's description with markup and an escape sequence is listed and shown as text."""
+    persona = tmp_path / "zed.toml"
+    assert run_main("personas", "new", "zed", "--out", str(persona)).returncode == 0
+    text = persona.read_text().replace(
+        'description = "One line: what makes this persona different."',
+        'description = "a [/red] b [bold] \\u001b[2J \\u202e c"',
+    )
+    persona.write_text(text)
+    done = run_main("personas", *(arg.format(dir=tmp_path) for arg in action))
+    assert done.returncode == 0, done.stderr
+    assert "a [/red] b [bold] <U+001B>[2J <U+202E> c" in done.stdout
+    assert unsafe_in(done.stdout) == []
