@@ -21,9 +21,12 @@ from agents.openai_model import OpenAIModel
 from agents.persona_files import read_persona
 from agents.persona_library import PersonaLibrary, builtin_personas
 from agents.personas import Casting, Knob, Persona, PersonaError, PersonaNotFound, Problem, RoleSpec
+from agents.request_timeout import DEFAULT_REQUEST_TIMEOUT_S, REQUEST_TIMEOUT_ENV, resolve_request_timeout
 from agents.usage import UsageLedger, UsageTotals
 
 __all__ = [
+    "DEFAULT_REQUEST_TIMEOUT_S",
+    "REQUEST_TIMEOUT_ENV",
     "AgentModel",
     "Casting",
     "ChatMessage",
@@ -67,5 +70,6 @@ __all__ = [
     "read_persona",
     "redact_url",
     "reply_for",
+    "resolve_request_timeout",
     "looping",
 ]

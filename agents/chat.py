@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from agents.request_timeout import DEFAULT_REQUEST_TIMEOUT_S
+
 Role = Literal["system", "user", "assistant"]
 ROLES: tuple[str, ...] = ("system", "user", "assistant")
 
@@ -39,7 +41,8 @@ class ChatMessage:
 
 @dataclass(frozen=True)
 class ModelSettings:
-    """Which model an agent uses and how: sampling settings, and a per-attempt timeout in seconds."""
+    """Which model an agent uses and how: sampling settings, and a per-attempt timeout in seconds
+    (None: no timeout of its own; the gateway's budget for the whole call still applies)."""
 
     model: str
     temperature: float | None = None
@@ -47,7 +50,7 @@ class ModelSettings:
     max_tokens: int | None = None
     seed: int | None = None
     stop: tuple[str, ...] | None = None
-    timeout_s: float | None = 120.0
+    timeout_s: float | None = DEFAULT_REQUEST_TIMEOUT_S
 
     def __post_init__(self) -> None:
         # Accept a single stop string or a list (as read from JSON) and keep the value hashable.

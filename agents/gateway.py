@@ -35,10 +35,14 @@ DEFAULT_MAX_REPLY_CHARS = 20_000
 @dataclass(frozen=True)
 class RetryPolicy:
     """The one retry policy: bounded attempts and total time, exponential backoff with jitter, and the
-    server's Retry-After honoured up to `max_retry_after_s`."""
+    server's Retry-After honoured up to `max_retry_after_s`.
+
+    `max_total_s` bounds one call as a whole, attempts and waits together (time queued for the gateway's
+    own limits aside), and is enforced during an attempt too: an attempt may take at most its request
+    timeout and at most what is left of the budget."""
 
     max_attempts: int = 6
-    max_total_s: float = 300.0
+    max_total_s: float = 180.0
     initial_backoff_s: float = 0.5
     max_backoff_s: float = 20.0
     jitter_s: float = 0.5
@@ -50,11 +54,17 @@ class RetryPolicy:
         exponential = self.initial_backoff_s * 2 ** min(failed_attempts - 1, 32)
         return min(exponential + rng.uniform(0, self.jitter_s), self.max_backoff_s)
 
+    def budget_s(self, timeout_s: float | None) -> float:
+        """The budget for one call: `max_total_s`, or one whole request timeout when that is longer
+        (a request timeout the user raised is never cut short by the budget's default)."""
+        return max(self.max_total_s, timeout_s or 0.0)
+
 
 @dataclass
 class _Call:
     """What one gateway call has spent so far; time waiting for the limits is kept apart."""
 
+    budget_s: float
     attempts: int = 0
     attempt_s: float = 0.0
     waited_s: float = 0.0
@@ -63,6 +73,11 @@ class _Call:
     @property
     def spent_s(self) -> float:
         return self.attempt_s + self.waited_s
+
+    def attempt_limit_s(self, timeout_s: float | None) -> float:
+        """How long the next attempt may take: its request timeout, and no more than the budget left."""
+        left = max(self.budget_s - self.spent_s, 0.0)
+        return left if timeout_s is None else min(timeout_s, left)
 
 
 class Gateway:
@@ -98,7 +113,7 @@ class Gateway:
         and whatever other ModelError the model raises (ReplayDiverged, ScriptExhausted), unretried.
         """
         request = _with_bound_game_id(request)
-        call = _Call()
+        call = _Call(budget_s=self.retry.budget_s(request.settings.timeout_s))
         retrying = AsyncRetrying(
             sleep=self._sleep,
             stop=partial(self._should_stop, call),
@@ -135,7 +150,7 @@ class Gateway:
             started = self._clock.monotonic()
             call.queued_s += started - queued_from
             try:
-                async with self._clock.timeout(request.settings.timeout_s):
+                async with self._clock.timeout(call.attempt_limit_s(request.settings.timeout_s)):
                     return await model.complete(request)
             except TimeoutError:
                 raise TransientModelError("timeout") from None
@@ -151,7 +166,7 @@ class Gateway:
     def _should_stop(self, call: _Call, state: RetryCallState) -> bool:
         if state.attempt_number >= self.retry.max_attempts:
             return True
-        return call.spent_s + (state.upcoming_sleep or 0.0) > self.retry.max_total_s
+        return call.spent_s + (state.upcoming_sleep or 0.0) > call.budget_s
 
     def _log_retry(self, model: ChatModel, request: ChatRequest, call: _Call, state: RetryCallState) -> None:
         failure = state.outcome.exception() if state.outcome is not None else None

@@ -8,6 +8,7 @@ checked by `Persona.check`.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -284,6 +285,8 @@ class _Reader:
 
 
 def _out_of_range(key: str, value: Any) -> str | None:
+    if key == "request_timeout" and not (math.isfinite(value) and value > 0):
+        return f"expected a number of seconds greater than 0, got {value}"
     low, high = RANGES.get(key, (None, None))
     if high is not None and low is not None and not low <= value <= high:
         return f"expected a value from {low} to {high}, got {value}"

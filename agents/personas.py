@@ -25,7 +25,10 @@ SETTINGS: Mapping[str, type] = {
     "top_p": float,
     "max_tokens": int,
     "seed": int,
+    "request_timeout": float,
 }
+# The persona's name for a ModelSettings field where the two differ (seconds, as the flag says).
+FIELD_OF_SETTING: Mapping[str, str] = {"request_timeout": "timeout_s"}
 
 Key = tuple[str, ...]  # a key's path in the file: ("taboo", "hinter", "prompt")
 
@@ -171,11 +174,12 @@ class Persona:
         return prompt
 
     def settings(self, game: str, role: str) -> dict[str, Any]:
-        """`role`'s model settings (agents.ModelSettings fields), the most specific layer winning."""
+        """`role`'s model settings as agents.ModelSettings fields (`request_timeout` is `timeout_s`), the
+        most specific layer winning."""
         merged: dict[str, Any] = {}
         for _, layer in self.layers(game, role):
             merged.update(layer.settings)
-        return merged
+        return {FIELD_OF_SETTING.get(key, key): value for key, value in merged.items()}
 
     def knobs(self, casting: Casting, role: str) -> dict[str, Any]:
         """`role`'s offline knobs: those the role honours, the most specific layer winning."""

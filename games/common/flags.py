@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 
+from agents.request_timeout import DEFAULT_REQUEST_TIMEOUT_S, REQUEST_TIMEOUT_ENV, parse_seconds
+
 
 def whole_number(text: str) -> int:
     try:
@@ -25,6 +27,13 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
+
+
+def seconds(text: str) -> float:
+    try:
+        return parse_seconds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_reprompts_flag(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
@@ -70,6 +79,15 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
         help="model calls in flight at once, across all games (default 8)",
     )
     models.add_argument("--rpm", type=positive_int, metavar="N", help="at most N model requests per minute")
+    models.add_argument(
+        "--request-timeout",
+        type=seconds,
+        metavar="S",
+        help=(
+            "seconds one model request may take (default: the persona's request_timeout, else "
+            f"${REQUEST_TIMEOUT_ENV}, else {DEFAULT_REQUEST_TIMEOUT_S:g})"
+        ),
+    )
     people = parser.add_argument_group("players")
     for role in roles:
         people.add_argument(

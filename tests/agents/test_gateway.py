@@ -158,8 +158,15 @@ async def test_time_budget_bounds_retries(chat_server, model, sleep):
     assert chat_server.calls == 2
 
 
+async def warm_up(gateway: Gateway, model: OpenAIModel, chat_server: ChatServer) -> None:
+    """One answered call, so that the client's first-use setup (TLS context, pool) is not timed later."""
+    chat_server.reply("warm")
+    await gateway.complete(model, ask())
+
+
 async def test_slow_server_times_out_then_retry_succeeds(chat_server, model, gateway):
     """A reply slower than the per-request timeout is abandoned and the retry's reply is used."""
+    await warm_up(gateway, model, chat_server)
     chat_server.reply(Reply.text("too late").delayed(10), "in time")
 
     with capture_logs() as logs:
@@ -167,6 +174,21 @@ async def test_slow_server_times_out_then_retry_succeeds(chat_server, model, gat
 
     assert (reply.text, reply.attempts) == ("in time", 2)
     assert [retry["reason"] for retry in events(logs, "llm_retry")] == ["timeout"]
+
+
+async def test_server_that_never_answers_is_bounded_by_the_budget(chat_server, model, sleep):
+    """A server that never answers costs one call its budget, not attempts times request timeout."""
+    gateway = Gateway(sleep=sleep, retry=RetryPolicy(max_total_s=0.6, initial_backoff_s=0.01, jitter_s=0.0))
+    await warm_up(gateway, model, chat_server)
+    chat_server.default = Reply.silent()
+
+    with capture_logs() as logs, pytest.raises(ModelUnavailable) as caught:
+        await gateway.complete(model, ask(timeout_s=0.5))
+
+    assert (caught.value.reason, caught.value.attempts) == ("timeout", 2)
+    assert chat_server.calls == 3
+    [failed] = events(logs, "llm_failed")
+    assert 550 <= failed["latency_ms"] < 850  # 0.5 s, a short wait, then what is left of 0.6 s
 
 
 async def test_malformed_json_body_is_retried(chat_server, model, gateway):

@@ -14,6 +14,7 @@ from agents.errors import ModelUnavailable, TransientModelError
 from agents.gateway import Gateway, RetryPolicy
 from agents.limits import RequestsPerMinute
 from runtime.clock import FakeClock
+from tests.support.agents import let_run
 
 
 def ask(agent: str = "hinter") -> ChatRequest:
@@ -134,6 +135,71 @@ async def test_per_request_timeout_uses_the_clock():
 
     assert (reply.text, reply.attempts) == ("second try", 2)
     assert 30000 <= reply.latency_ms <= 31000
+
+
+async def test_budget_cuts_a_hanging_attempt_short():
+    """An attempt that hangs ends when the call's whole budget is spent, before its own timeout."""
+    clock = FakeClock()
+    hanging = asyncio.Event()
+
+    class FailsThenHangs:
+        name = "fails-then-hangs"
+        calls = 0
+
+        async def complete(self, request: ChatRequest):
+            self.calls += 1
+            if self.calls == 1:
+                clock.advance(20.0)
+                raise TransientModelError("HTTP 503")
+            hanging.set()
+            await asyncio.Event().wait()
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    policy = RetryPolicy(max_total_s=30.0, initial_backoff_s=0.5, jitter_s=0.0)
+    request = ChatRequest.build("a", [{"role": "user", "content": "q"}], ModelSettings("m", timeout_s=25.0))
+    gateway = Gateway(clock=clock, sleep=sleep, retry=policy)
+    task = asyncio.create_task(gateway.complete(FailsThenHangs(), request))
+    await hanging.wait()
+    clock.advance(9.5)  # 30 s since the call began; the second attempt's own timeout is 15 s away
+    await let_run()
+
+    assert task.done()
+    with pytest.raises(ModelUnavailable) as caught:
+        task.result()
+    assert (caught.value.reason, caught.value.attempts) == ("timeout", 2)
+    assert clock.monotonic() == 30.0
+
+
+async def test_request_timeout_longer_than_the_budget_is_honoured():
+    """A request timeout longer than max_total_s gets one whole attempt: the budget grows to it."""
+    clock = FakeClock()
+    hanging = asyncio.Event()
+
+    class HangsOnce:
+        name = "hangs-once"
+        calls = 0
+
+        async def complete(self, request: ChatRequest):
+            self.calls += 1
+            if self.calls == 1:
+                hanging.set()
+                await asyncio.Event().wait()
+            return reply_for(request, "late but fine")
+
+    request = ChatRequest.build("a", [{"role": "user", "content": "q"}], ModelSettings("m", timeout_s=50.0))
+    gateway = Gateway(clock=clock, sleep=RecordedSleep(), retry=RetryPolicy(max_total_s=30.0))
+    task = asyncio.create_task(gateway.complete(HangsOnce(), request))
+    await hanging.wait()
+    clock.advance(49.0)
+    await let_run()
+    assert not task.done()
+    clock.advance(1.0)
+
+    with pytest.raises(ModelUnavailable) as caught:
+        await task
+    assert caught.value.attempts == 1
 
 
 async def test_cancellation_is_never_swallowed():

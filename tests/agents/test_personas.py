@@ -130,6 +130,16 @@ def test_roles_default_to_any() -> None:
     assert persona.check(QUIZ) == []
 
 
+def test_request_timeout_becomes_the_model_settings_timeout() -> None:
+    """A persona's request_timeout (seconds) is ModelSettings' timeout_s, the role's layer winning."""
+    persona = load(
+        'name = "x"\nprompt = "{topic} {answer}"\n[settings]\nrequest_timeout = 20\n'
+        "[quiz.asker.settings]\nrequest_timeout = 7.5\n"
+    )
+    assert persona.settings("quiz", "asker") == {"timeout_s": 7.5}
+    assert persona.settings("quiz", "answerer") == {"timeout_s": 20.0}
+
+
 def test_integer_numbers_are_accepted_as_floats() -> None:
     """temperature = 1 is a float setting; a float knob given as 1 is 1.0."""
     persona = load(
@@ -171,6 +181,10 @@ MALFORMED = [
      "settings.seed", "expected a whole number"),
     ("out of range", 'name = "x"\nprompt = "{answer}"\n[settings]\ntop_p = 3\n', 4, "settings.top_p",
      "0.0 to 1.0"),
+    ("zero timeout", 'name = "x"\nprompt = "{answer}"\n[settings]\nrequest_timeout = 0\n', 4,
+     "settings.request_timeout", "expected a number of seconds greater than 0, got 0"),
+    ("infinite timeout", 'name = "x"\nprompt = "{answer}"\n[settings]\nrequest_timeout = inf\n', 4,
+     "settings.request_timeout", "expected a number of seconds greater than 0, got inf"),
     ("unknown setting", 'name = "x"\nprompt = "{answer}"\n[settings]\ntemprature = 1\n', 4,
      "settings.temprature", "did you mean 'temperature'"),
     ("missing prompt", 'name = "x"\ndescription = "d"\n', None, "prompt", "missing prompt"),

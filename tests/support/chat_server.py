@@ -19,6 +19,7 @@ from typing import Any
 
 DEFAULT_USAGE: Mapping[str, int] = {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}
 JOIN_TIMEOUT_S = 5.0
+SILENT_S = 3600.0  # a silent reply's delay: longer than any test, and `stop()` releases it anyway
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ class Reply:
     def dropped(cls) -> Reply:
         """Close the connection without answering."""
         return cls(drop=True)
+
+    @classmethod
+    def silent(cls) -> Reply:
+        """Never answer: hold the connection open until the server is released or stopped."""
+        return cls(delay_s=SILENT_S)
 
     def delayed(self, seconds: float) -> Reply:
         """This reply, sent only after `seconds` or when the server is released, whichever comes first."""
