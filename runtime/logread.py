@@ -256,22 +256,22 @@ def typed(
     where: str,
     *,
     required: bool = False,
+    within: str | None = None,
 ) -> Any:
     """`record[name]` when it is one of `kinds` (or absent/null, unless `required`); else LogFileError
-    naming `where` (`FILE: line N`), the event and the field. `int` is a whole number (not true or
-    false), `float` any number."""
+    naming `where` (`FILE: line N`), what holds the field (`within`, by default the record's event) and
+    the field. `int` is a whole number (not true or false), `float` any number."""
+    holder = within if within is not None else str(record.get("event"))
     value = record.get(name)
     if value is None:
         if required:
-            raise LogFileError(f"{where}: {record.get('event')} has no {name!r}")
+            raise LogFileError(f"{where}: {holder} has no {name!r}")
         return None
     if _fits(value, kinds):
         return value
     allowed = kinds if isinstance(kinds, tuple) else (kinds,)
     wanted = " or ".join(_KIND_NAMES.get(kind, kind.__name__) for kind in allowed)
-    raise LogFileError(
-        f"{where}: {record.get('event')}'s field {name!r} is {_shown(value)}, expected {wanted}"
-    )
+    raise LogFileError(f"{where}: {holder}'s field {name!r} is {_shown(value)}, expected {wanted}")
 
 
 def _fits(value: Any, kinds: type | tuple[type, ...]) -> bool:

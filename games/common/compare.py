@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.doubles import excerpts
+from runtime.logread import LogFileError, typed
 
 # The referee's (or moderator's) decisions: a different one on the same exchange is a rules change.
 VERDICTS = ("clue_approved", "guess_judged", "verdict_given", "votes_counted")
 MODERATORS = frozenset({"referee", "moderator"})
 ENVELOPE = frozenset({"v", "ts", "seq", "run_id", "event", "agent", "game_id"})
 DIVERGED_PREFIX = "replay diverged at "
+# A game_ended with this reason was written by older versions for a game stopped mid-play: not an end.
+INTERRUPTED_REASON = "interrupted"
 
 
 # -- what a game's transcript is made of ---------------------------------------------------------
@@ -56,27 +59,42 @@ class Item:
         return f"{self.event} ({shown})"
 
 
-def item_of(record: Mapping[str, Any]) -> Item | None:
-    """The comparable part of an event, or None for events a rerun need not reproduce."""
+def item_of(record: Mapping[str, Any], where: str = "an event") -> Item | None:
+    """The comparable part of an event, or None for events a rerun need not reproduce. A field of the
+    wrong type is a LogFileError naming `where` (`FILE: line N`)."""
     event = record.get("event")
     if event == "message_sent":
-        sender = record.get("sender")
-        fields = (sender, record.get("recipient"), record.get("kind"), record.get("text"))
-        return Item("message_sent", fields, sender in MODERATORS)
+        fields = tuple(typed(record, name, str, where) for name in ("sender", "recipient", "kind", "text"))
+        return Item("message_sent", fields, fields[0] in MODERATORS)
     if event in VERDICTS:
         return Item(str(event), _plain_fields(record), True)
     if event == "game_started":  # the game's setup (the card, the secret...): must be as recorded
         return Item("game_started", _plain_fields(record), False)
     if event == "rule_violation":
-        span = record.get("span")
-        fields = (record.get("rule"), record.get("word"), tuple(span) if span else None, record.get("text"))
+        span = typed(record, "span", list, where)
+        if span is not None and (len(span) != 2 or not all(type(i) is int for i in span)):
+            raise LogFileError(f"{where}: rule_violation's field 'span' is not two whole numbers")
+        fields = (
+            typed(record, "rule", str, where),
+            _frozen(record.get("word")),
+            tuple(span) if span else None,
+            typed(record, "text", str, where),
+        )
         return Item("rule_violation", fields, True)
     if event == "reply_malformed":
-        fields = (record.get("offender"), record.get("problem"), record.get("reprompts_left"))
+        fields = (
+            typed(record, "offender", str, where),
+            typed(record, "problem", str, where),
+            typed(record, "reprompts_left", int, where),
+        )
         return Item("reply_malformed", fields, True)
     if event == "game_ended":
-        score = record.get("score")
-        fields = (record.get("outcome"), record.get("turns"), float(score) if score is not None else None)
+        score = typed(record, "score", float, where)
+        fields = (
+            typed(record, "outcome", str, where, required=True),
+            typed(record, "turns", int, where),
+            float(score) if score is not None else None,
+        )
         return Item("game_ended", fields, True)
     return None
 
@@ -96,15 +114,20 @@ def _frozen(value: Any) -> Any:
 
 @dataclass
 class Transcripts:
-    """Each game's items in order, gathered from events (a RunLog listener, or a log read back)."""
+    """Each game's items in order, gathered from events (a RunLog listener, or a log read back).
+
+    A game stopped mid-play (`game_interrupted`, or an older log's `game_ended` with reason
+    `interrupted`) is not ended: its transcript stops where the log does."""
 
     games: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
     order: list[str] = field(default_factory=list)
     ended: set[str] = field(default_factory=set)
+    interrupted: set[str] = field(default_factory=set)
     diverged: dict[str, str] = field(default_factory=dict)  # game -> the first ReplayDiverged message
+    failed: dict[str, str] = field(default_factory=dict)  # game -> reason, for games that ended in error
     run_ended: bool = False
 
-    def __call__(self, record: Mapping[str, Any]) -> None:
+    def __call__(self, record: Mapping[str, Any], where: str = "an event") -> None:
         event = record.get("event")
         game_id = record.get("game_id")
         if event == "run_ended":
@@ -114,16 +137,28 @@ class Transcripts:
         game_id = str(game_id)
         if event == "game_started":
             self.order.append(game_id)
+        elif event == "game_interrupted":
+            self.interrupted.add(game_id)
+            return
+        elif event == "game_ended" and record.get("reason") == INTERRUPTED_REASON:
+            self.interrupted.add(game_id)
+            return
         elif event == "llm_failed" and record.get("reason") == "ReplayDiverged":
             self.diverged.setdefault(game_id, str(record.get("error")))
-        item = item_of(record)
+        item = item_of(record, where)
         if item is not None:
             self.games[game_id].append(item)
             if event == "game_ended":
                 self.ended.add(game_id)
+                if record.get("outcome") == "error":
+                    self.failed[game_id] = str(record.get("reason"))
 
     def messages(self) -> int:
         return sum(1 for items in self.games.values() for item in items if item.event == "message_sent")
+
+    def unfinished(self) -> list[str]:
+        """The games started that never ended, in the order they started."""
+        return [game_id for game_id in dict.fromkeys(self.order) if game_id not in self.ended]
 
 
 # -- comparing -----------------------------------------------------------------------------------

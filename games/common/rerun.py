@@ -1,6 +1,7 @@
 """`python main.py rerun LOG`: play a recorded run of any game again, every model reply served from its log.
 
-The run is rebuilt from `run_started`: the same game and its settings (deck, cards, turns...), seed,
+The run is rebuilt from `run_started`: the same game and its settings (deck, cards, turns...), the games
+of its `plan` that the log started (older logs: the games its config plans, drawn again from the seed),
 personas and model names; every role thinks with a `ReplayModel` over the log's `llm_call`s, so no API
 key or server is needed.
 The referee is today's: the games are re-judged under the current rules. The new run writes its own
@@ -12,6 +13,11 @@ one (games/common/compare.py): the setup, the messages, the referee's verdicts a
   judge differently; what changed is reported per game (exit 0).
 - Anything else (a request that differs from the recorded one at call k, a player's message, a
   persona or card that changed since): a divergence, reported on one line (exit 1).
+- A game that raised while it was played again: exit 1 with the cause.
+- A log with no game to rerun (none started in it): exit 2.
+
+A game the log started but never ended (the run was cut short) is reproduced as far as the log goes,
+and named; it is never counted as a rules change.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
@@ -37,9 +44,10 @@ from games.common.registry import games_by_name
 from games.common.session import log_path, versions
 from games.common.transcript import Transcript
 from runtime import RunLog, new_run_id
-from runtime.logread import LogFileError, ReadReport, read_events
+from runtime.logread import LogFileError, ReadReport, read_events, typed
 
 RULES = ("current",)
+SHOWN_IDS = 5
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -49,8 +57,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Re-execute a run from its log: the same game, cards, seed, personas and settings, every "
             "model reply served from the recorded llm_call events, judged by today's referee. Exit 0 "
-            "when the run is reproduced (or only today's rules judge differently, which is reported), "
-            "1 on a divergence, 2 for a bad log."
+            "when every game the log started is reproduced (or only today's rules judge differently, "
+            "which is reported; a game the log never ended is reproduced as far as the log goes); 1 on "
+            "a divergence or when a game raised while played again; 2 for a bad log or a log with no "
+            "game to rerun."
         ),
     )
     parser.add_argument("source", metavar="LOG", help="the run log to re-execute")
@@ -77,59 +87,190 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 # -- rebuilding the run --------------------------------------------------------------------------
 
 
-def read_recorded(path: str, lenient: bool) -> tuple[Mapping[str, Any], Transcripts, list[Mapping[str, Any]]]:
-    """run_started, the games' transcripts and the llm_call events of a log, in one pass."""
+@dataclass
+class Recorded:
+    """What a rerun needs from a log, read in one pass."""
+
+    started: Mapping[str, Any]
+    transcripts: Transcripts
+    calls: list[Mapping[str, Any]]
+    cut_short: bool  # no run_ended, or a truncated last line
+
+
+def read_recorded(path: str, lenient: bool) -> Recorded:
+    """run_started, the games' transcripts and the llm_call events of a log, each field checked where
+    it is read; UsageError (one line: file, line, field) for anything a rerun cannot use."""
     recorded = Transcripts()
     calls: list[Mapping[str, Any]] = []
     report = ReadReport()
     started: Mapping[str, Any] = {}
     try:
         for record in read_events(path, lenient=lenient, report=report):
-            if record["event"] == "run_started":
-                started = started or record
-            elif record["event"] == "llm_call":
-                calls.append(record)
-            recorded(record)
+            where = report.where()
+            event = record["event"]
+            if event == "run_started" and not started:
+                started = record
+                _check_started(record, where)
+            elif event == "llm_call":
+                calls.append(_checked_call(record, where))
+            recorded(record, where)
     except LogFileError as exc:
         raise UsageError(str(exc)) from None
     finally:
         for warning in report.warnings:
             print(f"warning: {path}: {warning}", file=sys.stderr)
-    return started, recorded, calls
+    return Recorded(started, recorded, calls, report.cut_short or not recorded.run_ended)
 
 
-def plan_of(source: str, config: Mapping[str, Any], recorded: Transcripts) -> Plan:
-    """The Plan the recorded run played, from its configuration; only the games the log started."""
+def _check_started(record: Mapping[str, Any], where: str) -> None:
+    typed(record, "versions", dict, where)
+    typed(record, "plan", list, where)
+    typed(record, "carried", list, where)
+    config = typed(record, "config", dict, where) or {}
+    within = "run_started's config"
+    for name, kind in (("game", str), ("seed", int), ("games", int), ("swap", bool), ("models", dict)):
+        typed(config, name, kind, where, within=within)
+    typed(config, "resumed_from", str, where, within=within)
+    personas = typed(config, "personas", dict, where, within=within) or {}
+    for role, persona in personas.items():
+        typed(personas, role, dict, where, within=f"{within}.personas")
+        for name in ("name", "source", "sha256"):
+            typed(persona or {}, name, str, where, within=f"{within}.personas.{role}")
+
+
+def _checked_call(record: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    """An llm_call whose fields are of the types the replay model reads."""
+    for name, kind in (
+        ("messages", list),
+        ("settings", dict),
+        ("model", str),
+        ("response", str),
+        ("finish_reason", str),
+        ("refusal", str),
+        ("truncated", bool),
+    ):
+        typed(record, name, kind, where)
+    usage = typed(record, "usage", dict, where)
+    if usage is not None:
+        for name in ("prompt_tokens", "completion_tokens"):
+            typed(usage, name, int, where, within="llm_call's usage")
+    return record
+
+
+def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> Plan:
+    """The Plan the recorded run played: the games of its `plan` (or, for an older log, of its
+    configuration) that the log started."""
+    config = started["config"]
     game = _game_of(source, config)
-    flags = argparse.Namespace(**{name: value for name, value in _current(config).items() if name != "game"})
+    flags = argparse.Namespace(**_game_flags(source, game, _current(config)))
     try:
         prepared = game.prepare(flags)
     except UsageError as exc:
         raise UsageError(f"{source}: the run's game cannot be set up again: {exc}") from None
     seed = _need(source, config, "seed")
-    specs = game_specs(
-        seed,
-        int(config.get("games") or 1),
-        list(prepared.subjects),
-        fixed=prepared.fixed_subject,
-        swap=bool(config.get("swap")),
-    )
-    started = set(recorded.order)
+    planned = started.get("plan")
+    if planned is not None:
+        specs = _planned_specs(source, planned)
+    else:
+        specs = game_specs(
+            seed,
+            config.get("games") or 1,
+            list(prepared.subjects),
+            fixed=prepared.fixed_subject,
+            swap=bool(config.get("swap")),
+        )
+    started_ids = list(dict.fromkeys(recorded.order))
+    known = {spec.game_id for spec in specs}
+    unplanned = [game_id for game_id in started_ids if game_id not in known]
+    if unplanned:
+        whence = "its plan" if planned is not None else "the games its config plans (a log without a plan)"
+        raise UsageError(
+            f"{source}: game(s) {_ids(unplanned)} started in the log are not in {whence}: cannot rerun them"
+        )
     models = {
         role: RoleModel(role, Backend(str(choice["backend"])), str(choice["model"]))
-        for role, choice in _need(source, config, "models").items()
+        for role, choice in _models(source, _need(source, config, "models")).items()
     }
     return Plan(
         game=game,
         prepared=prepared,
         seed=seed,
-        specs=[spec for spec in specs if spec.game_id in started],
+        specs=[spec for spec in specs if spec.game_id in set(started_ids)],
         models=models,
         seat_models=models,
         personas=personas_of(game, config.get("personas") or {}),
         endpoint=Endpoint(),
         resumed={},
     )
+
+
+def _planned_specs(source: str, planned: list[Any]) -> list[GameSpec]:
+    specs = []
+    for index, entry in enumerate(planned):
+        where, within = f"{source}: line 1", f"run_started's plan[{index}]"
+        if not isinstance(entry, Mapping):
+            raise UsageError(f"{where}: {within} is not an object")
+        try:
+            specs.append(
+                GameSpec(
+                    typed(entry, "game_id", str, where, required=True, within=within),
+                    typed(entry, "index", int, where, required=True, within=within),
+                    typed(entry, "seed", int, where, required=True, within=within),
+                    typed(entry, "subject", str, where, required=True, within=within),
+                    bool(typed(entry, "swapped", bool, where, within=within)),
+                )
+            )
+        except LogFileError as exc:
+            raise UsageError(str(exc)) from None
+    return specs
+
+
+def _models(source: str, models: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+    for role, choice in models.items():
+        where, within = f"{source}: line 1", f"run_started's config.models.{role}"
+        if not isinstance(choice, Mapping):
+            raise UsageError(f"{where}: {within} is not an object")
+        try:
+            typed(choice, "model", str, where, required=True, within=within)
+            backend = typed(choice, "backend", str, where, required=True, within=within)
+        except LogFileError as exc:
+            raise UsageError(str(exc)) from None
+        if backend not in {str(known) for known in Backend}:
+            raise UsageError(f"{where}: {within}: unknown backend {backend[:40]!r}")
+    return models
+
+
+def _game_flags(source: str, game: GameDefinition, config: Mapping[str, Any]) -> dict[str, Any]:
+    """The game's own settings from the config, each checked with the type its flag declares."""
+    parser = argparse.ArgumentParser(add_help=False)
+    game.add_arguments(parser)
+    flags = {name: value for name, value in config.items() if name != "game"}
+    for action in parser._actions:
+        value = flags.get(action.dest)
+        if value is None:
+            continue
+        where = f"{source}: line 1: run_started's config field {action.dest!r}"
+        if action.nargs == 0:  # a switch
+            expected, ok = "true or false", isinstance(value, bool)
+        elif action.type is None:
+            expected, ok = "a string", isinstance(value, str)
+        else:
+            expected = "a value its flag accepts"
+            try:
+                now = action.type(str(value))
+                ok = not isinstance(value, bool) and (
+                    type(now) is type(value) or (isinstance(now, float) and isinstance(value, int))
+                )
+            except (argparse.ArgumentTypeError, TypeError, ValueError):
+                ok = False
+        if not ok:
+            raise UsageError(f"{where} is {str(value)[:40]!r}, expected {expected}")
+    return flags
+
+
+def _ids(game_ids: list[str]) -> str:
+    shown = ", ".join(game_ids[:SHOWN_IDS])
+    return shown + (f" and {len(game_ids) - SHOWN_IDS} more" if len(game_ids) > SHOWN_IDS else "")
 
 
 def _current(config: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -187,18 +328,22 @@ def _need(source: str, config: Mapping[str, Any], key: str) -> Any:
 
 
 async def run(args: argparse.Namespace, console: Console) -> int:
-    started, recorded, calls = read_recorded(args.source, args.lenient)
+    recorded = read_recorded(args.source, args.lenient)
+    started = recorded.started
     config = started.get("config")
     if not isinstance(config, Mapping):
         raise UsageError(f"{args.source}: run_started has no config: cannot rerun this run")
-    plan = plan_of(args.source, config, recorded)
+    plan = plan_of(args.source, started, recorded.transcripts)
+    if not plan.specs:
+        raise UsageError(f"{args.source}: {_no_games(started)}: nothing to rerun")
     changed = changed_inputs(config, plan)
     if changed is not None:
         print(changed, file=sys.stderr)
         return FAILED
     _note_versions(console, started.get("versions"), args.quiet)
-    replay = ReplayModel(calls)
+    replay = ReplayModel(recorded.calls)
     rerun = Transcripts()
+    raised: dict[str, str] = {}
     run_id = new_run_id()
     path = log_path(args.log, args.log_dir, f"{plan.game.name}-rerun", run_id)
     listeners: list = [rerun]
@@ -207,10 +352,21 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     gateway = Gateway(max_concurrency=args.concurrency)
     batch = Batch(plan.specs)
     rerun_of = {"path": str(args.source), "run_id": started.get("run_id")}
+    extra = {"plan": started["plan"]} if started.get("plan") is not None else {}
+
+    async def play(spec: GameSpec) -> GameResult:
+        try:
+            return await play_game(spec, plan, gateway, None, override=replay)
+        except Exception as exc:  # kept to report; run_batch records the game as an error and goes on
+            raised.setdefault(spec.game_id, f"{type(exc).__name__}: {exc}")
+            raise
+
     with RunLog(path, run_id=run_id, listeners=listeners) as run_log:
-        run_log.start("rerun", dict(config), versions=versions(), rerun_of=rerun_of, rules=args.rules)
-        await run_batch(batch, lambda spec: _play(spec, plan, gateway, replay), concurrency=args.concurrency)
-        code, lines = _compare(recorded, rerun, plan.specs)
+        run_log.start(
+            "rerun", dict(config), versions=versions(), rerun_of=rerun_of, rules=args.rules, **extra
+        )
+        await run_batch(batch, play, concurrency=args.concurrency)
+        code, lines = _compare(recorded, rerun, plan.specs, raised)
         run_log.end("ok" if code == OK else "error", reason=lines[-1])
     for line in lines[:-1]:
         console.print(line, highlight=False, markup=False, soft_wrap=True)
@@ -222,26 +378,54 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     return code
 
 
-async def _play(spec: GameSpec, plan: Plan, gateway: Gateway, replay: ReplayModel) -> GameResult:
-    return await play_game(spec, plan, gateway, None, override=replay)
+def _no_games(started: Mapping[str, Any]) -> str:
+    carried = started.get("carried")
+    if isinstance(carried, list) and carried:
+        resumed = (started.get("config") or {}).get("resumed_from")
+        return (
+            f"the log started no game (its {len(carried)} finished game(s) were played in {resumed}, "
+            "which it resumed: rerun that log)"
+        )
+    return "the log started no game"
 
 
-def _compare(recorded: Transcripts, rerun: Transcripts, specs: list[GameSpec]) -> tuple[int, list[str]]:
+def _compare(
+    recorded: Recorded, rerun: Transcripts, specs: list[GameSpec], raised: Mapping[str, str]
+) -> tuple[int, list[str]]:
     """The exit code and the lines to show; the last line is the verdict on the whole rerun."""
-    changes: list[str] = []
+    then = recorded.transcripts
+    # A game that failed today (an agent or the game raised) where the log's did not: not a rules change.
+    crashed = dict(raised)
+    for game_id, reason in rerun.failed.items():
+        if game_id not in rerun.diverged and game_id not in then.failed:
+            crashed.setdefault(game_id, reason)
+    if crashed:
+        game_id, cause = next(iter(crashed.items()))
+        more = f" (and {len(crashed) - 1} more game(s))" if len(crashed) > 1 else ""
+        return FAILED, [f"rerun failed: game {game_id!r} raised {cause}{more}"]
+    unfinished = [spec.game_id for spec in specs if spec.game_id not in then.ended]
     notes: list[str] = []
+    carried = recorded.started.get("carried")
+    if isinstance(carried, list) and carried:
+        resumed = recorded.started["config"].get("resumed_from")
+        notes.append(f"{len(carried)} game(s) finished in {resumed}, which this run resumed: not rerun here")
+    if unfinished or recorded.cut_short:
+        never = f": game(s) {_ids(unfinished)} never ended" if unfinished else ""
+        notes.append(f"the run was cut short{never}")
+    changes: list[str] = []
     for spec in specs:
         game_id = spec.game_id
-        difference = first_difference(recorded.games[game_id], rerun.games[game_id], game_id)
-        if difference is None:
+        difference = first_difference(then.games[game_id], rerun.games[game_id], game_id)
+        if game_id in unfinished:
+            if difference is None or difference.recorded is None:
+                notes.append(f"{game_id}: did not end in the log; reproduced up to where the log stops")
+                continue
+        elif difference is None:
             continue
-        cut_short = difference.recorded is None and game_id not in recorded.ended
-        if cut_short:
-            notes.append(f"{game_id}: did not end in the log (the run was cut short); reproduced up to there")
-        elif difference.rejudged:
-            changes.append(change_line(difference, recorded, rerun))
+        if difference.rejudged:
+            changes.append(change_line(difference, then, rerun))
         else:
-            return FAILED, [*changes, divergence_line(difference, rerun)]
+            return FAILED, [*notes, *changes, divergence_line(difference, rerun)]
     games = len(specs)
     if changes:
         return OK, [
@@ -249,7 +433,8 @@ def _compare(recorded: Transcripts, rerun: Transcripts, specs: list[GameSpec]) -
             *changes,
             f"re-judged under today's rules: {len(changes)} of {games} game(s) changed",
         ]
-    return OK, [*notes, f"reproduced: {games} game(s), {rerun.messages()} message(s) as recorded"]
+    partly = f" ({len(unfinished)} up to where the log stops)" if unfinished else ""
+    return OK, [*notes, f"reproduced: {games} game(s){partly}, {rerun.messages()} message(s) as recorded"]
 
 
 def _note_versions(console: Console, recorded: object, quiet: bool) -> None:

@@ -231,3 +231,101 @@ def test_a_log_that_cannot_be_rerun_is_one_line_and_exit_2(tmp_path: Path, conte
     assert done.returncode == 2
     [line] = done.stderr.strip().splitlines()
     assert line.startswith("error: ") and needle in line
+
+
+# -- nothing reproduced, games that raised, runs cut short, plans ---------------------------------
+
+
+def rerun_in_process(log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main.main(["rerun", str(log), "--log", str(tmp_path / "rerun.jsonl"), "--quiet"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write_records(path: Path, records: list[dict[str, Any]]) -> Path:
+    """The records as a log, seq renumbered 0..n-1 as a writer would have."""
+    lines = [json.dumps({**record, "seq": seq}) + "\n" for seq, record in enumerate(records)]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_resumed_run_reruns_the_games_it_played(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A resumed batch's log reruns the games it started (from its plan), not "0 game(s)" from its flags."""
+    full = play(tmp_path / "full.jsonl", "--games", "4", "--seed", "4", "--concurrency", "1")
+    first_end = next(i for i, r in enumerate(full) if r["event"] == "game_ended")
+    cut = write_records(tmp_path / "cut.jsonl", full[: first_end + 1])
+    resumed = play(tmp_path / "resumed.jsonl", "--games", "4", "--resume", str(cut))
+    played = [r["game_id"] for r in events(resumed, "game_started")]
+    assert len(played) == 3
+    code, out, err = rerun_in_process(tmp_path / "resumed.jsonl", tmp_path, capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith("reproduced: 3 game(s)")
+    assert f"1 game(s) finished in {cut}, which this run resumed: not rerun here" in out
+
+
+def test_a_log_that_started_no_game_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A log with no game in it has nothing to reproduce: one line, exit 2, never "reproduced: 0"."""
+    full = play(tmp_path / "full.jsonl", "--seed", "3")
+    log = write_records(tmp_path / "empty-run.jsonl", [full[0], full[-1]])
+    code, out, err = rerun_in_process(log, tmp_path, capsys)
+    assert code == 2
+    assert err == f"error: {log}: the log started no game: nothing to rerun\n"
+    assert "reproduced" not in out
+
+
+def test_a_game_that_fails_in_the_rerun_is_exit_1_with_its_cause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A referee that raises today is not "today's rules judge differently": exit 1, the cause named."""
+    play(tmp_path / "old.jsonl", "--seed", "3")
+
+    def broken(clue: str, card: object) -> None:
+        raise RuntimeError("the rule table is broken")
+
+    monkeypatch.setattr("games.taboo.referee.check_clue", broken)
+    code, out, err = rerun_in_process(tmp_path / "old.jsonl", tmp_path, capsys)
+    assert code == 1
+    assert err.startswith("rerun failed: game 'g1' raised ")
+    assert "RuntimeError: the rule table is broken" in err
+    assert "re-judged" not in out
+
+
+def test_an_interrupted_game_is_cut_short_not_rejudged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older log's game stopped mid-play (game_ended, reason interrupted) is named as never ended and
+    reproduced as far as it goes, not reported as a rules change."""
+    full = play(tmp_path / "full.jsonl", "--seed", "3")
+    cut = next(i for i, r in enumerate(full) if r["event"] == "clue_approved")
+    stopped = {**full[cut], "event": "game_ended", "outcome": "aborted", "turns": 1, "score": None}
+    stopped.update(reason="interrupted", subject="x")
+    for name in ("turn", "clue"):
+        stopped.pop(name)
+    ended = {**full[-1], "status": "interrupted", "reason": "interrupted"}
+    log = write_records(tmp_path / "interrupted.jsonl", [*full[:cut], stopped, ended])
+    code, out, err = rerun_in_process(log, tmp_path, capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "the run was cut short: game(s) g1 never ended"
+    assert lines[1] == "g1: did not end in the log; reproduced up to where the log stops"
+    assert lines[-1].startswith("reproduced: 1 game(s) (1 up to where the log stops)")
+
+
+def test_a_plan_entry_of_the_wrong_type_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A planned game whose seed is a string: the file, line 1, the entry and the field; exit 2."""
+    old = tmp_path / "old.jsonl"
+    play(old, "--seed", "3")
+
+    def change(record: dict[str, Any]) -> None:
+        if record["event"] == "run_started":
+            record["plan"][0]["seed"] = "12"
+
+    log = tamper(old, tmp_path / "t.jsonl", change)
+    code, _, err = rerun_in_process(log, tmp_path, capsys)
+    assert code == 2
+    assert (
+        err
+        == f"error: {log}: line 1: run_started's plan[0]'s field 'seed' is \"12\", expected a whole number\n"
+    )
