@@ -12,6 +12,7 @@ try:
     from games.common import exits, personas_command, replay, rerun
     from games.common.command import add_game_parser
     from games.common.registry import games_by_name
+    from games.common.signals import Terminated, until_stopped
     from games.common.terminal import SafeConsole, error_line
     from runtime import RunLogError
 except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
@@ -51,13 +52,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     console = SafeConsole()  # cleans what it prints, never reads markup in it
     try:
-        return asyncio.run(args.command(args, console))
+        return asyncio.run(until_stopped(args.command(args, console)))
     except (exits.UsageError, RunLogError) as exc:
         error_line(f"error: {exc}")
         return exits.USAGE
     except KeyboardInterrupt:
         error_line("interrupted; the run log was closed")
         return exits.INTERRUPTED
+    except Terminated as stop:  # SIGTERM or SIGHUP: wound down as Ctrl-C does
+        error_line(f"stopped by {stop.name}; the run log was closed")
+        return stop.exit_code
 
 
 if __name__ == "__main__":
