@@ -19,12 +19,15 @@ class TransientModelError(ModelError):
     """One attempt failed in a way worth retrying: 429, 5xx, a timeout, a dropped connection, a garbled body.
 
     Raised by a `ChatModel` for a single attempt; the gateway retries it and never lets it escape.
+    `unreachable` says nothing reached the server at all (connection refused, no such host): the gateway
+    gives up on such an endpoint at once while nothing has ever answered there.
     """
 
-    def __init__(self, reason: str, *, retry_after_s: float | None = None) -> None:
+    def __init__(self, reason: str, *, retry_after_s: float | None = None, unreachable: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after_s = retry_after_s
+        self.unreachable = unreachable
 
 
 class ModelUnavailable(ModelError):

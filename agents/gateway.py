@@ -28,8 +28,12 @@ from runtime.clock import Clock, SystemClock
 log = structlog.get_logger()
 
 Sleep = Callable[[float], Awaitable[None]]
+Backend = tuple[str, str | None]  # a model's backend name and where it lives: what fails together
 DEFAULT_MAX_CONCURRENCY = 8
 DEFAULT_MAX_REPLY_CHARS = 20_000
+# Attempts at a server that cannot be reached (refused, no such host) before it has ever answered: one
+# quick retry, in case it was just starting, then the call fails instead of backing off for minutes.
+UNREACHABLE_ATTEMPTS = 2
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class _Call:
     """What one gateway call has spent so far; time waiting for the limits is kept apart."""
 
     budget_s: float
+    backend: Backend
     attempts: int = 0
     attempt_s: float = 0.0
     waited_s: float = 0.0
@@ -105,6 +110,7 @@ class Gateway:
         self._rpm = RequestsPerMinute(requests_per_minute, self._clock) if requests_per_minute else None
         self._random = random.Random()
         self._call_counts: dict[tuple[str | None, str], int] = defaultdict(int)
+        self._answered: set[Backend] = set()  # backends that have answered at least one call
 
     async def complete(self, model: ChatModel, request: ChatRequest) -> ChatReply:
         """One answer for `request`, retried as the policy allows.
@@ -113,7 +119,7 @@ class Gateway:
         and whatever other ModelError the model raises (ReplayDiverged, ScriptExhausted), unretried.
         """
         request = _with_bound_game_id(request)
-        call = _Call(budget_s=self.retry.budget_s(request.settings.timeout_s))
+        call = _Call(budget_s=self.retry.budget_s(request.settings.timeout_s), backend=_backend(model))
         retrying = AsyncRetrying(
             sleep=self._sleep,
             stop=partial(self._should_stop, call),
@@ -124,22 +130,36 @@ class Gateway:
         try:
             reply = await retrying(self._attempt, model, request, call)
         except RetryError as err:
-            last = err.last_attempt.exception()
-            reason = last.reason if isinstance(last, TransientModelError) else "unknown"
-            where = getattr(model, "where", None) or f"backend '{model.name}'"
-            error = ModelUnavailable(
-                f"the model '{request.settings.model}' at {where} did not answer after "
-                f"{call.attempts} attempt{'' if call.attempts == 1 else 's'} in {call.spent_s:.1f}s "
-                f"(last: {reason})",
-                reason=reason,
-                attempts=call.attempts,
-            )
-            self._log_failed(model, request, call, error, reason)
+            error = self._unavailable(model, request, call, err.last_attempt.exception())
+            self._log_failed(model, request, call, error, error.reason)
             raise error from None
         except ModelError as err:
             self._log_failed(model, request, call, err, type(err).__name__)
             raise
         return self._accept(model, request, call, reply)
+
+    def _unavailable(
+        self, model: ChatModel, request: ChatRequest, call: _Call, last: BaseException | None
+    ) -> ModelUnavailable:
+        reason = last.reason if isinstance(last, TransientModelError) else "unknown"
+        where = getattr(model, "where", None) or f"backend '{model.name}'"
+        attempts = f"{call.attempts} attempt{'' if call.attempts == 1 else 's'}"
+        if self._never_reached(call, last):
+            message = (
+                f"cannot reach the server at {where} for the model '{request.settings.model}': {reason} "
+                f"({attempts}); is it running, and is the URL right?"
+            )
+        else:
+            message = (
+                f"the model '{request.settings.model}' at {where} did not answer after {attempts} "
+                f"in {call.spent_s:.1f}s (last: {reason})"
+            )
+        return ModelUnavailable(message, reason=reason, attempts=call.attempts)
+
+    def _never_reached(self, call: _Call, failure: BaseException | None) -> bool:
+        """True for a server that cannot be reached and has never answered a call of this gateway."""
+        unreachable = isinstance(failure, TransientModelError) and failure.unreachable
+        return unreachable and call.backend not in self._answered
 
     async def _attempt(self, model: ChatModel, request: ChatRequest, call: _Call) -> ChatReply:
         call.attempts += 1
@@ -166,6 +186,9 @@ class Gateway:
     def _should_stop(self, call: _Call, state: RetryCallState) -> bool:
         if state.attempt_number >= self.retry.max_attempts:
             return True
+        failure = state.outcome.exception() if state.outcome is not None else None
+        if self._never_reached(call, failure) and state.attempt_number >= UNREACHABLE_ATTEMPTS:
+            return True
         return call.spent_s + (state.upcoming_sleep or 0.0) > call.budget_s
 
     def _log_retry(self, model: ChatModel, request: ChatRequest, call: _Call, state: RetryCallState) -> None:
@@ -189,6 +212,7 @@ class Gateway:
             attempts=call.attempts,
             latency_ms=_ms(call.spent_s),
         )
+        self._answered.add(call.backend)
         self.ledger.record(request.agent, request.game_id, reply.usage)
         key = (request.game_id, request.agent)
         call_index = self._call_counts[key]
@@ -244,6 +268,10 @@ class AgentModel:
         """Ask the model; `game_id` defaults to the one bound in structlog's contextvars."""
         request = ChatRequest.build(self.agent, messages, self.settings, game_id=game_id, context=context)
         return await self.gateway.complete(self.model, request)
+
+
+def _backend(model: ChatModel) -> Backend:
+    return (model.name, getattr(model, "where", None))
 
 
 def _with_bound_game_id(request: ChatRequest) -> ChatRequest:

@@ -8,17 +8,20 @@ sorts each failure into retryable (`TransientModelError`, with the server's Retr
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx2
 import openai
 
 from agents.chat import ChatReply, ChatRequest, Usage, estimate_tokens
 from agents.endpoint import Endpoint
 from agents.errors import ModelError, ModelRejected, TransientModelError
+
+if TYPE_CHECKING:
+    import httpx2  # the SDK's HTTP client; only named in a type here
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 DETAIL_CHARS = 200
@@ -63,8 +66,8 @@ class OpenAIModel:
             body = raw.http_response.text
         except openai.APITimeoutError:
             raise TransientModelError("timeout") from None
-        except openai.APIConnectionError:
-            raise TransientModelError("connection error") from None
+        except openai.APIConnectionError as err:
+            raise connection_error(err) from None
         except openai.APIResponseValidationError:
             raise TransientModelError("malformed reply") from None
         except openai.APIStatusError as err:
@@ -77,8 +80,8 @@ class OpenAIModel:
             page = await self._sdk().models.list()
         except openai.APITimeoutError:
             raise TransientModelError("timeout") from None
-        except openai.APIConnectionError:
-            raise TransientModelError("connection error") from None
+        except openai.APIConnectionError as err:
+            raise connection_error(err) from None
         except openai.APIStatusError as err:
             raise self._status_error(err, None) from None
         return [model.id for model in page.data]
@@ -123,6 +126,26 @@ class OpenAIModel:
         if status == 404:
             return f"{where} has no such model or endpoint{named} (HTTP 404){suffix}"
         return f"{where} rejected the request{named} (HTTP {status}){suffix}"
+
+
+def connection_error(err: BaseException) -> TransientModelError:
+    """A failed connection, sorted: refused or no such host (nothing reached a server), else dropped."""
+    causes = _causes(err)
+    if causes and all(isinstance(cause, ConnectionRefusedError) for cause in causes):
+        return TransientModelError("connection refused", unreachable=True)
+    if causes and all(isinstance(cause, socket.gaierror) for cause in causes):
+        return TransientModelError("unknown host", unreachable=True)
+    return TransientModelError("connection error")
+
+
+def _causes(err: BaseException, depth: int = 0) -> list[BaseException]:
+    """The innermost causes under `err` (every branch of an exception group: one per address tried)."""
+    if isinstance(err, BaseExceptionGroup):
+        return [cause for inner in err.exceptions for cause in _causes(inner, depth + 1)]
+    inner = err.__cause__ or err.__context__
+    if inner is None or depth > 20:
+        return [err]
+    return _causes(inner, depth + 1)
 
 
 def read_completion(body: str, request: ChatRequest) -> ChatReply:

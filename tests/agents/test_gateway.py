@@ -15,7 +15,7 @@ from agents.endpoint import Endpoint
 from agents.errors import ModelRejected, ModelUnavailable
 from agents.gateway import AgentModel, Gateway, RetryPolicy
 from agents.openai_model import OpenAIModel
-from tests.support.chat_server import ChatServer, Reply
+from tests.support.chat_server import ChatServer, Reply, unused_loopback_url
 
 
 class RecordedSleep:
@@ -189,6 +189,46 @@ async def test_server_that_never_answers_is_bounded_by_the_budget(chat_server, m
     assert chat_server.calls == 3
     [failed] = events(logs, "llm_failed")
     assert 550 <= failed["latency_ms"] < 850  # 0.5 s, a short wait, then what is left of 0.6 s
+
+
+async def test_refused_connection_before_any_answer_fails_fast(sleep):
+    """Nothing listening and nothing ever answered: one quick retry, then one line naming the server."""
+    url = unused_loopback_url()
+    key = "sk-SENTINEL-refused-0123456789"
+    gateway = Gateway(sleep=sleep)
+
+    async with OpenAIModel(Endpoint.from_env(base_url=url, env={"OPENAI_API_KEY": key})) as model:
+        with pytest.raises(ModelUnavailable) as caught:
+            await gateway.complete(model, ask())
+
+    assert (caught.value.reason, caught.value.attempts) == ("connection refused", 2)
+    assert len(sleep.waits) == 1 and sleep.waits[0] <= 1.0
+    message = str(caught.value)
+    assert message.startswith(
+        f"cannot reach the server at {url} for the model 'test-model': connection refused"
+    )
+    assert "\n" not in message and key not in message
+
+
+async def test_refused_connection_after_an_answer_keeps_the_backoff(chat_server, model):
+    """A server that answered once and then refuses (a restart mid-run) is retried with backoff."""
+    waits: list[float] = []
+
+    async def restart_on_the_third_wait(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            chat_server.start()  # back on the same port
+
+    gateway = Gateway(sleep=restart_on_the_third_wait)
+    chat_server.reply("first", "back")
+    await gateway.complete(model, ask())
+    chat_server.stop()
+
+    with capture_logs() as logs:
+        reply = await gateway.complete(model, ask())
+
+    assert (reply.text, reply.attempts) == ("back", 4)
+    assert [retry["reason"] for retry in events(logs, "llm_retry")] == ["connection refused"] * 3
 
 
 async def test_malformed_json_body_is_retried(chat_server, model, gateway):

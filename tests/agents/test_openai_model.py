@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import socket
 from datetime import UTC, datetime
 
 import pytest
@@ -9,8 +11,8 @@ import pytest
 from agents.chat import ChatRequest, ModelSettings
 from agents.endpoint import PLACEHOLDER_KEY, Endpoint, Secret, redact_url
 from agents.errors import ModelConfigError, ModelRejected, TransientModelError
-from agents.openai_model import OpenAIModel, parse_retry_after, read_completion
-from tests.support.chat_server import Reply
+from agents.openai_model import OpenAIModel, connection_error, parse_retry_after, read_completion
+from tests.support.chat_server import Reply, unused_loopback_url
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -166,3 +168,54 @@ async def test_sdk_retries_are_off(chat_server):
             await model.complete(ask())
 
     assert chat_server.calls == 1
+
+
+async def test_nothing_listening_is_connection_refused():
+    """A port where nothing listens fails one attempt as 'connection refused', marked unreachable."""
+    async with OpenAIModel(Endpoint(base_url=unused_loopback_url())) as model:
+        with pytest.raises(TransientModelError) as caught:
+            await model.complete(ask())
+
+    assert (caught.value.reason, caught.value.unreachable) == ("connection refused", True)
+
+
+def chained(*errors: BaseException) -> BaseException:
+    """`errors[0]` raised from `errors[1]`, raised from `errors[2]`...; the first is returned."""
+    for outer, inner in itertools.pairwise(errors):
+        outer.__cause__ = inner
+    return errors[0]
+
+
+@pytest.mark.parametrize(
+    ("error", "reason", "unreachable"),
+    [
+        (chained(OSError("all failed"), ConnectionRefusedError(111, "refused")), "connection refused", True),
+        (
+            chained(
+                OSError("all failed"),
+                ExceptionGroup(
+                    "each address", [ConnectionRefusedError(111, "v6"), ConnectionRefusedError(111, "v4")]
+                ),
+            ),
+            "connection refused",
+            True,
+        ),
+        (chained(OSError("lookup"), socket.gaierror(-2, "Name or service not known")), "unknown host", True),
+        (
+            chained(
+                OSError("all failed"),
+                ExceptionGroup(
+                    "each address", [ConnectionRefusedError(111, "v6"), OSError(101, "unreachable")]
+                ),
+            ),
+            "connection error",
+            False,
+        ),
+        (chained(OSError("reset"), ConnectionResetError(104, "reset by peer")), "connection error", False),
+    ],
+)
+def test_connection_failures_are_sorted(error, reason, unreachable):
+    """Refused everywhere or no such host is unreachable; anything else is a plain connection error."""
+    sorted_error = connection_error(chained(RuntimeError("SDK wrapper"), error))
+
+    assert (sorted_error.reason, sorted_error.unreachable) == (reason, unreachable)

@@ -10,6 +10,7 @@ Delays wait on one threading.Event (`release()` sets it), so `stop()` never wait
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -98,8 +99,11 @@ Handler = Callable[[dict[str, Any], int], Reply]
 class ChatServer:
     """Start with `start()` (or `with`), point a client at `base_url`, script replies, read `requests`."""
 
-    def __init__(self, *, models: Iterable[str] = ("test-model",), default: Reply | None = None) -> None:
+    def __init__(
+        self, *, models: Iterable[str] = ("test-model",), default: Reply | None = None, port: int = 0
+    ) -> None:
         self.models = tuple(models)
+        self.port = port  # 0: any free port at the first start; a restart listens where it did
         self.default = default or Reply()
         self.handler: Handler | None = None
         self.requests: list[RecordedRequest] = []
@@ -151,7 +155,8 @@ class ChatServer:
     # -- lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> ChatServer:
-        self._httpd = _Server(("127.0.0.1", 0), _RequestHandler)
+        self._httpd = _Server(("127.0.0.1", self.port), _RequestHandler)
+        self.port = self._httpd.server_address[1]
         self._httpd.chat = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -216,6 +221,14 @@ class ChatServer:
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
             self._released.wait(seconds)
+
+
+def unused_loopback_url() -> str:
+    """A base URL on 127.0.0.1 where nothing listens: connecting there is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
 
 
 class _Server(ThreadingHTTPServer):
