@@ -9,6 +9,7 @@ import pytest
 
 from games.chameleon.categories import DEFAULT_CATEGORIES_PATH, categories_from_data, load_categories
 from games.chameleon.errors import CategoriesError
+from tests.support.datafiles import HOLE, BadFile, malformed_files, spliced
 
 
 def write(tmp_path: Path, data: object) -> Path:
@@ -166,3 +167,111 @@ def test_an_unreadable_or_broken_file_is_one_clear_error(tmp_path):
         load_categories(tmp_path / "missing.json")
     with pytest.raises(CategoriesError, match=r"cats.json: invalid JSON: line 1, "):
         load_categories(write(tmp_path, "{oops"))
+
+
+VALID = {"name": "test", "version": 1, "categories": [category()]}
+
+
+def categories_file(change, raw: str | None = None) -> bytes:
+    """VALID changed; with raw, the HOLE the change put in written as raw JSON text."""
+    data = json.loads(json.dumps(VALID))
+    change(data)
+    return spliced(data, raw) if raw is not None else json.dumps(data).encode()
+
+
+def clues(value: object):
+    """The banana's clue words set to value."""
+    return lambda d: d["categories"][0]["words"].__setitem__("banana", value)
+
+
+def twelve_words(index: int) -> dict:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return {f"w{letters[index // 26]}{letters[index % 26]}{k}": ["one", "two", "six"] for k in "abcdefghijkl"}
+
+
+BAD_CATEGORIES = [
+    *malformed_files(VALID),
+    BadFile(
+        "categories an object", categories_file(lambda d: d.update(categories={})), "field 'categories': must"
+    ),
+    BadFile(
+        "a category a string",
+        categories_file(lambda d: d["categories"].append("fruit")),
+        "category 2: must be",
+    ),
+    BadFile(
+        "a category null",
+        categories_file(lambda d: d["categories"].append(None)),
+        "must be a JSON object, not null",
+    ),
+    BadFile(
+        "a name a number",
+        categories_file(lambda d: d["categories"][0].update(name=3)),
+        "field 'name': must be",
+    ),
+    BadFile("words a list", categories_file(lambda d: d["categories"][0].update(words=[])), "not a list"),
+    BadFile(
+        "clue words a string",
+        categories_file(clues("yellow")),
+        "word 'banana': field 'clues': must be a list",
+    ),
+    BadFile(
+        "a clue word null",
+        categories_file(clues(["a", None, "c"])),
+        "field 'clues[1]': must be a string, not null",
+    ),
+    BadFile(
+        "a clue word a number", categories_file(clues(["a", "b", 3])), "field 'clues[2]': must be a string"
+    ),
+    BadFile(
+        "a clue word a list", categories_file(clues([["a"], "b", "c"])), "field 'clues[0]': must be a string"
+    ),
+    BadFile(
+        "a huge clue word", categories_file(clues(["a", HOLE, "c"]), "9" * 100_000), "banana[1]: a number"
+    ),
+    BadFile(
+        "a word twice",
+        categories_file(clues(HOLE), '["a", "b", "c"], "banana": ["d", "e", "f"]'),
+        "given twice",
+    ),
+    BadFile("version 2", categories_file(lambda d: d.update(version=2)), "must be the integer 1, not 2"),
+    BadFile(
+        "version huge", categories_file(lambda d: d.update(version=10**17)), "must be the integer 1, not 1000"
+    ),
+    BadFile(
+        "version true", categories_file(lambda d: d.update(version=True)), "must be the integer 1, not true"
+    ),
+    BadFile(
+        "name a list",
+        categories_file(lambda d: d.update(name=[])),
+        "field 'name': must be a non-empty string",
+    ),
+    BadFile(
+        "an unknown key", categories_file(lambda d: d.update(categorys=[])), "field 'categorys': unknown key"
+    ),
+    BadFile(
+        "a category's unknown key", categories_file(lambda d: d["categories"][0].update(wrods={})), "'wrods'"
+    ),
+    BadFile(
+        "eleven clue words", categories_file(clues([f"c{'x' * i}" for i in range(11)])), "has 11 clue words"
+    ),
+    BadFile(
+        "1008 words",
+        categories_file(
+            lambda d: d.update(categories=[category(f"c{i}", **twelve_words(i)) for i in range(84)])
+        ),
+        "more than the 1000 words",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", BAD_CATEGORIES, ids=lambda case: case.id)
+def test_a_malformed_categories_file_is_one_line_naming_the_file_and_the_place(tmp_path, case):
+    """Every malformed categories file raises CategoriesError: one short line, the file's path first."""
+    path = tmp_path / "cats.json"
+    path.write_bytes(case.content)
+    with pytest.raises(CategoriesError) as caught:
+        load_categories(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ") and case.fragment in message, message
+    assert "\n" not in message and len(message) < 200 + len(str(path))

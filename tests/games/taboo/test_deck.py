@@ -22,6 +22,7 @@ from games.taboo.deck import (
     load_deck,
 )
 from games.taboo.rules import check_clue
+from tests.support.datafiles import HOLE, BadFile, malformed_files, spliced
 
 VALID: dict[str, Any] = {
     "version": 1,
@@ -124,7 +125,11 @@ REJECTIONS: list[tuple[str, Callable[[dict[str, Any]], object], str]] = [
     # wrong types, unknown and missing keys
     ("taboo not a list", card_field(0, "taboo", "winter"), "field 'taboo': must be a list, not a string"),
     ("taboo entry not a string", first(7), "field 'taboo[0]': must be a string, not a number"),
-    ("target not a string", card_field(0, "target", 3), "card 1: field 'target': must be a string, not a number"),
+    (
+        "target not a string",
+        card_field(0, "target", 3),
+        "card 1: field 'target': must be a string, not a number",
+    ),
     ("alternates not a list", card_field(1, "alternates", "gelato"), "field 'alternates': must be a list"),
     ("allow not a list", card_field(1, "allow", None), "field 'allow': must be a list, not null"),
     ("unknown card key", card_field(0, "hint", "x"), "card 1 ('snowman'): field 'hint': unknown key"),
@@ -227,6 +232,104 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     """A UTF-8 byte-order mark does not break loading."""
     assert len(load_deck(write(tmp_path, b"\xef\xbb\xbf" + json.dumps(VALID).encode()))) == 2
+
+
+def deck_file(change: Callable[[dict[str, Any]], object], raw: str | None = None) -> bytes:
+    """The valid deck changed; with raw, the HOLE the change put in written as raw JSON text."""
+    data = mutated(change)
+    return spliced(data, raw) if raw is not None else json.dumps(data).encode()
+
+
+BAD_DECKS = [
+    *malformed_files(VALID),
+    BadFile(
+        "cards an object", deck_file(lambda d: d.update(cards={})), "field 'cards': must be a non-empty list"
+    ),
+    BadFile(
+        "cards null", deck_file(lambda d: d.update(cards=None)), "field 'cards': must be a non-empty list"
+    ),
+    BadFile(
+        "a card that is a string",
+        deck_file(lambda d: d["cards"].insert(0, "snowman")),
+        "card 1: must be an object",
+    ),
+    BadFile(
+        "a card that is null",
+        deck_file(lambda d: d["cards"].append(None)),
+        "card 3: must be an object, not null",
+    ),
+    BadFile(
+        "taboo words an object",
+        deck_file(card_field(0, "taboo", {})),
+        "field 'taboo': must be a list, not an object",
+    ),
+    BadFile("a taboo word null", deck_file(first(None)), "field 'taboo[0]': must be a string, not null"),
+    BadFile(
+        "a taboo word a number", deck_file(first(7.5)), "field 'taboo[0]': must be a string, not a number"
+    ),
+    BadFile("a taboo word true", deck_file(first(True)), "field 'taboo[0]': must be a string, not true"),
+    BadFile(
+        "a taboo word a list", deck_file(first(["cold"])), "field 'taboo[0]': must be a string, not a list"
+    ),
+    BadFile(
+        "a target a list",
+        deck_file(card_field(1, "target", ["x"])),
+        "card 2: field 'target': must be a string",
+    ),
+    BadFile(
+        "an alternate null",
+        deck_file(card_field(1, "alternates", ["gelato", None])),
+        "'alternates[1]': must be",
+    ),
+    BadFile(
+        "an allow word a number", deck_file(card_field(1, "allow", [3])), "field 'allow[0]': must be a string"
+    ),
+    BadFile("difficulty a number", deck_file(card_field(0, "difficulty", 2)), "hard, not 2"),
+    BadFile("difficulty a list", deck_file(card_field(0, "difficulty", ["easy"])), "hard, not ['easy']"),
+    BadFile("version a float", deck_file(lambda d: d.update(version=1.0)), "must be the integer 1, not 1.0"),
+    BadFile("version true", deck_file(lambda d: d.update(version=True)), "must be the integer 1, not true"),
+    BadFile("version a string", deck_file(lambda d: d.update(version="1")), "must be the integer 1, not '1'"),
+    BadFile(
+        "name a number", deck_file(lambda d: d.update(name=3)), "field 'name': must be a non-empty string"
+    ),
+    BadFile(
+        "a huge taboo word", deck_file(first(HOLE), "9" * 100_000), "cards[0].taboo[0]: a number with 100000"
+    ),
+    BadFile(
+        "NaN as a target", deck_file(card_field(1, "target", HOLE), "NaN"), "cards[1].target: NaN is not"
+    ),
+    BadFile(
+        "a card's key twice",
+        deck_file(card_field(1, "target", HOLE), '"x", "target": "y"'),
+        "cards[1]: the key",
+    ),
+    BadFile(
+        "a long entry",
+        deck_file(first("a" * 100_000)),
+        "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa... is too long",
+    ),
+    BadFile(
+        "1001 cards",
+        deck_file(lambda d: d.update(cards=d["cards"][:1] * 1001)),
+        "holds 1001 cards, more than",
+    ),
+    BadFile(
+        "100 alternates", deck_file(card_field(1, "alternates", ["a"] * 100)), "holds 100 entries, more than"
+    ),
+]
+
+
+@pytest.mark.parametrize("case", BAD_DECKS, ids=lambda case: case.id)
+def test_a_malformed_deck_file_is_one_line_naming_the_file_and_the_place(
+    tmp_path: Path, case: BadFile
+) -> None:
+    """Every malformed deck file raises DeckError: one short line, the file's path first, what and where."""
+    path = write(tmp_path, case.content)
+    with pytest.raises(DeckError) as caught:
+        load_deck(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ") and case.fragment in message, message
+    assert "\n" not in message and len(message) < 200 + len(str(path))
 
 
 def test_card_accepts_iterables_and_stays_hashable() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from games.twenty_questions.knowledge import (
     lint_knowledge,
     load_knowledge,
 )
+from tests.support.datafiles import HOLE, BadFile, malformed_files, spliced
 
 SMALL = {
     "version": 1,
@@ -151,3 +153,126 @@ def test_loading_raises_the_first_problem(tmp_path: Path) -> None:
         load_knowledge(path)
     with pytest.raises(KnowledgeError, match="cannot read the file"):
         load_knowledge(tmp_path / "missing.json")
+
+
+def knowledge_file(change, raw: str | None = None) -> bytes:
+    """SMALL changed; with raw, the HOLE the change put in written as raw JSON text."""
+    data = copy.deepcopy(SMALL)
+    change(data)
+    return spliced(data, raw) if raw is not None else json.dumps(data).encode()
+
+
+def thing_field(index: int, key: str, value: object):
+    return lambda d: d["things"][index].__setitem__(key, value)
+
+
+def answer(value: object):
+    """The cat's has_fur answer set to value."""
+    return lambda d: d["things"][0]["attributes"].__setitem__("has_fur", value)
+
+
+BAD_KNOWLEDGE = [
+    *malformed_files(SMALL),
+    BadFile(
+        "things an object",
+        knowledge_file(lambda d: d.update(things={})),
+        "field 'things': must be a non-empty",
+    ),
+    BadFile(
+        "attributes a list", knowledge_file(lambda d: d.update(attributes=[])), "field 'attributes': must be"
+    ),
+    BadFile(
+        "a thing a string",
+        knowledge_file(lambda d: d["things"].insert(0, "cat")),
+        "thing 1: must be an object",
+    ),
+    BadFile(
+        "a thing null",
+        knowledge_file(lambda d: d["things"].append(None)),
+        "thing 4: must be an object, not null",
+    ),
+    BadFile("a name a number", knowledge_file(thing_field(1, "name", 12)), "field 'name': must be a string"),
+    BadFile(
+        "a name a list", knowledge_file(thing_field(1, "name", ["eagle"])), "field 'name': must be a string"
+    ),
+    BadFile(
+        "an alternate null", knowledge_file(thing_field(0, "alternates", [None])), "'alternates[0]': must be"
+    ),
+    BadFile(
+        "alternates a string",
+        knowledge_file(thing_field(0, "alternates", "kitten")),
+        "must be a list of names",
+    ),
+    BadFile(
+        "a category a number", knowledge_file(thing_field(0, "category", 1)), "field 'category': must be a"
+    ),
+    BadFile("attributes a list", knowledge_file(thing_field(0, "attributes", [])), "not a list"),
+    BadFile(
+        "an answer a number",
+        knowledge_file(answer(1)),
+        "field 'attributes.has_fur': must be true, false or null",
+    ),
+    BadFile("an answer a float", knowledge_file(answer(0.0)), "must be true, false or null, not 0.0"),
+    BadFile("an answer a string", knowledge_file(answer("yes")), "must be true, false or null, not 'yes'"),
+    BadFile("an answer NaN", knowledge_file(answer(HOLE), "NaN"), "things[0].attributes.has_fur: NaN is not"),
+    BadFile(
+        "a huge answer", knowledge_file(answer(HOLE), "1" * 5000), "things[0].attributes.has_fur: a number"
+    ),
+    BadFile(
+        "an answer twice",
+        knowledge_file(answer(HOLE), 'true, "has_fur": false'),
+        "the key 'has_fur' is given",
+    ),
+    BadFile(
+        "a question a number", knowledge_file(lambda d: d["attributes"].update(has_fur=1)), "missing question"
+    ),
+    BadFile(
+        "version a float", knowledge_file(lambda d: d.update(version=1.0)), "must be the integer 1, not 1.0"
+    ),
+    BadFile(
+        "version true", knowledge_file(lambda d: d.update(version=True)), "must be the integer 1, not true"
+    ),
+    BadFile("a five-word name", knowledge_file(thing_field(2, "name", "a b c d e")), "has more than 4 words"),
+    BadFile(
+        "2001 things", knowledge_file(lambda d: d.update(things=[d["things"][0]] * 2001)), "holds 2001 things"
+    ),
+    BadFile(
+        "501 attributes",
+        knowledge_file(lambda d: d.update(attributes={f"a{i}": "Is it?" for i in range(501)})),
+        "holds 501 attributes",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", BAD_KNOWLEDGE, ids=lambda case: case.id)
+def test_a_malformed_knowledge_file_is_one_line_naming_the_file_and_the_place(
+    tmp_path: Path, case: BadFile
+) -> None:
+    """Every malformed knowledge base raises KnowledgeError: one short line, the file's path first."""
+    path = tmp_path / "things.json"
+    path.write_bytes(case.content)
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ") and case.fragment in message, message
+    assert "\n" not in message and len(message) < 200 + len(str(path))
+
+
+def test_linting_many_distinct_names_ends_in_seconds() -> None:
+    """2,000 things with three names each lint in well under ten seconds (no pairwise comparison)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    names = [f"{a}{b}{c}x" for a in letters for b in letters for c in letters][:6000]
+    attributes = {f"a{i}": f"Is it number {i}?" for i in range(11)}
+    things = [
+        {
+            "name": names[3 * i],
+            "category": "x",
+            "alternates": names[3 * i + 1 : 3 * i + 3],
+            "attributes": {f"a{bit}": True for bit in range(11) if i >> bit & 1},
+        }
+        for i in range(2000)
+    ]
+    data = {"version": 1, "name": "big", "attributes": attributes, "things": things}
+    started = time.perf_counter()
+    assert len(knowledge_from_data(data)) == 2000
+    assert time.perf_counter() - started < 10
