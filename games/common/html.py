@@ -19,6 +19,27 @@ from games.common.summary import RunStats, summarize
 from runtime.logread import ts_seconds
 
 MODERATORS = frozenset({"referee", "moderator"})
+INTERRUPTED = "interrupted"  # an older log's game_ended reason for a game stopped mid-play
+# The events drawn on the page, each by the method of its name with a "_" before it.
+DRAWN = frozenset(
+    {
+        "game_started",
+        "turn_started",
+        "message_sent",
+        "message_dropped",
+        "clue_approved",
+        "guess_judged",
+        "verdict_given",
+        "rule_violation",
+        "reply_malformed",
+        "agent_failed",
+        "llm_call",
+        "llm_retry",
+        "llm_failed",
+        "game_ended",
+        "game_interrupted",
+    }
+)
 PALETTE = 6  # agent colour classes a0 … a5
 TIMELINE_WIDTH = 1000
 LANE_HEIGHT = 26
@@ -36,6 +57,7 @@ header h1 { font-size: 1.35rem; margin: 24px 0 4px; }
 main { display: flex; flex-direction: column; gap: 20px; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 14px 18px; }
 #figures { order: -1; }
+#cut-short { order: -2; border-color: var(--warn); background: #fffbeb; color: var(--warn); }
 h2 { font-size: 1.1rem; margin: 0 0 8px; }
 h3 { font-size: .95rem; margin: 14px 0 6px; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; }
@@ -132,6 +154,8 @@ class HtmlReport:
         self._started: Mapping[str, Any] = {}
         self._run_ended: Mapping[str, Any] | None = None
         self._opened = False
+        self._started_ids: dict[str, None] = {}
+        self._ended_ids: set[str] = set()
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -145,14 +169,18 @@ class HtmlReport:
         if event == "run_ended":
             self._run_ended = record
             return
-        if event == "game_ended":
+        if event == "game_started" and record.get("game_id") is not None:
+            self._started_ids[str(record.get("game_id"))] = None
+        if event == "game_ended" and record.get("reason") == INTERRUPTED:
+            event = "game_interrupted"  # an older log's game stopped mid-play: it never ended
+        elif event == "game_ended":
+            self._ended_ids.add(str(record.get("game_id")))
             slim = {key: record.get(key) for key in ("outcome", "turns", "score")}
             self.stats.games[str(record.get("game_id"))] = slim
         else:
             self.stats(record)
-        draw = getattr(self, "_" + event, None)
-        if draw is not None:
-            draw(record, self._game(record))
+        if event in DRAWN:
+            getattr(self, "_" + event)(record, self._game(record))
 
     def _game(self, record: Mapping[str, Any]) -> _Game:
         key = record.get("game_id")
@@ -263,6 +291,10 @@ class HtmlReport:
     def _llm_failed(self, record: Mapping[str, Any], game: _Game) -> None:
         text = f"✗ {esc(record.get('agent'))}'s model failed: {esc(record.get('error'))}"
         game.items.append(f'<li class="note bad">{text}</li>')
+
+    def _game_interrupted(self, record: Mapping[str, Any], game: _Game) -> None:
+        line = f"stopped mid-play after {esc(record.get('turns'))} turn(s): the game never ended"
+        self._section(game, f'<p class="outcome other">{line}</p>')
 
     def _game_ended(self, record: Mapping[str, Any], game: _Game) -> None:
         outcome = str(record.get("outcome"))
@@ -397,6 +429,9 @@ class HtmlReport:
             self._head({})
         for game in list(self._games.values()):
             self._section(game, '<p class="outcome other">the game did not end in this log</p>')
+        unfinished = [game_id for game_id in self._started_ids if game_id not in self._ended_ids]
+        if self._run_ended is None or unfinished:
+            self.out.write(_cut_short(self._run_ended, unfinished))
         summary = summarize(self.stats)
         rows = _figure_rows(summary, self._run_ended)
         table = "".join(f"<tr><th>{esc(name)}</th><td>{esc(value)}</td></tr>" for name, value in rows)
@@ -410,6 +445,17 @@ class HtmlReport:
             f'<section id="figures"><h2>Outcome and figures</h2><table>{table}</table>{games}</section>\n'
             f"</main>\n<footer>{esc(_ending(self._run_ended))}</footer></body></html>\n"
         )
+
+
+def _cut_short(ended: Mapping[str, Any] | None, unfinished: list[str]) -> str:
+    """The notice at the top of the page of a run that was cut short, naming the games that never ended."""
+    why = "the log has no run_ended: the run was killed or is still running" if ended is None else ""
+    why = why or f"the run ended {ended.get('status') if ended else ''} before every game ended"
+    games = ""
+    if unfinished:
+        links = ", ".join(f'<a href="#game-{esc(game_id)}">{esc(game_id)}</a>' for game_id in unfinished)
+        games = f"<p>{len(unfinished)} game(s) never ended: {links}.</p>"
+    return f'<section id="cut-short"><h2>This run was cut short</h2><p>{esc(why)}.</p>{games}</section>\n'
 
 
 def _figure_rows(summary: Mapping[str, Any], ended: Mapping[str, Any] | None) -> list[tuple[str, str]]:

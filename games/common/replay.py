@@ -4,6 +4,11 @@ The default view is the live game's transcript, drawn by the same `Transcript` c
 games lists its games instead (pick one with `--game`). `--events` is a compact table of the raw events,
 `--json` the normalised events for jq, `--html OUT` a self-contained page (games/common/html.py).
 `--follow` reads a log that a running game is still writing; `--speed X` replays the recorded timing.
+
+A run cut short (no `run_ended`, a truncated last line, or games started that never ended) is said so in
+every view, naming the games that never ended: a line before the transcript's last line or after the
+table of events, a line on standard error with `--json` (standard output stays JSON lines), a notice
+at the top of the `--html` page.
 """
 
 from __future__ import annotations
@@ -95,6 +100,7 @@ async def _replay(args: argparse.Namespace, console: Console) -> int:
     report = ReadReport()
     records = _records(args, report)
     view: View | None = None
+    ends = Ends()
     try:
         try:
             started = await anext(records)
@@ -103,15 +109,23 @@ async def _replay(args: argparse.Namespace, console: Console) -> int:
         view = _view(args, console, started)
         keep = _Filter(args.game, args.agent)
         pace = _Pace(args.speed) if args.speed else None
+        ends(started)
         keep(started)
         view.draw(started)
         async for record in records:
+            ends(record)
             if not keep(record):
                 continue
             if pace is not None:
                 await pace.wait(record)
             view.draw(record)
         keep.check(args.log)
+        notice = ends.notice(report, args.game)
+        if notice is not None and not args.html:
+            if args.json:
+                print(f"warning: {args.log}: {notice}", file=sys.stderr)
+            else:
+                console.print(notice, style="bold yellow", highlight=False, markup=False, soft_wrap=True)
         view.finish()
     except BaseException as exc:
         if view is not None:
@@ -126,6 +140,49 @@ async def _replay(args: argparse.Namespace, console: Console) -> int:
     return OK
 
 
+class Ends:
+    """Which games of a log started and which ended, to say when the run was cut short.
+
+    A game stopped mid-play wrote `game_interrupted` (older logs: `game_ended` with reason
+    `interrupted`): it never ended."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, None] = {}
+        self.ended: set[str] = set()
+        self.run_ended = False
+
+    def __call__(self, record: Mapping[str, Any]) -> None:
+        event = record.get("event")
+        game_id = record.get("game_id")
+        if event == "run_ended":
+            self.run_ended = True
+        elif event == "game_started" and game_id is not None:
+            self.started[game_id] = None
+        elif event == "game_ended" and game_id is not None and record.get("reason") != "interrupted":
+            self.ended.add(game_id)
+
+    def unfinished(self, game: str | None = None) -> list[str]:
+        """The games started that never ended (only `game`, if given), in the order they started."""
+        return [g for g in self.started if g not in self.ended and (game is None or g == game)]
+
+    def notice(self, report: ReadReport, game: str | None = None) -> str | None:
+        """One line saying the run was cut short and which games never ended; None when it was not."""
+        unfinished = self.unfinished(game)
+        if self.run_ended and not report.cut_short and not unfinished:
+            return None
+        if report.cut_short:
+            why = "its last line is incomplete: the run was killed mid-write"
+        elif not self.run_ended:
+            why = "no run_ended: the run was killed or is still running"
+        else:
+            why = "it was stopped"
+        shown = ", ".join(unfinished[:SHOWN_IDS]) + (", …" if len(unfinished) > SHOWN_IDS else "")
+        games = (
+            f"{len(unfinished)} game(s) never ended: {shown}" if unfinished else "every game started ended"
+        )
+        return f"the run was cut short ({why}); {games}"
+
+
 async def _records(args: argparse.Namespace, report: ReadReport) -> AsyncIterator[dict[str, Any]]:
     if args.follow:
         async for record in follow_events(args.log, lenient=args.lenient, report=report):
@@ -135,9 +192,23 @@ async def _records(args: argparse.Namespace, report: ReadReport) -> AsyncIterato
         yield record
 
 
-def _many_games(config: Mapping[str, Any]) -> bool:
+def _many_games(args: argparse.Namespace, started: Mapping[str, Any]) -> bool:
+    """A log of many games: its plan has more than one (a log without a plan: it started more than one,
+    counted ahead; a log being followed: its config asks for more than one)."""
+    plan = started.get("plan")
+    if isinstance(plan, list):
+        return len(plan) > 1
+    if not args.follow:
+        try:
+            games = (r for r in read_events(args.log, lenient=True) if r["event"] == "game_started")
+            return next(games, None) is not None and next(games, None) is not None
+        except LogFileError:
+            pass  # the replay itself says what is wrong
+    config = started.get("config")
+    if not isinstance(config, Mapping):
+        return False
     games = config.get("games", 1)
-    return (isinstance(games, int) and games > 1) or bool(config.get("swap"))
+    return (isinstance(games, int) and games > 1) or config.get("swap") is True
 
 
 def _view(args: argparse.Namespace, console: Console, started: Mapping[str, Any]) -> View:
@@ -148,8 +219,7 @@ def _view(args: argparse.Namespace, console: Console, started: Mapping[str, Any]
         return EventsView(console)
     if args.html:
         return HtmlView(console, Path(args.html), viewer=args.agent)
-    config = started.get("config")
-    if args.game is None and isinstance(config, Mapping) and _many_games(config):
+    if args.game is None and _many_games(args, started):
         return GamesView(console, path)
     return TranscriptView(console, path, viewer=args.agent)
 

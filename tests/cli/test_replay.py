@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+import main
 from games.common.replay import run as replay_run
 from main import build_parser
 from runtime.logread import ReadReport, follow_events
@@ -334,3 +335,84 @@ async def test_memory_stays_flat_as_the_log_grows(tmp_path: Path, view: list[str
             tracemalloc.stop()
     small, large = peaks
     assert large < small + 256 * 1024, f"peak {small} bytes for 5k events, {large} for 54k"
+
+
+# -- a run cut short, a batch --------------------------------------------------------------------
+
+
+def replay_in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main.main(["replay", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def cut_golden(tmp_path: Path) -> Path:
+    """The golden log killed in the middle of its game: no game_ended, no run_ended."""
+    lines = golden_lines()
+    cut = next(i for i, line in enumerate(lines) if '"event":"game_ended"' in line.replace(" ", ""))
+    return write(tmp_path / "cut.jsonl", lines[: cut - 2])
+
+
+CUT_NOTICE = (
+    "the run was cut short (no run_ended: the run was killed or is still running); 1 game(s) never ended: g1"
+)
+
+
+def test_the_transcript_of_a_run_cut_short_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The transcript of a killed run names the game that never ended, before its last line."""
+    code, out, _ = replay_in_process(capsys, str(cut_golden(tmp_path)))
+    assert code == 0
+    assert out.splitlines()[-2] == CUT_NOTICE
+
+
+def test_the_events_table_of_a_run_cut_short_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--events ends with the same notice."""
+    code, out, _ = replay_in_process(capsys, str(cut_golden(tmp_path)), "--events")
+    assert code == 0
+    assert out.splitlines()[-1] == CUT_NOTICE
+
+
+def test_json_of_a_run_cut_short_says_so_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--json keeps standard output JSON lines and says on standard error that the run was cut short."""
+    log = cut_golden(tmp_path)
+    code, out, err = replay_in_process(capsys, str(log), "--json")
+    assert code == 0
+    assert all(isinstance(json.loads(line), dict) for line in out.splitlines())
+    assert f"warning: {log}: {CUT_NOTICE}" in err.splitlines()
+
+
+def test_a_game_interrupted_in_an_older_log_never_ended(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A game_ended with reason "interrupted" (older logs) counts as a game that never ended."""
+    records = [json.loads(line) for line in golden_lines()]
+    for record in records:
+        if record["event"] == "game_ended":
+            record.update(outcome="aborted", reason="interrupted")
+    log = write(tmp_path / "interrupted.jsonl", [json.dumps(r) + "\n" for r in records])
+    code, out, _ = replay_in_process(capsys, str(log), "--events")
+    assert code == 0
+    assert out.splitlines()[-1] == "the run was cut short (it was stopped); 1 game(s) never ended: g1"
+
+
+def test_a_batch_without_a_plan_is_shown_game_by_game(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A log whose config says one game but which played three (an older resumed run) lists its games."""
+    log = tmp_path / "batch.jsonl"
+    assert main.main(["taboo", "--games", "3", "--seed", "1", "--log", str(log), "--quiet"]) == 0
+    records = read_log(log)
+    del records[0]["plan"]
+    records[0]["config"].update(games=1, resumed_from="earlier.jsonl")
+    write(log, [json.dumps(r) + "\n" for r in records])
+    capsys.readouterr()
+    code, out, _ = replay_in_process(capsys, str(log))
+    assert code == 0
+    assert out.splitlines()[-1].startswith(f"3 game(s) played — log: {log}")
+    assert "message" not in out and "→" not in out  # no conversation: one line per game

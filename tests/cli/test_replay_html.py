@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import main
 from tests.support.cli import ROOT, run_main
 
 GOLDEN_LOG = ROOT / "tests" / "games" / "taboo" / "golden" / "violation.jsonl"
@@ -159,3 +160,26 @@ def test_a_page_of_many_games_shows_each_game_and_the_figures(tmp_path: Path) ->
     for game_id in ("g1", "g2", "g3"):
         assert f'id="game-{game_id}"' in dom and f'href="#game-{game_id}"' in dom
     assert "success rate" in dom
+
+
+def test_the_page_of_a_run_cut_short_says_so_at_the_top(tmp_path: Path) -> None:
+    """A killed run's page opens with a notice naming the game that never ended, linked to it."""
+    lines = GOLDEN_LOG.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = next(i for i, line in enumerate(lines) if '"game_ended"' in line)
+    log = tmp_path / "cut.jsonl"
+    log.write_text("".join(lines[: cut - 2]), encoding="utf-8")
+    page = tmp_path / "page.html"
+    assert main.main(["replay", str(log), "--html", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    notice = re.search(r'<section id="cut-short">(.*?)</section>', html)
+    assert notice is not None
+    assert "no run_ended" in notice.group(1)
+    assert '1 game(s) never ended: <a href="#game-g1">g1</a>' in notice.group(1)
+    assert "#cut-short { order: -2;" in html
+
+
+def test_the_page_of_a_whole_run_has_no_cut_short_notice(tmp_path: Path) -> None:
+    """A run that ended, every game with it, has no such notice."""
+    page = tmp_path / "page.html"
+    assert main.main(["replay", str(GOLDEN_LOG), "--html", str(page)]) == 0
+    assert 'id="cut-short"' not in page.read_text(encoding="utf-8")
