@@ -23,10 +23,12 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_INT_DIGITS",
     "DataFileError",
+    "clipped",
     "describe",
     "json_path",
     "read_json",
     "shown",
+    "too_many",
 ]
 
 MAX_BYTES = 2 * 1024 * 1024  # the shipped files are under 60 KB
@@ -38,6 +40,7 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_SURROGATE = "holds a lone surrogate escape (not a character)"
 
 
 class DataFileError(Exception):
@@ -54,8 +57,8 @@ def read_json(path: str | Path) -> Any:
     flagged: list[bool] = []
     try:
         data = _parse(text, flagged)
-    except ValueError as exc:  # json.JSONDecodeError is one
-        raise DataFileError(f"invalid JSON: {_where(exc)}") from exc
+    except json.JSONDecodeError as exc:
+        raise DataFileError(f"invalid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
     if flagged or _SURROGATE_ESCAPE.search(text):
         _check_values(data)
     return data
@@ -137,16 +140,10 @@ def _decode(raw: bytes) -> str:
         raise DataFileError(f"not valid UTF-8: line {line}, column {column} (byte {exc.start})") from exc
 
 
-def _where(exc: ValueError) -> str:
-    lineno = getattr(exc, "lineno", None)
-    if lineno is None:
-        return str(exc)
-    return f"line {lineno}, column {getattr(exc, 'colno', 0)}: {getattr(exc, 'msg', exc)}"
-
-
 def _line_column(text: str, offset: int) -> str:
     line = text.count("\n", 0, offset) + 1
-    return f"line {line}, column {offset - text.rfind(chr(10), 0, offset)}"
+    column = offset - text.rfind("\n", 0, offset)
+    return f"line {line}, column {column}"
 
 
 def _check_depth(text: str) -> None:
@@ -191,7 +188,7 @@ def _parse(text: str, flagged: list[bool]) -> Any:
         if math.isfinite(value):
             return value
         flagged.append(True)
-        return _Invalid(f"the number {digits[:20]}{'...' if len(digits) > 20 else ''} is too large")
+        return _Invalid(f"the number {clipped(digits, 20)} is too large")
 
     def constant(name: str) -> _Invalid:
         flagged.append(True)
@@ -226,12 +223,9 @@ def _check_values(data: Any) -> None:
         if isinstance(value, dict):
             for key in value:
                 if not _encodable(key):
-                    raise DataFileError(f"{json_path(*steps)}: the key {key!r} {_SURROGATE}")
+                    raise DataFileError(f"{json_path(*steps)}: the key {_quoted(key)} {_SURROGATE}")
         if isinstance(value, str) and not _encodable(value):
-            raise DataFileError(f"{json_path(*steps)}: {value[:40]!r} {_SURROGATE}")
-
-
-_SURROGATE = "holds a lone surrogate escape (not a character)"
+            raise DataFileError(f"{json_path(*steps)}: {shown(value)} {_SURROGATE}")
 
 
 def _walk(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
