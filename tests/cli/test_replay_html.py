@@ -183,3 +183,25 @@ def test_the_page_of_a_whole_run_has_no_cut_short_notice(tmp_path: Path) -> None
     page = tmp_path / "page.html"
     assert main.main(["replay", str(GOLDEN_LOG), "--html", str(page)]) == 0
     assert 'id="cut-short"' not in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("out", "needle"),
+    [
+        ("{tmp}", "is a folder"),
+        ("{tmp}/missing/page.html", "does not exist"),
+        ("/proc/page.html", "cannot write there"),
+    ],
+    ids=["a folder", "a missing folder", "a read-only file system"],
+)
+def test_a_page_that_cannot_be_written_is_refused_before_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], out: str, needle: str
+) -> None:
+    """--html OUT that is a folder or cannot be written: one line, exit 2, before the log is opened
+    (a missing log is not even noticed)."""
+    target = out.format(tmp=tmp_path)
+    code = main.main(["replay", str(tmp_path / "no-such-log.jsonl"), "--html", target])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"error: --html {target}: {needle}")
+    assert len(err.splitlines()) == 1
