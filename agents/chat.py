@@ -180,7 +180,8 @@ class ChatModel(Protocol):
     """A backend that answers one request with one attempt.
 
     `name` labels the backend in logs ("openai", "offline", "scripted", "replay"). Retryable failures
-    raise `TransientModelError`; failures retrying cannot fix raise another `ModelError`.
+    raise `TransientModelError`; failures retrying cannot fix raise another `ModelError`. A model with
+    a true `interactive` attribute is a person: the gateway never times, budgets or retries it.
     """
 
     name: str

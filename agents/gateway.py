@@ -119,6 +119,8 @@ class Gateway:
         and whatever other ModelError the model raises (ReplayDiverged, ScriptExhausted), unretried.
         """
         request = _with_bound_game_id(request)
+        if getattr(model, "interactive", False):
+            return await self._ask_person(model, request)
         call = _Call(budget_s=self.retry.budget_s(request.settings.timeout_s), backend=_backend(model))
         retrying = AsyncRetrying(
             sleep=self._sleep,
@@ -136,6 +138,19 @@ class Gateway:
         except ModelError as err:
             self._log_failed(model, request, call, err, type(err).__name__)
             raise
+        return self._accept(model, request, call, reply)
+
+    async def _ask_person(self, model: ChatModel, request: ChatRequest) -> ChatReply:
+        """A person's turn: no request timeout, no budget, no retries, no model slot; logged the same."""
+        call = _Call(budget_s=float("inf"), backend=_backend(model), attempts=1)
+        started = self._clock.monotonic()
+        try:
+            reply = await model.complete(request)
+        except ModelError as err:
+            call.attempt_s = self._clock.monotonic() - started
+            self._log_failed(model, request, call, err, type(err).__name__)
+            raise
+        call.attempt_s = self._clock.monotonic() - started
         return self._accept(model, request, call, reply)
 
     def _unavailable(

@@ -88,6 +88,7 @@ class HumanModel:
     """
 
     name = "human"
+    interactive = True  # a person: the gateway applies no timeout, budget or retry to this model
 
     def __init__(self, prompt: str, prefix: str = "", *, read_line: ReadLine | None = None) -> None:
         self.prompt = prompt
