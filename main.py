@@ -13,7 +13,7 @@ try:
     from games.common.command import add_game_parser
     from games.common.registry import games_by_name
     from games.common.signals import Terminated, until_stopped
-    from games.common.terminal import SafeConsole, error_line
+    from games.common.terminal import error_line, terminal_console
     from runtime import RunLogError
 except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
     print(
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    console = SafeConsole()  # cleans what it prints, never reads markup in it
+    console = terminal_console()  # cleans what it prints, reads no markup, quiet once nobody reads
     try:
         return asyncio.run(until_stopped(args.command(args, console)))
     except (exits.UsageError, RunLogError) as exc:
@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated as stop:  # SIGTERM or SIGHUP: wound down as Ctrl-C does
         error_line(f"stopped by {stop.name}; the run log was closed")
         return stop.exit_code
+    finally:
+        console.file.flush()  # a reader gone by now is noticed here, not at the interpreter's exit
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ output goes quiet once the reader has gone (`| head -1`), so a closed pipe never
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
@@ -24,6 +25,8 @@ from rich.text import Text
 # invisible format characters and the bidi isolates (U+2060-206F), the byte order mark.
 _UNSAFE = re.compile("\r\n|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+# The reader has gone: a closed pipe, or a terminal that hung up.
+_GONE = frozenset({errno.EPIPE, errno.EIO})
 
 
 def clean(text: str) -> str:
@@ -88,9 +91,9 @@ class SafeConsole(Console):
 
 
 class QuietPipe:
-    """A text stream that goes quiet when its reader has gone: the first broken pipe points the file
-    descriptor at the null device (so the interpreter's last flush succeeds) and later writes are
-    dropped. What was written up to there stays written."""
+    """A text stream that goes quiet when its reader has gone (a closed pipe, a terminal that hung
+    up): the first failed write points the file descriptor at the null device, so the interpreter's
+    last flush succeeds, and later writes are dropped. What was written up to there stays written."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -110,8 +113,8 @@ class QuietPipe:
         if not self.broken:
             try:
                 self.stream.write(text)
-            except BrokenPipeError:
-                self._gone()
+            except OSError as exc:
+                self._gone(exc)
         return len(text)
 
     def flush(self) -> None:
@@ -119,10 +122,12 @@ class QuietPipe:
             return
         try:
             self.stream.flush()
-        except BrokenPipeError:
-            self._gone()
+        except OSError as exc:
+            self._gone(exc)
 
-    def _gone(self) -> None:
+    def _gone(self, exc: OSError) -> None:
+        if exc.errno not in _GONE:
+            raise exc
         self.broken = True
         try:
             fd = self.stream.fileno()
@@ -147,5 +152,6 @@ def error_line(text: str, stream: TextIO | None = None) -> None:
     try:
         target.write(clean(text) + "\n")
         target.flush()
-    except BrokenPipeError:
-        pass
+    except OSError as exc:
+        if exc.errno not in _GONE:
+            raise

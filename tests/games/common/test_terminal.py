@@ -3,8 +3,10 @@ override and no invisible character, and is never read as markup; rich's own sty
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import re
 
 import pytest
@@ -134,20 +136,33 @@ def test_the_transcript_draws_a_hostile_message_cleanly_on_a_terminal_and_on_a_p
         assert "\u202e" not in written and "\x9b" not in written
 
 
-def test_a_quiet_pipe_drops_what_it_cannot_write() -> None:
-    """After a broken pipe, writes and flushes are dropped without an error."""
+class Failing(io.StringIO):
+    """A stream whose every write and flush fails with `error`."""
 
-    class Closed(io.StringIO):
-        def write(self, text: str) -> int:
-            raise BrokenPipeError(32, "Broken pipe")
+    def __init__(self, error: int) -> None:
+        super().__init__()
+        self.error = error
 
-        def flush(self) -> None:
-            raise BrokenPipeError(32, "Broken pipe")
+    def write(self, text: str) -> int:
+        raise OSError(self.error, os.strerror(self.error))
 
-    pipe = QuietPipe(Closed())
+    def flush(self) -> None:
+        raise OSError(self.error, os.strerror(self.error))
+
+
+@pytest.mark.parametrize("error", [errno.EPIPE, errno.EIO], ids=["closed pipe", "terminal hung up"])
+def test_a_quiet_pipe_drops_what_it_cannot_write(error: int) -> None:
+    """Once the reader has gone, writes and flushes are dropped without an error."""
+    pipe = QuietPipe(Failing(error))
     assert pipe.write("line\n") == 5
     pipe.flush()
     assert pipe.broken
+
+
+def test_a_quiet_pipe_raises_other_write_errors() -> None:
+    """A full disk behind standard output is an error, not a reader that went away."""
+    with pytest.raises(OSError, match="No space"):
+        QuietPipe(Failing(errno.ENOSPC)).write("line\n")
 
 
 def test_a_safe_console_on_a_quiet_pipe_keeps_rich_style_detection() -> None:
