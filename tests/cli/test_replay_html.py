@@ -189,7 +189,7 @@ def test_the_page_of_a_whole_run_has_no_cut_short_notice(tmp_path: Path) -> None
     ("out", "needle"),
     [
         ("{tmp}", "is a folder"),
-        ("{tmp}/missing/page.html", "does not exist"),
+        ("{tmp}/missing/page.html", "the folder {tmp}/missing does not exist"),
         ("/proc/page.html", "cannot write there"),
     ],
     ids=["a folder", "a missing folder", "a read-only file system"],
@@ -199,7 +199,7 @@ def test_a_page_that_cannot_be_written_is_refused_before_reading(
 ) -> None:
     """--html OUT that is a folder or cannot be written: one line, exit 2, before the log is opened
     (a missing log is not even noticed)."""
-    target = out.format(tmp=tmp_path)
+    target, needle = out.format(tmp=tmp_path), needle.format(tmp=tmp_path)
     code = main.main(["replay", str(tmp_path / "no-such-log.jsonl"), "--html", target])
     err = capsys.readouterr().err
     assert code == 2
