@@ -20,7 +20,7 @@ import structlog
 from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type
 
 from agents.chat import ChatMessage, ChatModel, ChatReply, ChatRequest, ModelSettings
-from agents.errors import ModelError, ModelUnavailable, TransientModelError
+from agents.errors import ModelError, ModelRejected, ModelUnavailable, TransientModelError
 from agents.limits import RequestsPerMinute
 from agents.usage import UsageLedger
 from runtime.clock import Clock, SystemClock
@@ -34,6 +34,8 @@ DEFAULT_MAX_REPLY_CHARS = 20_000
 # Attempts at a server that cannot be reached (refused, no such host) before it has ever answered: one
 # quick retry, in case it was just starting, then the call fails instead of backing off for minutes.
 UNREACHABLE_ATTEMPTS = 2
+# A rejected key, a refused access, an unknown model: every later request to that backend would fail alike.
+FATAL_STATUSES = frozenset({401, 403, 404})
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,12 @@ class _Call:
 
 
 class Gateway:
-    """Completes requests for every agent of a process under one concurrency cap."""
+    """Completes requests for every agent of a process under one concurrency cap.
+
+    A failure no request to that backend can escape (FATAL_STATUSES, or a server never reached) trips
+    the gateway for that backend: `fatal` keeps the first such error, `on_fatal(error)` is called once,
+    synchronously, and every later call to the backend raises the same error without sending anything.
+    """
 
     def __init__(
         self,
@@ -98,6 +105,7 @@ class Gateway:
         sleep: Sleep | None = None,
         ledger: UsageLedger | None = None,
         max_reply_chars: int = DEFAULT_MAX_REPLY_CHARS,
+        on_fatal: Callable[[ModelError], None] | None = None,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError(f"max_concurrency must be at least 1, got {max_concurrency}")
@@ -111,6 +119,9 @@ class Gateway:
         self._random = random.Random()
         self._call_counts: dict[tuple[str | None, str], int] = defaultdict(int)
         self._answered: set[Backend] = set()  # backends that have answered at least one call
+        self.fatal: ModelError | None = None  # the first ModelRejected (401/403/404) or unreached server
+        self._on_fatal = on_fatal
+        self._stopped: dict[Backend, ModelError] = {}
 
     async def complete(self, model: ChatModel, request: ChatRequest) -> ChatReply:
         """One answer for `request`, retried as the policy allows.
@@ -132,11 +143,16 @@ class Gateway:
         try:
             reply = await retrying(self._attempt, model, request, call)
         except RetryError as err:
-            error = self._unavailable(model, request, call, err.last_attempt.exception())
+            last = err.last_attempt.exception()
+            error = self._unavailable(model, request, call, last)
             self._log_failed(model, request, call, error, error.reason)
+            if self._never_reached(call, last):
+                self._trip(call.backend, error)
             raise error from None
         except ModelError as err:
             self._log_failed(model, request, call, err, type(err).__name__)
+            if isinstance(err, ModelRejected) and err.status in FATAL_STATUSES:
+                self._trip(call.backend, err)
             raise
         return self._accept(model, request, call, reply)
 
@@ -176,12 +192,31 @@ class Gateway:
         unreachable = isinstance(failure, TransientModelError) and failure.unreachable
         return unreachable and call.backend not in self._answered
 
+    def _trip(self, backend: Backend, error: ModelError) -> None:
+        if backend in self._stopped:
+            return
+        self._stopped[backend] = error
+        if self.fatal is None:
+            self.fatal = error
+            if self._on_fatal is not None:
+                self._on_fatal(error)
+
+    def _refuse_if_stopped(self, backend: Backend) -> None:
+        """Raise the error that stopped `backend` (a fresh copy: each caller gets its own traceback)."""
+        stopped = self._stopped.get(backend)
+        if isinstance(stopped, ModelRejected):
+            raise ModelRejected(str(stopped), status=stopped.status)
+        if isinstance(stopped, ModelUnavailable):
+            raise ModelUnavailable(str(stopped), reason=stopped.reason, attempts=stopped.attempts)
+
     async def _attempt(self, model: ChatModel, request: ChatRequest, call: _Call) -> ChatReply:
-        call.attempts += 1
+        self._refuse_if_stopped(call.backend)
         queued_from = self._clock.monotonic()
         async with self._cap:
             if self._rpm is not None:
                 await self._rpm.acquire()
+            self._refuse_if_stopped(call.backend)  # tripped while this call waited for the limits
+            call.attempts += 1
             started = self._clock.monotonic()
             call.queued_s += started - queued_from
             try:

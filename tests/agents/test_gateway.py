@@ -419,10 +419,10 @@ async def test_sentinel_key_never_leaks(chat_server, sleep):
     gateway = Gateway(sleep=sleep, retry=RetryPolicy(max_attempts=2))
     chat_server.reply(
         "fine",
-        Reply.status_error(401, f"Incorrect API key provided: {key}"),
         Reply.status_error(400, f"bad request from key {key}"),
         Reply.status_error(500, f"key {key} overloaded"),
         Reply.status_error(500, f"key {key} overloaded"),
+        Reply.status_error(401, f"Incorrect API key provided: {key}"),
     )
     seen: list[str] = [repr(endpoint)]
 
@@ -430,7 +430,7 @@ async def test_sentinel_key_never_leaks(chat_server, sleep):
         seen.append(repr(model))
         with capture_logs() as logs:
             await gateway.complete(model, ask())
-            for expected in (ModelRejected, ModelRejected, ModelUnavailable):
+            for expected in (ModelRejected, ModelUnavailable, ModelRejected, ModelRejected):
                 with pytest.raises(expected) as caught:
                     await gateway.complete(model, ask())
                 seen += [str(caught.value), repr(caught.value), repr(caught.value.args)]
