@@ -14,7 +14,7 @@ try:
     from games.common.registry import games_by_name
     from games.common.signals import Terminated, until_stopped
     from games.common.terminal import error_line, terminal_console
-    from runtime import RunLogError
+    from runtime import LogWriteError, RunLogError
 except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
     print(
         f'error: {missing.name} is not installed; run: pip install -e ".[dev]" (see README.md)',
@@ -56,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (exits.UsageError, RunLogError) as exc:
         error_line(f"error: {exc}")
         return exits.USAGE
+    except LogWriteError as exc:  # a full disk: the lines written so far stay valid
+        error_line(f"error: {exc}")
+        return exits.FAILED
     except KeyboardInterrupt:
         error_line("interrupted; the run log was closed")
         return exits.INTERRUPTED

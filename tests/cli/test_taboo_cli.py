@@ -198,3 +198,11 @@ def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path: Path, args: list[
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device that is always full)")
+def test_a_full_disk_ends_the_run_with_one_line_and_exit_1(tmp_path: Path) -> None:
+    """A run log that cannot be written (no space left) is one line naming it, exit 1, no traceback."""
+    done = run_main("taboo", "--games", "3", "--seed", "1", "--quiet", "--log", "/dev/full")
+    assert done.returncode == 1
+    assert done.stderr.strip() == "error: cannot write the run log /dev/full: No space left on device"
