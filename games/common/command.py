@@ -181,7 +181,7 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
     gateway = Gateway(
         max_concurrency=args.max_concurrent_calls,
         requests_per_minute=args.rpm,
-        # WIRE: on_fatal=lambda error: batch.stop(str(error)),
+        on_fatal=lambda error: batch.stop(str(error)),
     )
     needs_real = any(m.backend is Backend.OPENAI for m in chosen.models.values())
     real_model = OpenAIModel(chosen.endpoint) if needs_real else None

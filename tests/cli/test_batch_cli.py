@@ -160,3 +160,26 @@ def test_swap_plays_each_card_with_the_models_exchanged(tmp_path: Path, chat_ser
     assert sorted(c["game_id"] for c in casts) == ["g1", "g1s", "g2", "g2s"]
     by_pairing = json.loads(summary_path.read_text())["by_pairing"]
     assert len(by_pairing) == 2 and all(figures["games"] == 2 for figures in by_pairing.values())
+
+
+def test_a_rejected_key_stops_the_whole_batch_at_once(tmp_path: Path, chat_server) -> None:
+    """A 401 fails the game that met it and starts no other: one request reaches the server, the summary
+    names the cause and the games not played, and the last lines give the --resume command (exit 1)."""
+    chat_server.handler = lambda body, index: Reply.status_error(401, "invalid api key")
+    log = tmp_path / "rejected.jsonl"
+    summary_path = tmp_path / "s.json"
+    done = run_main(
+        "taboo", "--games", "20", "--seed", "2", "--concurrency", "1", "--base-url", chat_server.base_url,
+        "--model", "m", "--log", str(log), "--summary-json", str(summary_path),
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert chat_server.calls == 1
+    summary = json.loads(summary_path.read_text())
+    assert summary["outcomes"]["error"] == 1 and len(summary["not_played"]) == 19
+    [(cause, count)] = summary["errors_by_cause"].items()
+    assert "401" in cause and count == 1
+    assert "Traceback" not in done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-2].startswith("stopped: 1 of 20 game(s) ended") and lines[-1].endswith(f"--resume {log}")
+    records = read_log(log)
+    assert records[-1]["status"] == "error" and "401" in records[-1]["reason"]
