@@ -274,6 +274,23 @@ def typed(
     raise LogFileError(f"{where}: {holder}'s field {name!r} is {_shown(value)}, expected {wanted}")
 
 
+def check_fields(
+    record: Mapping[str, Any],
+    kinds_by_name: Mapping[str, type | tuple[type, ...]],
+    where: str,
+    *,
+    within: str | None = None,
+) -> None:
+    """Each field of `kinds_by_name` that `record` has must be one of its kinds (null only where
+    `type(None)` is among them); LogFileError naming `where`, the event and the field otherwise."""
+    for name, kinds in kinds_by_name.items():
+        if name in record and not _fits(record[name], kinds):
+            if record[name] is None:
+                holder = within if within is not None else str(record.get("event"))
+                raise LogFileError(f"{where}: {holder}'s field {name!r} is null")
+            typed(record, name, kinds, where, within=within)
+
+
 def _fits(value: Any, kinds: type | tuple[type, ...]) -> bool:
     allowed = kinds if isinstance(kinds, tuple) else (kinds,)
     for kind in allowed:

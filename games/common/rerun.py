@@ -41,6 +41,7 @@ from games.common.models import Backend, RoleModel
 from games.common.outcome import GameResult
 from games.common.personas import PersonaChoice, choose_personas
 from games.common.registry import games_by_name
+from games.common.replay import check_shown
 from games.common.session import log_path, versions
 from games.common.transcript import Transcript
 from runtime import RunLog, new_run_id
@@ -108,6 +109,7 @@ def read_recorded(path: str, lenient: bool) -> Recorded:
         for record in read_events(path, lenient=lenient, report=report):
             where = report.where()
             event = record["event"]
+            check_shown(record, where)  # a log replay refuses, rerun refuses alike
             if event == "run_started" and not started:
                 started = record
                 _check_started(record, where)
