@@ -188,7 +188,7 @@ async def test_server_that_never_answers_is_bounded_by_the_budget(chat_server, m
     assert (caught.value.reason, caught.value.attempts) == ("timeout", 2)
     assert chat_server.calls == 3
     [failed] = events(logs, "llm_failed")
-    assert 550 <= failed["latency_ms"] < 850  # 0.5 s, a short wait, then what is left of 0.6 s
+    assert 550 <= failed["latency_ms"] < 950  # 0.6 s in all; without the cut, at least 1.01 s
 
 
 async def test_refused_connection_before_any_answer_fails_fast(sleep):
