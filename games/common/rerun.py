@@ -23,6 +23,7 @@ and named; it is never counted as a rules change.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ from runtime.logread import LogFileError, ReadReport, read_events, typed
 
 RULES = ("current",)
 SHOWN_IDS = 5
+GAME_ID = re.compile(r"g(\d{1,9})s?")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -176,7 +178,7 @@ def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> P
     else:
         specs = game_specs(
             seed,
-            config.get("games") or 1,
+            _games_to_draw(config.get("games") or 1, recorded.order),
             list(prepared.subjects),
             fixed=prepared.fixed_subject,
             swap=bool(config.get("swap")),
@@ -204,6 +206,14 @@ def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> P
         endpoint=Endpoint(),
         resumed={},
     )
+
+
+def _games_to_draw(games: int, game_ids: list[str]) -> int:
+    """How many games to draw again for an older log: up to the highest `gN` (or `gNs`) it started, so
+    that a log claiming a billion games draws no more than it played; a batch stays a batch (one game's
+    seed is the run's, a batch's games have their own)."""
+    numbers = [int(found.group(1)) for game_id in game_ids if (found := GAME_ID.fullmatch(game_id))]
+    return min(games, max([*numbers, 2])) if games > 1 else games
 
 
 def _planned_specs(source: str, planned: list[Any]) -> list[GameSpec]:

@@ -329,3 +329,20 @@ def test_a_plan_entry_of_the_wrong_type_is_one_line_and_exit_2(
         err
         == f"error: {log}: line 1: run_started's plan[0]'s field 'seed' is \"12\", expected a whole number\n"
     )
+
+
+def test_an_older_log_claiming_more_games_than_it_played_reruns_what_it_played(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A log without a plan whose config claims 10**12 games draws again only the games it started."""
+    old = tmp_path / "old.jsonl"
+    play(old, "--games", "2", "--seed", "5")
+
+    def change(record: dict[str, Any]) -> None:
+        if record["event"] == "run_started":
+            del record["plan"]
+            record["config"]["games"] = 10**12
+
+    code, out, err = rerun_in_process(tamper(old, tmp_path / "older.jsonl", change), tmp_path, capsys)
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith("reproduced: 2 game(s)")
