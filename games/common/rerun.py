@@ -258,10 +258,16 @@ def _game_flags(source: str, game: GameDefinition, config: Mapping[str, Any]) ->
     game.add_arguments(parser)
     flags = {name: value for name, value in config.items() if name != "game"}
     for action in parser._actions:
-        value = flags.get(action.dest)
-        if value is None:
+        if action.dest not in flags:  # an older log, from before the flag: its default
+            if action.dest != "help":
+                flags[action.dest] = action.default
             continue
+        value = flags[action.dest]
         where = f"{source}: line 1: run_started's config field {action.dest!r}"
+        if value is None:
+            if action.default is not None:  # a setting the game always has
+                raise UsageError(f"{where} is null")
+            continue
         if action.nargs == 0:  # a switch
             expected, ok = "true or false", isinstance(value, bool)
         elif action.type is None:

@@ -346,3 +346,24 @@ def test_an_older_log_claiming_more_games_than_it_played_reruns_what_it_played(
     code, out, err = rerun_in_process(tamper(old, tmp_path / "older.jsonl", change), tmp_path, capsys)
     assert code == 0, err
     assert out.splitlines()[-1].startswith("reproduced: 2 game(s)")
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [(None, "'turns' is null"), ("five", "'turns' is 'five', expected a value its flag accepts")],
+)
+def test_a_game_setting_of_the_wrong_type_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: Any, needle: str
+) -> None:
+    """A game's own setting in the config checked with its flag's type: file, line 1, field; exit 2."""
+    old = tmp_path / "old.jsonl"
+    play(old, "--seed", "3")
+
+    def change(record: dict[str, Any]) -> None:
+        if record["event"] == "run_started":
+            record["config"]["turns"] = value
+
+    log = tamper(old, tmp_path / "t.jsonl", change)
+    code, _, err = rerun_in_process(log, tmp_path, capsys)
+    assert code == 2
+    assert err == f"error: {log}: line 1: run_started's config field {needle}\n"
