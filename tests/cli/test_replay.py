@@ -242,8 +242,8 @@ def test_a_truncated_last_line_shows_everything_before_it_with_a_warning(tmp_pat
     done = run_main("replay", str(log))
     assert done.returncode == 0, done.stderr
     assert "guesser → referee [guess] GUESS: hail" in done.stdout
-    assert "line 15 is cut short" in done.stderr
-    assert "no run_ended" in done.stderr
+    assert "the run was cut short: its last line (15) is incomplete" in done.stderr
+    assert "the run was cut short (its last line is incomplete" in done.stdout
 
 
 def test_a_corrupt_line_in_the_middle_is_an_error_naming_the_line(tmp_path: Path) -> None:
@@ -310,13 +310,14 @@ class Discard(io.TextIOBase):
 
 
 def big_log(path: Path, turns: int) -> Path:
-    """A long synthetic game: the golden log's middle repeated `turns` times (replay needs no sense)."""
+    """A long synthetic game: the golden log's middle repeated `turns` times (replay needs no sense),
+    seq numbered 0..n-1 as a writer would."""
     lines = golden_lines()
+    seq = 0
     with path.open("w", encoding="utf-8") as handle:
-        handle.write(lines[0])
-        for _ in range(turns):
-            handle.writelines(lines[2:20])
-        handle.writelines(lines[20:])
+        for line in [lines[0], *lines[2:20] * turns, *lines[20:]]:
+            handle.write(json.dumps({**json.loads(line), "seq": seq}) + "\n")
+            seq += 1
     return path
 
 
