@@ -17,7 +17,7 @@ from games.common.html import HtmlReport
 from games.common.outcome import GameResult, Outcome
 from games.common.session import outcome_line
 from games.common.summary import RunStats, summarize, summary_table
-from games.common.terminal import clean, error_line, json_safe
+from games.common.terminal import clean, json_safe
 from games.common.transcript import Transcript, plain_console
 from runtime.logread import ts_seconds
 
@@ -91,10 +91,6 @@ class TranscriptView(View):
         else:
             self.console.print(
                 f"several games shown — log: {self.path}", highlight=False, markup=False, soft_wrap=True
-            )
-        if ended is None:
-            error_line(
-                f"warning: {self.path}: no run_ended: the run was cut short (killed, or still running)"
             )
 
 
