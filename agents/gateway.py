@@ -122,6 +122,9 @@ class Gateway:
         self.fatal: ModelError | None = None  # the first ModelRejected (401/403/404) or unreached server
         self._on_fatal = on_fatal
         self._stopped: dict[Backend, ModelError] = {}
+        # Set when a backend's first call has ended: until then it goes alone, so a bad key, an unknown
+        # model or a server that is not there costs one request, not one per game in flight.
+        self._first_calls: dict[Backend, asyncio.Event] = {}
 
     async def complete(self, model: ChatModel, request: ChatRequest) -> ChatReply:
         """One answer for `request`, retried as the policy allows.
@@ -133,6 +136,19 @@ class Gateway:
         if getattr(model, "interactive", False):
             return await self._ask_person(model, request)
         call = _Call(budget_s=self.retry.budget_s(request.settings.timeout_s), backend=_backend(model))
+        first = self._first_calls.get(call.backend)
+        if first is None:  # the backend's first call: the others wait for its outcome
+            first = self._first_calls[call.backend] = asyncio.Event()
+            try:
+                return await self._complete(model, request, call)
+            finally:
+                first.set()
+        queued_from = self._clock.monotonic()
+        await first.wait()
+        call.queued_s += self._clock.monotonic() - queued_from
+        return await self._complete(model, request, call)
+
+    async def _complete(self, model: ChatModel, request: ChatRequest, call: _Call) -> ChatReply:
         retrying = AsyncRetrying(
             sleep=self._sleep,
             stop=partial(self._should_stop, call),

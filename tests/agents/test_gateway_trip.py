@@ -64,6 +64,36 @@ async def test_after_a_rejected_key_no_request_is_sent(chat_server, model):
     assert on_fatal.errors == [first.value]
 
 
+async def test_first_calls_in_flight_together_send_one_request(chat_server, model):
+    """Five games asking a fresh backend at once: the first request goes alone, its 401 stops the rest."""
+    chat_server.default = Reply.status_error(401)
+    on_fatal = Fatal()
+    gateway = Gateway(sleep=no_wait, on_fatal=on_fatal)
+
+    results = await asyncio.gather(
+        *(gateway.complete(model, ask(f"a{i}")) for i in range(5)), return_exceptions=True
+    )
+
+    assert [type(result) for result in results] == [ModelRejected] * 5
+    assert chat_server.calls == 1
+    assert len(on_fatal.errors) == 1
+
+
+async def test_first_call_answered_lets_the_others_go_together(chat_server, model):
+    """Once the backend's first call is answered, the calls that waited for it run concurrently."""
+    chat_server.reply("first")
+    chat_server.default = Reply.text("later").delayed(10)
+    gateway = Gateway(max_concurrency=8)
+
+    tasks = [asyncio.create_task(gateway.complete(model, ask(f"a{i}"))) for i in range(5)]
+    reached = await asyncio.to_thread(chat_server.wait_for_in_flight, 4)
+    chat_server.release()
+    replies = await asyncio.gather(*tasks)
+
+    assert reached
+    assert sorted(reply.text for reply in replies) == ["first"] + ["later"] * 4
+
+
 @pytest.mark.parametrize("status", [403, 404])
 async def test_refused_access_and_unknown_model_trip_too(chat_server, model, status):
     """A 403 or a 404 stops the backend as a 401 does."""
@@ -95,16 +125,19 @@ async def test_a_bad_request_does_not_trip(chat_server, model, status):
 
 
 async def test_on_fatal_is_called_once_for_rejections_in_flight_together(chat_server, model):
-    """Three calls rejected at the same time call on_fatal once; fatal is the first of them."""
-    chat_server.default = Reply.status_error(401)
+    """Three calls in flight together when the key is revoked call on_fatal once; fatal is the first."""
     on_fatal = Fatal()
     gateway = Gateway(sleep=no_wait, on_fatal=on_fatal)
+    chat_server.reply("hello")
+    await gateway.complete(model, ask())  # answered once: later calls no longer wait for a first one
+    chat_server.default = Reply.status_error(401)
 
     results = await asyncio.gather(
         *(gateway.complete(model, ask(f"a{i}")) for i in range(3)), return_exceptions=True
     )
 
     assert [type(result) for result in results] == [ModelRejected] * 3
+    assert chat_server.calls == 4
     assert len(on_fatal.errors) == 1
     assert gateway.fatal is on_fatal.errors[0]
 
@@ -148,8 +181,11 @@ async def test_a_call_in_backoff_when_the_backend_trips_sends_nothing_more():
         waiting.set()
         await tripped.wait()
 
-    model = ScriptedModel([TransientModelError("HTTP 503"), ModelRejected("key rejected", status=401), "no"])
+    model = ScriptedModel(
+        ["hello", TransientModelError("HTTP 503"), ModelRejected("key rejected", status=401), "no"]
+    )
     gateway = Gateway(sleep=held_wait)
+    await gateway.complete(model, ask("first"))
     retrying = asyncio.create_task(gateway.complete(model, ask("a")))
     await waiting.wait()
     with pytest.raises(ModelRejected):
@@ -158,4 +194,4 @@ async def test_a_call_in_backoff_when_the_backend_trips_sends_nothing_more():
 
     with pytest.raises(ModelRejected, match="key rejected"):
         await retrying
-    assert len(model.requests) == 2
+    assert len(model.requests) == 3
