@@ -25,6 +25,7 @@ from agents import (
     ModelSettings,
     OfflineModel,
     OpenAIModel,
+    resolve_request_timeout,
 )
 from games.common.batch import Batch, GameSpec, game_specs, run_batch
 from games.common.definition import GameDefinition, Player, Prepared, Seat
@@ -71,6 +72,7 @@ class Plan:
     resumed: dict[str, dict[str, Any]]  # game_id -> game_ended record of the logs being resumed
     games: int = 1  # as planned: a resumed run's come from the log it resumes
     swap: bool = False
+    request_timeout: float | None = None  # --request-timeout; a persona's setting or the environment else
 
     def cast(self, spec: GameSpec) -> dict[str, str]:
         """Who plays each seat of `spec`'s game: agent -> "model/persona"."""
@@ -102,6 +104,7 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
         specs = game_specs(seed, args.games, list(prepared.subjects), fixed=fixed, swap=args.swap)
     try:
         endpoint = Endpoint.from_env(base_url=args.base_url)
+        resolve_request_timeout(args.request_timeout, None, os.environ)  # a bad environment value: now
     except ModelConfigError as exc:
         raise UsageError(str(exc)) from None
     roles = [role.name for role in game.roles]
@@ -128,6 +131,7 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
         resumed=resumed.finished if resumed is not None else {},
         games=args.games,
         swap=args.swap,
+        request_timeout=args.request_timeout,
     )
     if resumed is not None:
         _check_same_casts(chosen, resumed)
@@ -161,6 +165,7 @@ def config_of(args: argparse.Namespace, chosen: Plan) -> dict[str, Any]:
         "base_url": chosen.endpoint.where if chosen.endpoint.configured else None,
         "personas": {role: persona.describe() for role, persona in chosen.personas.items()},
         "resumed_from": args.resume,
+        "request_timeout": chosen.request_timeout,
     }
 
 
@@ -278,7 +283,8 @@ def _player(
     else:
         assert real_model is not None
         model = real_model
-    settings = ModelSettings(model=choice.model, **persona.settings)
+    timeout_s = resolve_request_timeout(chosen.request_timeout, persona.settings.get("timeout_s"), os.environ)
+    settings = ModelSettings(model=choice.model, **{**persona.settings, "timeout_s": timeout_s})
     label = f"{choice.model}/{persona.name}"
     return Player(AgentModel(gateway, model, seat.agent, settings), persona.system_template, label)
 

@@ -159,7 +159,7 @@ def test_ctrl_d_ends_the_game_cleanly(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     records = read_log(log)
-    assert events(records, "game_interrupted") and not events(records, "game_ended")  # it never ended
+    assert events(records, "game_ended")[0]["outcome"] == "aborted"  # the person left: the game ended
     assert records[-1]["event"] == "run_ended"
 
 
@@ -206,3 +206,36 @@ def test_a_full_disk_ends_the_run_with_one_line_and_exit_1(tmp_path: Path) -> No
     done = run_main("taboo", "--games", "3", "--seed", "1", "--quiet", "--log", "/dev/full")
     assert done.returncode == 1
     assert done.stderr.strip() == "error: cannot write the run log /dev/full: No space left on device"
+
+
+def test_the_request_timeout_flag_reaches_every_call(tmp_path: Path, chat_server) -> None:
+    """--request-timeout 1: a first reply held for 30 s is given up after a second and asked again."""
+
+    def replies(body: dict, index: int) -> Reply:
+        hinter = "Hinter" in body["messages"][0]["content"]
+        reply = Reply.text("CLUE: zorp quib" if hinter else "GUESS: something")
+        return reply.delayed(30) if index == 0 else reply
+
+    chat_server.handler = replies
+    log = tmp_path / "slow.jsonl"
+    done = run_main(
+        "taboo", "--seed", "1", "--turns", "1", "--base-url", chat_server.base_url, "--model", "m",
+        "--request-timeout", "1", "--log", str(log),
+    )  # fmt: skip
+    chat_server.release()
+    assert done.returncode == 0, done.stderr
+    records = read_log(log)
+    assert records[0]["config"]["request_timeout"] == 1
+    retries = events(records, "llm_retry")
+    assert retries and all(retry["reason"] == "timeout" for retry in retries)
+    assert events(records, "llm_call")[0]["attempts"] == len(retries) + 1
+
+
+def test_a_bad_request_timeout_in_the_environment_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """QUEUEAGENTS_REQUEST_TIMEOUT that is not a number of seconds is refused before anything plays."""
+    done = run_main(
+        "taboo", "--log", str(tmp_path / "x.jsonl"), env=clean_env(QUEUEAGENTS_REQUEST_TIMEOUT="soon")
+    )
+    assert done.returncode == 2
+    assert "QUEUEAGENTS_REQUEST_TIMEOUT" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.jsonl").exists()
