@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 try:
-    from games.common import exits, personas_command, replay, rerun
-    from games.common.command import add_game_parser
-    from games.common.registry import games_by_name
-    from games.common.signals import Terminated, until_stopped
-    from games.common.terminal import error_line, terminal_console
+    from games.cli import personas_command
+    from games.cli.command import add_game_parser
+    from games.cli.registry import games_by_name
+    from games.cli.signals import Terminated, until_stopped
+    from games.cli.terminal import error_line, terminal_console
+    from games.kit import exits
+    from games.logtools import replay, rerun
     from runtime import LogWriteError, RunLogError
 except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
     print(

@@ -29,8 +29,8 @@ from agents import (  # noqa: E402
     OfflineModel,
     OpenAIModel,
 )
-from games.common.batch import Batch, GameSpec, game_specs, run_batch  # noqa: E402
-from games.common.outcome import GameResult  # noqa: E402
+from games.cli.batch import Batch, GameSpec, game_specs, run_batch  # noqa: E402
+from games.kit.outcome import GameResult  # noqa: E402
 from games.taboo.deck import load_deck  # noqa: E402
 from games.taboo.game import default_player, play_taboo  # noqa: E402
 from games.taboo.state import GUESSER, HINTER, TabooSetup  # noqa: E402

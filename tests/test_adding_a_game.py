@@ -10,7 +10,7 @@ import pytest
 
 import games
 import main
-from games.common.registry import games_by_name
+from games.cli.registry import games_by_name
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -72,3 +72,45 @@ def test_package_imports_point_one_way(package):
 def test_the_check_sees_every_kind_of_import(source, module, expected):
     """Absolute, aliased, nested, TYPE_CHECKING and relative imports all count."""
     assert imported_top_levels(source, module, is_package=module == "runtime") == expected
+
+
+def imported_modules(source: str) -> set[str]:
+    """The absolute dotted names a module imports (`from a.b import c` gives a.b)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return found
+
+
+SHARED_GAME_FOLDERS = ("kit", "cli", "logtools")
+
+
+def _game_packages() -> list[str]:
+    return sorted(
+        path.name
+        for path in (ROOT / "games").iterdir()
+        if (path / "__init__.py").exists() and path.name not in SHARED_GAME_FOLDERS
+    )
+
+
+def _allowed_games_imports(folder: str) -> set[str]:
+    """games/kit is imported by everyone; games/cli only by the log tools; a game by no shared folder."""
+    return {"kit": {"kit"}, "cli": {"kit", "cli"}, "logtools": {"kit", "cli", "logtools"}}.get(
+        folder, {"kit", folder}
+    )
+
+
+@pytest.mark.parametrize("folder", [*SHARED_GAME_FOLDERS, *_game_packages()])
+def test_games_folders_import_one_way(folder: str) -> None:
+    """Inside games/: logtools -> cli -> kit, and each game imports only the kit (never another game,
+    the command line or the log tools)."""
+    offenders = []
+    for path, _name, _is_package in modules(f"games/{folder}"):
+        for imported in imported_modules(path.read_text(encoding="utf-8")):
+            parts = imported.split(".")
+            if parts[0] == "games" and len(parts) > 1 and parts[1] not in _allowed_games_imports(folder):
+                offenders.append(f"{path.relative_to(ROOT)} imports {imported}")
+    assert offenders == []

@@ -20,8 +20,8 @@ from typing import Any
 
 from games.chameleon.errors import CategoriesError
 from games.chameleon.rules import is_one_word, is_variant
-from games.common.datafile import DataFileError, clipped, describe, read_json, shown, too_many
-from games.common.matching import answer_words
+from games.kit.datafile import DataFileError, clipped, describe, read_json, shown, too_many
+from games.kit.matching import answer_words
 
 DEFAULT_CATEGORIES_PATH = Path(__file__).with_name("data") / "categories.json"
 VERSION = 1

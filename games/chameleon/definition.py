@@ -1,5 +1,5 @@
 """The hook the common command line, batches, personas, replay and rerun use: `GAME`, Chameleon's
-`games.common.definition.GameDefinition`. The moderator is not a seat: the seats are p1..pN, all
+`games.kit.definition.GameDefinition`. The moderator is not a seat: the seats are p1..pN, all
 playing the role "player"; the game's seed decides who is the chameleon and who clues first."""
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from games.chameleon.state import (
     PlayerState,
     seat_names,
 )
-from games.common.batch import GameSpec
-from games.common.definition import Player, Policy, Role, Seat
-from games.common.exits import UsageError
-from games.common.flags import add_reprompts_flag
-from games.common.outcome import GameResult
+from games.kit.arguments import add_reprompts_flag
+from games.kit.definition import GameSpec, Player, Policy, Role, Seat
+from games.kit.exits import UsageError
+from games.kit.outcome import GameResult
 
 __all__ = ["GAME", "Chameleon", "ChameleonPlan"]
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from games.chameleon.moderator import moderator_flow
 from games.chameleon.players import player_flow
 from games.chameleon.state import GAME_NAME, MODERATOR, PLAYERS, ChameleonSetup, ModeratorState, PlayerState
-from games.common.definition import Player
-from games.common.outcome import GameResult
-from games.common.play import play_in_runtime
+from games.kit.definition import Player
+from games.kit.outcome import GameResult
+from games.kit.play import play_in_runtime
 from runtime import Clock
 
 

@@ -24,8 +24,8 @@ from games.chameleon.replies import parse_clue, parse_guess, parse_vote, seat_na
 from games.chameleon.rules import Violation, check_clue
 from games.chameleon.state import MODERATOR, PASS, PLAYERS, ModeratorState, Phase
 from games.chameleon.votes import count_votes, reveal
-from games.common.matching import matches
-from games.common.outcome import GameResult, Outcome
+from games.kit.matching import matches
+from games.kit.outcome import GameResult, Outcome
 from runtime import CONTINUE, END, AgentNode, AsyncFlow, Message
 
 log = structlog.get_logger()

@@ -29,7 +29,7 @@ from agents import ChatRequest
 from games.chameleon.categories import Categories, Category
 from games.chameleon.rules import is_variant
 from games.chameleon.state import PASS, Phase
-from games.common.matching import answer_words
+from games.kit.matching import answer_words
 
 MIN_KNOWN = 2  # clue words a player recalls of every word, whatever its knowledge
 # How well a heard clue fits the secret in a voter's eyes (the lowest draws the vote): one of the

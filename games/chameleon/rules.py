@@ -1,6 +1,6 @@
 """What a clue may be: one word, and neither the secret word nor a form or part of it.
 
-The secret is compared with the shared tolerant matching (games.common.matching: case, accents,
+The secret is compared with the shared tolerant matching (games.kit.matching: case, accents,
 look-alike letters, plurals), then by Snowball stem (baking/bake, swimming/swim), then as a part: one
 word inside the other when the shorter has at least four letters (snowman/snow, cheesecake/cake). Words
 of three letters or fewer are guarded only by the first two checks, so "hear" stays a fair clue for
@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from games.common.matching import answer_words, matches
+from games.kit.matching import answer_words, matches
 
 ONE_WORD = "one_word"  # the clue is not a single word
 SECRET_WORD = "secret_word"  # the clue is the secret word, a form of it or a part of it

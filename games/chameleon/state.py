@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from agents import ChatMessage
 from games.chameleon.categories import Category
-from games.common.outcome import GameResult
+from games.kit.outcome import GameResult
 from runtime import Message, RollCall, TurnOrder
 
 GAME_NAME = "chameleon"

@@ -9,9 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from games.common.datafile import DataFileError, clipped, describe, read_json, shown, too_many
-from games.common.morphology import related
-from games.common.normalize import words
+from games.kit.datafile import DataFileError, clipped, describe, read_json, shown, too_many
+from games.kit.morphology import related
+from games.kit.normalize import words
 from games.taboo.errors import DeckError
 from games.taboo.lexicon import standalone
 

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from games.common.batch import GameSpec
-from games.common.definition import Player, Policy, Role, Seat
-from games.common.exits import UsageError
-from games.common.flags import add_reprompts_flag, positive_int
-from games.common.outcome import GameResult
+from games.kit.arguments import add_reprompts_flag, positive_int
+from games.kit.definition import GameSpec, Player, Policy, Role, Seat
+from games.kit.exits import UsageError
+from games.kit.outcome import GameResult
 from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
 from games.taboo.game import GAME as NAME
 from games.taboo.game import play_taboo

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from agents import AgentModel
-from games.common.definition import Player
-from games.common.outcome import GameResult
-from games.common.play import play_in_runtime
+from games.kit.definition import Player
+from games.kit.outcome import GameResult
+from games.kit.play import play_in_runtime
 from games.taboo.players import player_flow
 from games.taboo.prompts import DEFAULT_PROMPTS
 from games.taboo.referee import referee_flow

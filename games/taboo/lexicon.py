@@ -11,7 +11,7 @@ from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
-from games.common.morphology import bases, lemmas, related, singulars
+from games.kit.morphology import bases, lemmas, related, singulars
 
 DATA_DIR = Path(__file__).with_name("data")
 MIN_PART = 3  # shortest part of a compound (sun + flower)

@@ -20,7 +20,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from agents import ChatRequest
-from games.common.normalize import words
+from games.kit.normalize import words
 from games.taboo.deck import Card, Deck
 from games.taboo.hints import hints_for
 from games.taboo.players import card_from_body

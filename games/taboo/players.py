@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents import AgentModel, ModelReplyNode, Prompt, looping
-from games.common.referee import REPROMPT
+from games.kit.referee import REPROMPT
 from games.taboo import prompts
 from games.taboo.deck import Card
 from games.taboo.state import HINTER, REFEREE, PlayerState

@@ -9,8 +9,8 @@ from enum import StrEnum
 
 import structlog
 
-from games.common.outcome import Outcome
-from games.common.referee import JudgeNode, can_reprompt
+from games.kit.outcome import Outcome
+from games.kit.referee import JudgeNode, can_reprompt
 from games.taboo.guesses import guess_matches
 from games.taboo.players import CARD, CLUE, WRONG, card_to_body
 from games.taboo.replies import parse_clue, parse_guess

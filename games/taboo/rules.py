@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from games.common.morphology import lemmas, related
-from games.common.normalize import Token, fold_text, tokenize, words
+from games.kit.morphology import lemmas, related
+from games.kit.normalize import Token, fold_text, tokenize, words
 from games.taboo.deck import Card
 from games.taboo.lexicon import compound_parts, embeds, is_word, standalone
 

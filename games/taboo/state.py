@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agents import ChatMessage
-from games.common.outcome import GameResult
+from games.kit.outcome import GameResult
 from games.taboo.deck import Card
 
 HINTER = "hinter"

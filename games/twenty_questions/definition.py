@@ -1,5 +1,5 @@
 """The hook the common command line, batches, personas, replay and rerun use: `GAME`, Twenty
-Questions' `games.common.definition.GameDefinition`."""
+Questions' `games.kit.definition.GameDefinition`."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from agents import OfflineModel
-from games.common.batch import GameSpec
-from games.common.definition import Player, Policy, Role, Seat
-from games.common.exits import UsageError
-from games.common.flags import add_reprompts_flag, positive_int
-from games.common.outcome import GameResult
+from games.kit.arguments import add_reprompts_flag, positive_int
+from games.kit.definition import GameSpec, Player, Policy, Role, Seat
+from games.kit.exits import UsageError
+from games.kit.outcome import GameResult
 from games.twenty_questions.game import GAME as NAME
 from games.twenty_questions.game import play_twenty_questions
 from games.twenty_questions.knowledge import DEFAULT_THINGS_PATH, Knowledge, KnowledgeError, load_knowledge

@@ -3,9 +3,9 @@ result."""
 
 from __future__ import annotations
 
-from games.common.definition import Player
-from games.common.outcome import GameResult
-from games.common.play import play_in_runtime
+from games.kit.definition import Player
+from games.kit.outcome import GameResult
+from games.kit.play import play_in_runtime
 from games.twenty_questions.players import player_flow
 from games.twenty_questions.referee import referee_flow
 from games.twenty_questions.state import (

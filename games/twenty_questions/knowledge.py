@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from games.common.datafile import DataFileError, clipped, describe, read_json, shown, too_many
-from games.common.matching import answer_words, same_answer
-from games.common.morphology import singulars
-from games.common.normalize import words
+from games.kit.datafile import DataFileError, clipped, describe, read_json, shown, too_many
+from games.kit.matching import answer_words, same_answer
+from games.kit.morphology import singulars
+from games.kit.normalize import words
 from games.twenty_questions.errors import KnowledgeError
 
 __all__ = [

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents import ChatRequest
-from games.common.matching import matches
+from games.kit.matching import matches
 from games.twenty_questions.knowledge import Knowledge, Thing
 from games.twenty_questions.state import QUESTIONER
 

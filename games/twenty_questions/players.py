@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents import AgentModel, ModelReplyNode, Prompt, looping
-from games.common.referee import REPROMPT
+from games.kit.referee import REPROMPT
 from games.twenty_questions import prompts
 from games.twenty_questions.state import ANSWERER, QUESTIONER, REFEREE, Exchange, PlayerState
 from runtime import AsyncFlow, Message

@@ -10,9 +10,9 @@ from enum import StrEnum
 
 import structlog
 
-from games.common.matching import matches
-from games.common.outcome import Outcome
-from games.common.referee import JudgeNode, can_reprompt
+from games.kit.matching import matches
+from games.kit.outcome import Outcome
+from games.kit.referee import JudgeNode, can_reprompt
 from games.twenty_questions.players import ANSWER, QUESTION, START, WRONG
 from games.twenty_questions.replies import Tag, parse_move
 from games.twenty_questions.rules import Rule, Violation, check_answer

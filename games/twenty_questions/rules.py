@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from games.common.matching import find_answer
+from games.kit.matching import find_answer
 from games.twenty_questions.knowledge import Thing
 from games.twenty_questions.replies import answer_line
 

@@ -21,7 +21,7 @@ from agents.personas import (
     RoleSpec,
     placeholders,
 )
-from games.common.registry import castings
+from games.cli.registry import castings
 
 # A toy game, so these tests show that agents/ knows no particular game.
 QUIZ = Casting(

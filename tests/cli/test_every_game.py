@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from games.common.registry import games_by_name
+from games.cli.registry import games_by_name
 from tests.support.cli import events, read_log, run_main
 
 GAMES = sorted(games_by_name())

@@ -19,7 +19,7 @@ import pytest
 from rich.console import Console
 
 import main
-from games.common.replay import run as replay_run
+from games.logtools.replay import run as replay_run
 from main import build_parser
 from runtime.logread import ReadReport, follow_events
 from tests.support.chat_server import Reply

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-from games.common.datafile import MAX_BYTES, MAX_DEPTH
+from games.kit.datafile import MAX_BYTES, MAX_DEPTH
 
 
 class BadFile(NamedTuple):

@@ -15,8 +15,8 @@ from games.chameleon.game import play_chameleon
 from games.chameleon.offline import PlayerKnobs, offline_policy
 from games.chameleon.prompts import DEFAULT_PROMPT
 from games.chameleon.state import ChameleonSetup, seat_names
-from games.common.definition import Player
-from games.common.outcome import GameResult
+from games.kit.definition import Player
+from games.kit.outcome import GameResult
 
 
 @lru_cache(maxsize=1)

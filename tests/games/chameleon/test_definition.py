@@ -12,9 +12,8 @@ from games.chameleon.definition import GAME, ChameleonPlan
 from games.chameleon.offline import PlayerKnobs
 from games.chameleon.prompts import DEFAULT_PROMPT, prompt_values, render
 from games.chameleon.state import ChameleonSetup, PlayerState, seat_names
-from games.common.batch import GameSpec
-from games.common.definition import Player, Seat
-from games.common.exits import UsageError
+from games.kit.definition import GameSpec, Player, Seat
+from games.kit.exits import UsageError
 from tests.games.chameleon.helpers import categories, named, no_sleep
 
 

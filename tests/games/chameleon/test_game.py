@@ -15,8 +15,8 @@ from agents import AgentModel, Endpoint, Gateway, ModelSettings, OpenAIModel, Re
 from games.chameleon.game import play_chameleon
 from games.chameleon.prompts import DEFAULT_PROMPT
 from games.chameleon.state import MODERATOR, PASS, ChameleonSetup
-from games.common.definition import Player
-from games.common.outcome import GameResult, Outcome
+from games.kit.definition import Player
+from games.kit.outcome import GameResult, Outcome
 from tests.games.chameleon.helpers import make_setup, named, no_sleep, play_scripted, sent
 from tests.support.chat_server import ChatServer, Reply
 

@@ -10,7 +10,7 @@ from agents import ChatMessage, ChatRequest, ModelSettings
 from games.chameleon.offline import PlayerKnobs, offline_policy
 from games.chameleon.rules import is_variant
 from games.chameleon.state import ChameleonSetup, seat_names
-from games.common.outcome import Outcome
+from games.kit.outcome import Outcome
 from tests.games.chameleon.helpers import categories, named, play_offline, sent
 
 

@@ -7,7 +7,7 @@ import io
 
 from rich.console import Console
 
-from games.common.transcript import Transcript
+from games.cli.transcript import Transcript
 from tests.games.chameleon.helpers import make_setup, play_scripted
 
 SCRIPTS = {

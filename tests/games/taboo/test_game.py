@@ -15,7 +15,7 @@ from agents import (
     ScriptedModel,
     TransientModelError,
 )
-from games.common.outcome import Outcome
+from games.kit.outcome import Outcome
 from games.taboo.deck import Card
 from games.taboo.game import default_player, play_taboo
 from games.taboo.state import GUESSER, HINTER, TabooSetup

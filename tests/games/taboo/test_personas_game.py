@@ -15,13 +15,13 @@ from rich.console import Console
 
 from agents import AgentModel, Endpoint, Gateway, ModelSettings, OpenAIModel
 from agents.persona_library import PersonaLibrary
-from games.common.command import plan as plan_game
-from games.common.command import run as run_game
-from games.common.definition import Player
-from games.common.exits import UsageError
-from games.common.models import Backend, RoleModel
-from games.common.outcome import Outcome
-from games.common.personas import PersonaChoice, casting_of, choose_personas, with_persona_models
+from games.cli.command import plan as plan_game
+from games.cli.command import run as run_game
+from games.cli.models import Backend, RoleModel
+from games.cli.personas import PersonaChoice, casting_of, choose_personas, with_persona_models
+from games.kit.definition import Player
+from games.kit.exits import UsageError
+from games.kit.outcome import Outcome
 from games.taboo.deck import Card
 from games.taboo.definition import GAME
 from games.taboo.game import play_taboo

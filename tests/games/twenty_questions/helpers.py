@@ -7,8 +7,8 @@ from typing import Any
 from structlog.testing import capture_logs
 
 from agents import AgentModel, ChatModel, Gateway, ModelSettings, OfflineModel, RetryPolicy, ScriptedModel
-from games.common.definition import Player
-from games.common.outcome import GameResult
+from games.kit.definition import Player
+from games.kit.outcome import GameResult
 from games.twenty_questions.game import play_twenty_questions
 from games.twenty_questions.knowledge import Knowledge, load_knowledge
 from games.twenty_questions.offline import AnswererStyle, QuestionerStyle, offline_policy

@@ -10,10 +10,9 @@ import pytest
 
 from agents import AgentModel, Gateway, ModelSettings
 from agents.personas import placeholders
-from games.common.batch import GameSpec
-from games.common.definition import GameDefinition, Player, Seat
-from games.common.exits import UsageError
-from games.common.outcome import Outcome
+from games.kit.definition import GameDefinition, GameSpec, Player, Seat
+from games.kit.exits import UsageError
+from games.kit.outcome import Outcome
 from games.twenty_questions.definition import GAME
 from games.twenty_questions.offline import AnswererStyle, OfflineAnswerer, OfflineQuestioner, QuestionerStyle
 from games.twenty_questions.prompts import render

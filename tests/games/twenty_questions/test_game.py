@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from agents import AgentModel, Endpoint, Gateway, ModelSettings, OpenAIModel, RetryPolicy, TransientModelError
-from games.common.definition import Player
-from games.common.outcome import Outcome
+from games.kit.definition import Player
+from games.kit.outcome import Outcome
 from games.twenty_questions.game import play_twenty_questions
 from games.twenty_questions.knowledge import load_knowledge
 from games.twenty_questions.prompts import DEFAULT_PROMPTS

@@ -1,10 +1,10 @@
-"""The shared guess matching (games.common.matching), as Twenty Questions uses it."""
+"""The shared guess matching (games.kit.matching), as Twenty Questions uses it."""
 
 from __future__ import annotations
 
 import pytest
 
-from games.common.matching import find_answer, matches
+from games.kit.matching import find_answer, matches
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from agents import ChatRequest, ModelSettings
-from games.common.matching import matches
-from games.common.outcome import Outcome
+from games.kit.matching import matches
+from games.kit.outcome import Outcome
 from games.twenty_questions.knowledge import knowledge_from_data, load_knowledge
 from games.twenty_questions.offline import (
     AnswererStyle,

@@ -1,0 +1,349 @@
+"""`python main.py GAME`: for any game, the players from the flags, one game or many, the transcript,
+the summary and the run log. The game itself comes in through its GameDefinition."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import structlog
+from rich.console import Console
+
+from agents import (
+    AgentModel,
+    ChatModel,
+    Endpoint,
+    Gateway,
+    HumanModel,
+    ModelConfigError,
+    ModelSettings,
+    OfflineModel,
+    OpenAIModel,
+    resolve_request_timeout,
+)
+from games.cli.batch import Batch, GameSpec, game_specs, run_batch
+from games.cli.flags import add_common_flags
+from games.cli.models import REAL_MODEL_HINT, Backend, RoleModel, all_offline, resolve_models
+from games.cli.personas import PersonaChoice, choose_personas, with_persona_models
+from games.cli.progress import BatchProgress
+from games.cli.resume import Resumed, read_resumed
+from games.cli.session import exit_code_for, log_path, outcome_line, versions
+from games.cli.summary import RunStats, summarize, summary_table
+from games.cli.transcript import Transcript
+from games.kit.definition import GameDefinition, Player, Prepared, Seat
+from games.kit.exits import UsageError
+from games.kit.outcome import GameResult
+from runtime import RunLog, new_run_id
+
+log = structlog.get_logger()
+
+
+def add_game_parser(subparsers: argparse._SubParsersAction, game: GameDefinition) -> None:
+    """`python main.py <game.name>` with the game's own flags and the common ones."""
+    parser = subparsers.add_parser(game.name, help=game.help, description=game.help)
+    game.add_arguments(parser)
+    roles = [role.name for role in game.roles]
+    if len(roles) == 2:
+        parser.add_argument(
+            "--swap", action="store_true", help="with --games: also play every game with the models swapped"
+        )
+    add_common_flags(parser, roles)
+    parser.set_defaults(command=lambda args, console: run(game, args, console), swap=False)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the flags decide, checked before anything runs."""
+
+    game: GameDefinition
+    prepared: Prepared
+    seed: int
+    specs: list[GameSpec]
+    models: dict[str, RoleModel]
+    seat_models: dict[str, RoleModel]  # what a role's other seats play when a person takes one
+    personas: dict[str, PersonaChoice]
+    endpoint: Endpoint
+    resumed: dict[str, dict[str, Any]]  # game_id -> game_ended record of the logs being resumed
+    games: int = 1  # as planned: a resumed run's come from the log it resumes
+    swap: bool = False
+    request_timeout: float | None = None  # --request-timeout; a persona's setting or the environment else
+
+    def cast(self, spec: GameSpec) -> dict[str, str]:
+        """Who plays each seat of `spec`'s game: agent -> "model/persona"."""
+        models = _swapped(self, spec)
+        return {
+            seat.agent: f"{_seat_choice(self, seat, models[seat.role]).model}/{self.personas[seat.role].name}"
+            for seat in self.prepared.seats()
+        }
+
+    def planned(self) -> list[dict[str, Any]]:
+        """run_started's `plan`: every game of the run, in order, with its cast."""
+        return [spec.planned(self.cast(spec)) for spec in self.specs]
+
+
+def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
+    """Prepare the game, choose subjects, models and personas; UsageError for anything wrong."""
+    resumed: Resumed | None = None
+    if args.summary_json:
+        _check_writable(args.summary_json, "--summary-json")
+    if args.resume:
+        resumed = read_resumed(args.resume, game.name)
+        args = resumed.flags(args, [role.name for role in game.roles])
+    prepared = game.prepare(args)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    fixed = prepared.fixed_subject
+    if resumed is not None and resumed.specs is not None:
+        specs = resumed.specs  # the plan as recorded, whatever the data files say today
+    else:
+        specs = game_specs(seed, args.games, list(prepared.subjects), fixed=fixed, swap=args.swap)
+    try:
+        endpoint = Endpoint.from_env(base_url=args.base_url)
+        resolve_request_timeout(args.request_timeout, None, os.environ)  # a bad environment value: now
+    except ModelConfigError as exc:
+        raise UsageError(str(exc)) from None
+    roles = [role.name for role in game.roles]
+    per_role = {role: getattr(args, f"{_dest(role)}_model") for role in roles}
+    models = resolve_models(
+        roles, endpoint=endpoint, model=args.model, per_role=per_role, offline=args.offline, human=args.human
+    )
+    seat_models = resolve_models(
+        roles, endpoint=endpoint, model=args.model, per_role=per_role, offline=args.offline, human=None
+    )
+    if args.human and args.games > 1:
+        raise UsageError("--human plays one game at a time: leave out --games")
+    personas = choose_personas(args, game)
+    named = {role: per_role[role] or args.model for role in roles}
+    chosen = Plan(
+        game=game,
+        prepared=prepared,
+        seed=seed,
+        specs=specs,
+        models=with_persona_models(models, personas, named),
+        seat_models=with_persona_models(seat_models, personas, named),
+        personas=personas,
+        endpoint=endpoint,
+        resumed=resumed.finished if resumed is not None else {},
+        games=args.games,
+        swap=args.swap,
+        request_timeout=args.request_timeout,
+    )
+    if resumed is not None:
+        _check_same_casts(chosen, resumed)
+    return chosen
+
+
+def _check_same_casts(chosen: Plan, resumed: Resumed) -> None:
+    """A resumed batch plays its remaining games with the cast it planned, or not at all."""
+    for spec in chosen.specs:
+        recorded = resumed.casts.get(spec.game_id)
+        if spec.game_id in resumed.finished or not recorded:
+            continue
+        now = chosen.cast(spec)
+        if now != recorded:
+            shown = ", ".join(f"{agent}={label}" for agent, label in sorted(recorded.items()))
+            raise UsageError(
+                f"--resume {resumed.source}: game {spec.game_id} was planned with {shown}; these flags "
+                "cast it differently (leave out the model and persona flags to take the log's)"
+            )
+
+
+def config_of(args: argparse.Namespace, chosen: Plan) -> dict[str, Any]:
+    """run_started's configuration: everything needed to play the run again; never a secret."""
+    return {
+        "game": chosen.game.name,
+        **chosen.prepared.config,
+        "seed": chosen.seed,
+        "games": chosen.games,
+        "swap": chosen.swap,
+        "models": {role: {"backend": str(m.backend), "model": m.model} for role, m in chosen.models.items()},
+        "base_url": chosen.endpoint.where if chosen.endpoint.configured else None,
+        "personas": {role: persona.describe() for role, persona in chosen.personas.items()},
+        "resumed_from": args.resume,
+        "request_timeout": chosen.request_timeout,
+    }
+
+
+async def run(game: GameDefinition, args: argparse.Namespace, console: Console) -> int:
+    chosen = plan(game, args)
+    key = chosen.endpoint.api_key.reveal() if chosen.endpoint.api_key else None
+    run_id = new_run_id()
+    path = log_path(args.log, args.log_dir, game.name, run_id)
+    single = len(chosen.specs) == 1
+    stats = RunStats()
+    listeners: list = [stats]
+    if single and not args.quiet:
+        listeners.append(Transcript(console, viewer=_human_seat(chosen)))
+    if not args.quiet and all_offline(chosen.models):
+        console.print(REAL_MODEL_HINT, style="dim", soft_wrap=True)
+    batch = Batch([spec for spec in chosen.specs if spec.game_id not in chosen.resumed])
+    # A rejected key or an unknown model fails every game alike: start no more of them.
+    gateway = Gateway(
+        max_concurrency=args.max_concurrent_calls,
+        requests_per_minute=args.rpm,
+        on_fatal=lambda error: batch.stop(str(error)),
+    )
+    needs_real = any(m.backend is Backend.OPENAI for m in chosen.models.values())
+    real_model = OpenAIModel(chosen.endpoint) if needs_real else None
+    progress = BatchProgress(console, total=len(chosen.specs), done=list(chosen.resumed.values()))
+    try:
+        with RunLog(path, run_id=run_id, secrets=[key] if key else [], listeners=listeners) as run_log:
+            run_log.start(
+                game.name,
+                config_of(args, chosen),
+                plan=chosen.planned(),
+                carried=list(chosen.resumed.values()),
+                versions=versions(),
+            )
+            try:
+                with progress.shown(not single and not args.quiet):
+                    await run_batch(
+                        batch,
+                        lambda spec: play_game(spec, chosen, gateway, real_model),
+                        concurrency=args.concurrency,
+                        on_result=progress.advance,
+                    )
+            finally:
+                _report(console, args, summarize(stats), table=not single)
+            failed = exit_code_for(batch.results) or batch.stopped is not None
+            run_log.end("error" if failed else "ok", reason=_run_reason(batch))
+    except asyncio.CancelledError:
+        _print_unfinished(console, game, path, stats, interrupted=True)
+        raise
+    finally:
+        if real_model is not None:
+            await real_model.aclose()
+    if single and batch.results:
+        console.print(outcome_line(batch.results[0], path), highlight=False, soft_wrap=True)
+    elif batch.stopped is not None:
+        _print_unfinished(console, game, path, stats, interrupted=False)
+    else:
+        console.print(f"{len(stats.games)} game(s) played — log: {path}", highlight=False, soft_wrap=True)
+    return 1 if batch.stopped is not None else exit_code_for(batch.results)
+
+
+def _print_unfinished(
+    console: Console, game: GameDefinition, path: Path, stats: RunStats, *, interrupted: bool
+) -> None:
+    """The last lines of a run that did not play all its games: how many ended, the log, how to go on."""
+    why = "interrupted" if interrupted else "stopped"
+    planned = len(stats.planned)
+    ended = len(stats.games)
+    if planned <= 1:
+        console.print(f"{why} — log: {path}", highlight=False, soft_wrap=True)
+        return
+    console.print(f"{why}: {ended} of {planned} game(s) ended — log: {path}", highlight=False, soft_wrap=True)
+    console.print(f"resume with: python main.py {game.name} --resume {path}", highlight=False, soft_wrap=True)
+
+
+async def play_game(
+    spec: GameSpec,
+    chosen: Plan,
+    gateway: Gateway,
+    real_model: ChatModel | None,
+    *,
+    override: ChatModel | None = None,
+) -> GameResult:
+    """Play one game of the plan. With `override`, every seat thinks with that model whatever its
+    backend (rerun serves a log's recorded replies so); model names and personas stay as planned."""
+    models = _swapped(chosen, spec)
+    players = {
+        seat.agent: _player(gateway, chosen, seat, models[seat.role], real_model, spec.seed, override)
+        for seat in chosen.prepared.seats()
+    }
+    cast = {agent: player.label for agent, player in players.items()}
+    log.info("game_cast", game_id=spec.game_id, players=cast, swapped=spec.swapped)
+    return await chosen.prepared.play(spec, players)
+
+
+def _player(
+    gateway: Gateway,
+    chosen: Plan,
+    seat: Seat,
+    choice: RoleModel,
+    real_model: ChatModel | None,
+    seed: int,
+    override: ChatModel | None,
+) -> Player:
+    persona = chosen.personas[seat.role]
+    role = next(role for role in chosen.game.roles if role.name == seat.role)
+    choice = _seat_choice(chosen, seat, choice)
+    model: ChatModel
+    if override is not None:
+        model = override
+    elif choice.backend is Backend.HUMAN:
+        model = HumanModel(role.human_prompt, role.reply_prefix)
+    elif choice.backend is Backend.OFFLINE:
+        model = OfflineModel(chosen.prepared.offline_policy(seat, seed, role.knobs(**persona.offline)))
+    else:
+        assert real_model is not None
+        model = real_model
+    timeout_s = resolve_request_timeout(chosen.request_timeout, persona.settings.get("timeout_s"), os.environ)
+    settings = ModelSettings(model=choice.model, **{**persona.settings, "timeout_s": timeout_s})
+    label = f"{choice.model}/{persona.name}"
+    return Player(AgentModel(gateway, model, seat.agent, settings), persona.system_template, label)
+
+
+def _swapped(chosen: Plan, spec: GameSpec) -> dict[str, RoleModel]:
+    """The models per role of `spec`'s game: a swapped game's two roles exchange models (personas stay
+    with their roles)."""
+    models = dict(chosen.models)
+    if spec.swapped:
+        first, second = (role.name for role in chosen.game.roles)
+        models = {first: replace(models[second], role=first), second: replace(models[first], role=second)}
+    return models
+
+
+def _seat_choice(chosen: Plan, seat: Seat, choice: RoleModel) -> RoleModel:
+    """The person takes one seat of the --human role; the role's other seats play as usual."""
+    if choice.backend is Backend.HUMAN and seat.agent != _human_seat(chosen):
+        return chosen.seat_models[seat.role]
+    return choice
+
+
+def _human_seat(chosen: Plan) -> str | None:
+    """The agent a person plays: the first seat of the --human role."""
+    human = next((role for role, m in chosen.models.items() if m.backend is Backend.HUMAN), None)
+    if human is None:
+        return None
+    return next(seat.agent for seat in chosen.prepared.seats() if seat.role == human)
+
+
+def _report(console: Console, args: argparse.Namespace, summary: dict[str, Any], *, table: bool) -> None:
+    if table and not args.quiet:
+        console.print(summary_table(summary))
+    if args.summary_json:
+        Path(args.summary_json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+def _check_writable(path: str, flag: str) -> None:
+    """Fail before anything runs when an output file could not be written at the end."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{flag} {path}: is a folder, not a file")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UsageError(f"{flag} {path}: the file is not writable")
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"{flag} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{flag} {path}: the folder {folder} is not writable")
+
+
+def _run_reason(batch: Batch) -> str:
+    results = batch.results
+    if batch.stopped is not None:
+        return f"the batch stopped after {len(results)} game(s): {batch.stopped}"
+    errors = [result for result in results if result.outcome == "error"]
+    if not errors:
+        return f"{len(results)} game(s) completed"
+    return f"{len(errors)} of {len(results)} game(s) ended in error; first: {errors[0].reason}"
+
+
+def _dest(role: str) -> str:
+    return role.replace("-", "_")

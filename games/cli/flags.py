@@ -1,0 +1,83 @@
+"""The flags every game command takes (CONTRACT.md), declared once."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+
+from agents.request_timeout import DEFAULT_REQUEST_TIMEOUT_S, REQUEST_TIMEOUT_ENV, parse_seconds
+from games.kit.arguments import positive_int, whole_number
+
+
+def seconds(text: str) -> float:
+    try:
+        return parse_seconds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> None:
+    """--seed, models and personas per role, the endpoint, --human, the log, --games, --quiet."""
+    roles = tuple(roles)
+    parser.add_argument(
+        "--seed", type=whole_number, help="seed every random choice (same seed, same offline game)"
+    )
+    parser.add_argument("--games", type=positive_int, default=1, metavar="N", help="play N games (default 1)")
+    parser.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=8,
+        metavar="K",
+        help="at most K games in flight (default 8)",
+    )
+    models = parser.add_argument_group("models")
+    models.add_argument(
+        "--model", metavar="M", help="model for every role; 'offline' for the built-in players"
+    )
+    for role in roles:
+        models.add_argument(f"--{role}-model", metavar="M", help=f"model for the {role} (overrides --model)")
+    models.add_argument(
+        "--base-url", metavar="URL", help="an OpenAI-compatible endpoint (default: OPENAI_BASE_URL)"
+    )
+    models.add_argument("--offline", action="store_true", help="same as --model offline")
+    models.add_argument(
+        "--max-concurrent-calls",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="model calls in flight at once, across all games (default 8)",
+    )
+    models.add_argument("--rpm", type=positive_int, metavar="N", help="at most N model requests per minute")
+    models.add_argument(
+        "--request-timeout",
+        type=seconds,
+        metavar="S",
+        help=(
+            "seconds one model request may take (default: the persona's request_timeout, else "
+            f"${REQUEST_TIMEOUT_ENV}, else {DEFAULT_REQUEST_TIMEOUT_S:g})"
+        ),
+    )
+    people = parser.add_argument_group("players")
+    for role in roles:
+        people.add_argument(
+            f"--{role}", metavar="P", help=f"persona for the {role}: a name or a persona file (.toml)"
+        )
+    people.add_argument(
+        "--persona-dir",
+        action="append",
+        metavar="DIR",
+        help="look for personas by name in DIR first, then ./personas/, then the built-ins (repeatable)",
+    )
+    people.add_argument(
+        "--human", choices=roles, metavar="ROLE", help=f"a person plays ROLE ({', '.join(roles)})"
+    )
+    output = parser.add_argument_group("output")
+    output.add_argument("--log", metavar="PATH", help="write the run log (JSON Lines) to PATH")
+    output.add_argument("--log-dir", metavar="DIR", help="write the run log into DIR (default runs/)")
+    output.add_argument(
+        "--summary-json", metavar="PATH", help="with --games: write the summary figures as JSON"
+    )
+    output.add_argument(
+        "--resume", metavar="LOG", help="with --games: play only the games LOG has not finished"
+    )
+    output.add_argument("--quiet", action="store_true", help="print only the final outcome line")

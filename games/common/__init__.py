@@ -1,1 +1,0 @@
-"""What every game shares: outcomes and their scores, the live transcript, batches of games."""

@@ -1,0 +1,37 @@
+"""The flag types and flags a game's own arguments use (the common flags are games/cli/flags.py)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    value = whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    value = whole_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def add_reprompts_flag(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--reprompts R: how often a referee re-prompts a malformed reply before the game is aborted."""
+    parser.add_argument(
+        "--reprompts",
+        type=non_negative_int,
+        default=1,
+        metavar="R",
+        help="re-prompts for a malformed reply (default 1)",
+    )

@@ -1,0 +1,123 @@
+"""The one small hook a game implements to get the common command line, batches, summaries, personas,
+replay and rerun: a `GameDefinition` (docs/adding-a-game.md walks through one).
+
+The common code owns everything around a game: flags, models and personas per role, people at the
+terminal, the run log, many games at once, resume. The game owns its rules, its data, its agents and
+what an outcome means.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from agents import AgentModel, ChatReply, ChatRequest
+from games.kit.outcome import GameResult
+
+Policy = Callable[[ChatRequest], str | ChatReply | Awaitable[str | ChatReply]]
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    """One game of a batch: its id, its own seed, what it is about, and whether roles are swapped."""
+
+    game_id: str
+    index: int
+    seed: int
+    subject: str
+    swapped: bool = False
+
+    def planned(self, cast: Mapping[str, str]) -> dict[str, Any]:
+        """This game as an entry of run_started's `plan`, with its cast (agent -> "model/persona")."""
+        return {
+            "game_id": self.game_id,
+            "index": self.index,
+            "seed": self.seed,
+            "subject": self.subject,
+            "swapped": self.swapped,
+            "cast": dict(cast),
+        }
+
+    @classmethod
+    def from_plan(cls, entry: Mapping[str, Any]) -> GameSpec:
+        """A `plan` entry read back from a log; KeyError or TypeError when it is not one."""
+        fields = (entry["game_id"], entry["index"], entry["seed"], entry["subject"])
+        kinds = (str, int, int, str)
+        if not all(type(value) is kind for value, kind in zip(fields, kinds, strict=True)):
+            raise TypeError(f"not a planned game: {entry!r:.120}")
+        swapped = entry.get("swapped", False)
+        if not isinstance(swapped, bool):
+            raise TypeError(f"'swapped' is not true or false: {swapped!r:.40}")
+        return cls(*fields, swapped=swapped)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A part in the game that a model, an offline player, a persona or a person can take.
+
+    `knobs` is the dataclass of the offline player's settings for this role (a persona's `[offline]`
+    table may set its fields); `placeholders` are the names a persona's prompt may use (name ->
+    description; a plain set of names works too), `example_values` fill them for `personas show`;
+    `required` placeholders must appear in a persona's prompt for this role, `withheld` ones must not
+    (name -> why: the guesser never sees the card).
+    """
+
+    name: str
+    default_prompt: str
+    placeholders: Mapping[str, str] | frozenset[str]
+    knobs: type
+    human_prompt: str = "> "
+    reply_prefix: str = ""
+    example_values: Mapping[str, str] = field(default_factory=dict)
+    required: Mapping[str, str] = field(default_factory=dict)
+    withheld: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One agent of a game and the role it plays (N players may share the role "player")."""
+
+    agent: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Player:
+    """Who sits in a seat: the model handle (with the agent's name and settings) and the rendered-later
+    system prompt template from its persona."""
+
+    model: AgentModel
+    system_template: str
+    label: str = ""  # "model/persona", for summaries by pairing
+
+
+class Prepared(Protocol):
+    """A game ready to be played many times: its data loaded and its flags checked."""
+
+    subjects: Sequence[str]  # what the games are about; a batch deals distinct ones
+    fixed_subject: str | None  # every game plays this subject (Taboo's --card), or None
+    config: Mapping[str, Any]  # the game's own flags as given ({dest: value}), for run_started and resume
+
+    def seats(self) -> Sequence[Seat]: ...
+
+    def offline_policy(self, seat: Seat, seed: int, knobs: Any) -> Policy: ...
+
+    async def play(self, spec: GameSpec, players: Mapping[str, Player]) -> GameResult: ...
+
+
+class GameDefinition(Protocol):
+    """What a game tells the common code about itself."""
+
+    name: str  # the command: python main.py <name>
+    help: str
+    roles: Sequence[Role]
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """The game's own flags (the common ones are added for it)."""
+        ...
+
+    def prepare(self, args: argparse.Namespace) -> Prepared:
+        """Load and check the game's data and flags; raise games.kit.exits.UsageError if wrong."""
+        ...

@@ -1,0 +1,66 @@
+"""One game in its own Runtime: `game_started` first, `game_ended` last, whatever happens between.
+
+The game's referee (or moderator) ends a game by setting its result and stopping the run; any other
+ending (a model or an agent failure, a timeout, a deadlock, a person leaving) becomes the result here,
+so every game that ends has exactly one `game_ended`. A game cancelled from outside (Ctrl-C, SIGTERM)
+did not end: it writes `game_interrupted` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import structlog
+
+from agents import PlayerLeft
+from games.kit.outcome import GameResult, Outcome
+from runtime import AsyncFlow, Clock, RunResult, RunStatus, Runtime
+
+log = structlog.get_logger()
+
+# name, flow, the agent's own state, and optionally the groups it joins (a broadcast can address one)
+Agent = tuple[str, AsyncFlow, Any] | tuple[str, AsyncFlow, Any, tuple[str, ...]]
+
+
+async def play_in_runtime(
+    *,
+    game: str,
+    game_id: str,
+    subject: str,
+    agents: Sequence[Agent],
+    started: Mapping[str, Any],
+    result: Callable[[], GameResult | None],
+    turn: Callable[[], int],
+    clock: Clock | None = None,
+    deadline_s: float | None = None,
+) -> GameResult:
+    """Run the agents to the game's end. `result` reads the referee's result, `turn` its turn, and
+    `started` adds the game's own fields (the card, the secret...) to `game_started`."""
+    runtime = Runtime(clock=clock, deadline_s=deadline_s)
+    for name, flow, state, *groups in agents:
+        runtime.add(name, flow, shared=state, groups=groups[0] if groups else ())
+    with structlog.contextvars.bound_contextvars(game_id=game_id):
+        log.info("game_started", game=game, game_id=game_id, **started)
+        try:
+            run = await runtime.run()
+        except BaseException:
+            # Stopped mid-play (Ctrl-C, a signal): the game did not end, so it has no game_ended and
+            # counts as not played; --resume plays it again.
+            log.info("game_interrupted", game_id=game_id, turns=turn())
+            raise
+        ended = result()
+        if ended is None:
+            outcome, reason = ending_of(run)
+            ended = GameResult(game_id, outcome, turn(), None, reason, subject)
+        ended.log()
+    return ended
+
+
+def ending_of(run: RunResult) -> tuple[Outcome, str]:
+    """How a run that the referee did not end maps to a game outcome."""
+    if run.status is RunStatus.FAILED and isinstance(run.error, PlayerLeft):
+        return Outcome.ABORTED, "the player left the game"
+    if run.status is RunStatus.INTERRUPTED:
+        return Outcome.ABORTED, run.reason
+    return Outcome.ERROR, run.reason

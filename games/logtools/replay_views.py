@@ -1,0 +1,252 @@
+"""The views `replay` draws a log through: the live transcript, a list of games, a table of events,
+normalised JSON, an HTML page. Each takes events one at a time (`draw`), so a log streams through."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+from rich.console import Console
+from rich.text import Text
+
+from games.cli.session import outcome_line
+from games.cli.summary import RunStats, summarize, summary_table
+from games.cli.terminal import clean, json_safe
+from games.cli.transcript import Transcript, plain_console
+from games.kit.exits import UsageError
+from games.kit.outcome import GameResult, Outcome
+from games.logtools.html import HtmlReport
+from runtime.logread import ts_seconds
+
+COMMON_FIELDS = ("v", "ts", "seq", "run_id", "event", "game_id", "agent")
+MESSAGE_EVENTS = frozenset({"message_sent", "message_dropped"})
+DETAILS_CHARS = 100
+
+
+class View:
+    def draw(self, record: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        return None
+
+    def discard(self) -> None:
+        """The replay stopped early (an error, Ctrl-C): drop what cannot be completed."""
+        return None
+
+
+class Lines:
+    """Writes one line at a time, cleaned: through rich on a terminal, as plain text on a pipe (much
+    faster)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.plain = plain_console(console)
+
+    def line(self, text: str, style: str = "") -> None:
+        if self.plain:
+            self.console.file.write(clean(text) + "\n")
+        else:
+            self.console.print(Text(clean(text), style=style))
+
+
+class TranscriptView(View):
+    """The live game's transcript, then its last line: the outcome and the log."""
+
+    def __init__(self, console: Console, path: Path, *, viewer: str | None) -> None:
+        self.console = console
+        self.path = path
+        self.transcript = Transcript(console, viewer=viewer)
+        self.ended: list[Mapping[str, Any]] = []  # game_ended records: one per game shown
+        self.run_ended: Mapping[str, Any] | None = None
+
+    def draw(self, record: Mapping[str, Any]) -> None:
+        self.transcript(record)
+        event = record.get("event")
+        if event == "game_ended":
+            if len(self.ended) < 2:
+                self.ended.append(record)
+        elif event == "run_ended":
+            self.run_ended = record
+
+    def finish(self) -> None:
+        lines = Lines(self.console)
+        ended = self.run_ended
+        if ended is not None and ended.get("status") != "ok":
+            lines.line(f"the run ended {ended.get('status')}: {ended.get('reason')}", "bold red")
+        if len(self.ended) == 1:
+            self.console.print(
+                outcome_line(result_of_record(self.ended[0]), self.path),
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+        elif not self.ended:
+            self.console.print(
+                f"no game ended in this log — log: {self.path}", highlight=False, markup=False, soft_wrap=True
+            )
+        else:
+            self.console.print(
+                f"several games shown — log: {self.path}", highlight=False, markup=False, soft_wrap=True
+            )
+
+
+def result_of_record(record: Mapping[str, Any]) -> GameResult:
+    try:
+        outcome: Any = Outcome(str(record.get("outcome")))
+    except ValueError:
+        outcome = str(record.get("outcome"))
+    score = record.get("score")
+    return GameResult(
+        game_id=str(record.get("game_id")),
+        outcome=outcome,
+        turns=int(record.get("turns") or 0),
+        score=float(score) if isinstance(score, int | float) else None,
+        reason=str(record.get("reason", "")),
+        subject=str(record.get("subject", "")),
+    )
+
+
+class GamesView(View):
+    """A log of many games: one line per game as it ended, then the run's summary figures."""
+
+    OUTCOME_STYLES = {"success": "green", "aborted": "yellow", "error": "bold red"}
+
+    def __init__(self, console: Console, path: Path) -> None:
+        self.console = console
+        self.path = path
+        self.lines = Lines(console)
+        self.stats = RunStats()
+
+    def draw(self, record: Mapping[str, Any]) -> None:
+        event = record.get("event")
+        if event == "run_started":
+            config = record.get("config") or {}
+            self.lines.line(
+                f"run {record.get('run_id')} · {config.get('game', record.get('command'))} · "
+                f"{config.get('games')} game(s) · seed {config.get('seed')}",
+                "bold",
+            )
+            return
+        if event != "game_ended":
+            self.stats(record)
+            return
+        # The summary needs three fields per game; keeping only those keeps the memory small.
+        slim = {key: record.get(key) for key in ("outcome", "turns", "score")}
+        self.stats.games[str(record.get("game_id"))] = slim
+        outcome = str(record.get("outcome"))
+        score = record.get("score")
+        scored = f"score {score:g}" if isinstance(score, int | float) else "unscored"
+        text = (
+            f"{record.get('game_id')!s:<6} {record.get('subject')!s:<16} {outcome:<15} "
+            f"{record.get('turns')!s:>2} turn(s)  {scored:<10} — {record.get('reason')}"
+        )
+        self.lines.line(text, self.OUTCOME_STYLES.get(outcome, "red"))
+
+    def finish(self) -> None:
+        if self.stats.games:
+            self.console.print(summary_table(summarize(self.stats)))
+        self.console.print(
+            f"{len(self.stats.games)} game(s) played — log: {self.path} "
+            f"(replay {self.path} --game ID shows one)",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+class EventsView(View):
+    """One compact line per event: seq, time since the start, game, agent, event, its own fields."""
+
+    def __init__(self, console: Console) -> None:
+        self.lines = Lines(console)
+        self.first: float | None = None
+
+    def draw(self, record: Mapping[str, Any]) -> None:
+        if self.first is None:
+            self.lines.line(
+                f"{'seq':>6} {'time':>9}  {'game':<6} {'agent':<10} {'event':<16} details", "bold"
+            )
+        at = ts_seconds(record.get("ts"))
+        if self.first is None:
+            self.first = at
+        offset = f"+{at - self.first:.3f}s" if at is not None and self.first is not None else "?"
+        text = (
+            f"{record.get('seq')!s:>6} {offset:>9}  {record.get('game_id') or '-'!s:<6} "
+            f"{record.get('agent') or '-'!s:<10} {record.get('event')!s:<16} {details_of(record)}"
+        )
+        self.lines.line(text)
+
+
+def details_of(record: Mapping[str, Any]) -> str:
+    event = record.get("event")
+    if event in MESSAGE_EVENTS:
+        parties = f"{record.get('sender')} → {record.get('recipient')}"
+        text = f"{parties} [{record.get('kind')}] {record.get('text')}"
+    else:
+        parts = []
+        for key, value in record.items():
+            if key in COMMON_FIELDS:
+                continue
+            if key == "messages" and isinstance(value, list):
+                parts.append(f"messages=[{len(value)}]")
+            else:
+                parts.append(f"{key}={orjson.dumps(value, default=str).decode()}")
+        text = " ".join(parts)
+    text = clean(text.replace("\n", "⏎"))
+    return text if len(text) <= DETAILS_CHARS else text[: DETAILS_CHARS - 1] + "…"
+
+
+class JsonView(View):
+    """The normalised events, one per line: the common fields first (game_id and agent always there,
+    null when the event has none), `t_ms` since the run started, then the event's own fields."""
+
+    def __init__(self, console: Console) -> None:
+        self.file = console.file
+        self.first: float | None = None
+
+    def draw(self, record: Mapping[str, Any]) -> None:
+        at = ts_seconds(record.get("ts"))
+        if self.first is None:
+            self.first = at
+        normal: dict[str, Any] = {key: record.get(key) for key in COMMON_FIELDS}
+        known = at is not None and self.first is not None
+        normal["t_ms"] = round((at - self.first) * 1000, 3) if known else None
+        normal.update((key, value) for key, value in record.items() if key not in normal)
+        self.file.write(json_safe(orjson.dumps(normal, default=str).decode()) + "\n")
+
+
+class HtmlView(View):
+    """--html OUT: the page, written next to OUT and moved into place once complete."""
+
+    def __init__(self, console: Console, out: Path, *, viewer: str | None) -> None:
+        self.console = console
+        self.out = out
+        self.partial = out.with_name(out.name + ".partial")
+        try:
+            self.handle = self.partial.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+        self.report = HtmlReport(self.handle, viewer=viewer)
+
+    def draw(self, record: Mapping[str, Any]) -> None:
+        self.report(record)
+
+    def finish(self) -> None:
+        self.report.finish()
+        self.handle.close()
+        os.replace(self.partial, self.out)
+        figures = self.report.counts
+        self.console.print(
+            f"wrote {self.out} ({figures['games']} game(s), {figures['messages']} message(s))",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+
+    def discard(self) -> None:
+        self.handle.close()
+        self.partial.unlink(missing_ok=True)

@@ -1,0 +1,119 @@
+"""Summary figures: the confidence interval, percentiles and the counts, on known data."""
+
+from __future__ import annotations
+
+import pytest
+
+from games.cli.summary import RunStats, percentile, summarize, wilson_interval
+
+
+def test_wilson_interval_matches_known_values() -> None:
+    """8 successes in 10 trials give the textbook Wilson interval (0.490, 0.943)."""
+    low, high = wilson_interval(8, 10)
+    assert low == pytest.approx(0.4902, abs=1e-4)
+    assert high == pytest.approx(0.9433, abs=1e-4)
+
+
+def test_wilson_interval_stays_inside_zero_and_one() -> None:
+    """All successes or none keep the interval within [0, 1] and away from a zero width."""
+    assert wilson_interval(0, 5)[0] == 0.0 and wilson_interval(0, 5)[1] > 0
+    assert wilson_interval(5, 5)[1] == pytest.approx(1.0) and wilson_interval(5, 5)[0] < 1
+
+
+def test_wilson_interval_of_no_trials_is_empty() -> None:
+    """No trials give (0, 0) rather than a division by zero."""
+    assert wilson_interval(0, 0) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(("q", "expected"), [(50, 40.0), (95, 100.0), (10, 10.0), (100, 100.0)])
+def test_nearest_rank_percentiles(q: float, expected: float) -> None:
+    """Percentiles use the nearest rank on sorted values."""
+    assert percentile([100, 10, 30, 20, 40, 50, 60], q) == expected
+
+
+def test_percentile_of_nothing_is_none() -> None:
+    """No values, no percentile."""
+    assert percentile([], 50) is None
+
+
+def game(game_id: str, outcome: str, turns: int, score: float | None) -> dict:
+    return {"event": "game_ended", "game_id": game_id, "outcome": outcome, "turns": turns, "score": score}
+
+
+def test_summary_counts_and_excludes_errors_from_scores() -> None:
+    """Errors are counted and shown but not scored; success rate and means use played games only."""
+    stats = RunStats().feed(
+        [
+            game("g1", "success", 1, 100.0),
+            game("g2", "success", 2, 50.0),
+            game("g3", "lose_turns", 5, 0.0),
+            game("g4", "error", 1, None),
+            game("g5", "aborted", 2, None),
+            {"event": "rule_violation", "rule": "variant"},
+            {"event": "reply_malformed", "reprompts_left": 1},
+            {"event": "reply_malformed", "reprompts_left": 0},
+            {
+                "event": "llm_call",
+                "backend": "openai",
+                "latency_ms": 200,
+                "usage": {"prompt_tokens": 10, "completion_tokens": 2},
+            },
+            {
+                "event": "llm_call",
+                "backend": "openai",
+                "latency_ms": 400,
+                "usage": {"prompt_tokens": 30, "completion_tokens": 4},
+            },
+        ]
+    )
+    summary = summarize(stats)
+    assert summary["games"] == 5
+    assert summary["outcomes"] == {
+        "success": 2,
+        "lose_violation": 0,
+        "lose_turns": 1,
+        "aborted": 1,
+        "error": 1,
+    }
+    assert summary["played"] == 3
+    assert summary["percent_played"] == 60.0
+    assert summary["success_rate"] == pytest.approx(2 / 3, abs=1e-4)
+    assert summary["mean_score"] == 50.0
+    assert summary["mean_turns_to_success"] == 1.5
+    assert summary["violations_by_rule"] == {"variant": 1}
+    assert (summary["format_errors"], summary["reprompts"]) == (2, 1)
+    assert summary["tokens"]["prompt"] == 40 and summary["tokens"]["completion"] == 6
+    assert summary["tokens"]["per_game"] == 9.2
+    assert summary["latency_ms"] == {"p50": 200.0, "p95": 400.0}
+
+
+def test_summary_counts_only_ended_games_and_lists_the_rest_of_the_plan() -> None:
+    """Games of the plan without game_ended are listed as not played, in plan order, never counted."""
+    plan = [{"game_id": f"g{i}", "cast": {"a": "offline/default"}} for i in range(1, 5)]
+    stats = RunStats().feed(
+        [
+            {"event": "run_started", "plan": plan, "carried": [game("g1", "success", 1, 100.0)]},
+            game("g3", "lose_turns", 5, 0.0),
+            {"event": "game_interrupted", "game_id": "g2"},
+            {"event": "game_ended", "game_id": "g4", "outcome": "aborted", "reason": "interrupted"},
+        ]
+    )
+    summary = summarize(stats)
+    assert summary["games"] == 2 and summary["planned"] == 4
+    assert summary["not_played"] == ["g2", "g4"]
+    assert summary["by_pairing"] == {}  # carried and new games share the plan's one cast
+
+
+def test_summary_gives_each_distinct_error_cause_with_its_count() -> None:
+    """Failed games are grouped by cause, most frequent first."""
+    stats = RunStats().feed(
+        [
+            {**game("g1", "error", 0, None), "reason": "the model 'm' did not answer"},
+            {**game("g2", "error", 0, None), "reason": "agent 'referee' raised KeyError"},
+            {**game("g3", "error", 0, None), "reason": "the model 'm' did not answer"},
+        ]
+    )
+    assert summarize(stats)["errors_by_cause"] == {
+        "the model 'm' did not answer": 2,
+        "agent 'referee' raised KeyError": 1,
+    }
