@@ -16,7 +16,7 @@ try:
     from games.cli.terminal import error_line, terminal_console
     from games.kit import exits
     from games.logtools import replay, rerun
-    from runtime import LogWriteError, RunLogError
+    from runtime.errors import LogWriteError, RunLogError
 except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
     print(
         f'error: {missing.name} is not installed; run: pip install -e ".[dev]" (see README.md)',

@@ -1,8 +1,8 @@
 """The one way agents reach a model: limits, retries, truncation, accounting and the llm_* log events.
 
 Every model (real, offline, scripted, replayed) goes through `Gateway.complete`, so all of them are
-limited, retried and logged the same way. One Gateway per process: its concurrency cap is shared by
-every agent and game that holds it.
+limited, retried and logged the same way, to the events of the call (an `AgentModel` carries its
+game's). One Gateway per process: its concurrency cap is shared by every agent and game that holds it.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ import dataclasses
 import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import structlog
 from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type
 
 from agents.chat import ChatMessage, ChatModel, ChatReply, ChatRequest, ModelSettings
@@ -24,8 +23,7 @@ from agents.errors import ModelError, ModelRejected, ModelUnavailable, Transient
 from agents.limits import RequestsPerMinute
 from agents.usage import UsageLedger
 from runtime.clock import Clock, SystemClock
-
-log = structlog.get_logger()
+from runtime.events import NULL_EVENTS, EventLog
 
 Sleep = Callable[[float], Awaitable[None]]
 Backend = tuple[str, str | None]  # a model's backend name and where it lives: what fails together
@@ -126,53 +124,57 @@ class Gateway:
         # model or a server that is not there costs one request, not one per game in flight.
         self._first_calls: dict[Backend, asyncio.Event] = {}
 
-    async def complete(self, model: ChatModel, request: ChatRequest) -> ChatReply:
-        """One answer for `request`, retried as the policy allows.
+    async def complete(
+        self, model: ChatModel, request: ChatRequest, events: EventLog = NULL_EVENTS
+    ) -> ChatReply:
+        """One answer for `request`, retried as the policy allows; llm_call, llm_retry and llm_failed go
+        to `events`.
 
         Raises ModelUnavailable when retries are spent, ModelRejected when the server refuses for good,
         and whatever other ModelError the model raises (ReplayDiverged, ScriptExhausted), unretried.
         """
-        request = _with_bound_game_id(request)
         if getattr(model, "interactive", False):
-            return await self._ask_person(model, request)
+            return await self._ask_person(model, request, events)
         call = _Call(budget_s=self.retry.budget_s(request.settings.timeout_s), backend=_backend(model))
         first = self._first_calls.get(call.backend)
         if first is None:  # the backend's first call: the others wait for its outcome
             first = self._first_calls[call.backend] = asyncio.Event()
             try:
-                return await self._complete(model, request, call)
+                return await self._complete(model, request, call, events)
             finally:
                 first.set()
         queued_from = self._clock.monotonic()
         await first.wait()
         call.queued_s += self._clock.monotonic() - queued_from
-        return await self._complete(model, request, call)
+        return await self._complete(model, request, call, events)
 
-    async def _complete(self, model: ChatModel, request: ChatRequest, call: _Call) -> ChatReply:
+    async def _complete(
+        self, model: ChatModel, request: ChatRequest, call: _Call, events: EventLog
+    ) -> ChatReply:
         retrying = AsyncRetrying(
             sleep=self._sleep,
             stop=partial(self._should_stop, call),
             wait=self._wait,
             retry=retry_if_exception_type(TransientModelError),
-            before_sleep=partial(self._log_retry, model, request, call),
+            before_sleep=partial(self._log_retry, events, model, request, call),
         )
         try:
             reply = await retrying(self._attempt, model, request, call)
         except RetryError as err:
             last = err.last_attempt.exception()
             error = self._unavailable(model, request, call, last)
-            self._log_failed(model, request, call, error, error.reason)
+            self._log_failed(events, model, request, call, error, error.reason)
             if self._never_reached(call, last):
                 self._trip(call.backend, error)
             raise error from None
         except ModelError as err:
-            self._log_failed(model, request, call, err, type(err).__name__)
+            self._log_failed(events, model, request, call, err, type(err).__name__)
             if isinstance(err, ModelRejected) and err.status in FATAL_STATUSES:
                 self._trip(call.backend, err)
             raise
-        return self._accept(model, request, call, reply)
+        return self._accept(events, model, request, call, reply)
 
-    async def _ask_person(self, model: ChatModel, request: ChatRequest) -> ChatReply:
+    async def _ask_person(self, model: ChatModel, request: ChatRequest, events: EventLog) -> ChatReply:
         """A person's turn: no request timeout, no budget, no retries, no model slot; logged the same."""
         call = _Call(budget_s=float("inf"), backend=_backend(model), attempts=1)
         started = self._clock.monotonic()
@@ -180,10 +182,10 @@ class Gateway:
             reply = await model.complete(request)
         except ModelError as err:
             call.attempt_s = self._clock.monotonic() - started
-            self._log_failed(model, request, call, err, type(err).__name__)
+            self._log_failed(events, model, request, call, err, type(err).__name__)
             raise
         call.attempt_s = self._clock.monotonic() - started
-        return self._accept(model, request, call, reply)
+        return self._accept(events, model, request, call, reply)
 
     def _unavailable(
         self, model: ChatModel, request: ChatRequest, call: _Call, last: BaseException | None
@@ -257,11 +259,13 @@ class Gateway:
             return True
         return call.spent_s + (state.upcoming_sleep or 0.0) > call.budget_s
 
-    def _log_retry(self, model: ChatModel, request: ChatRequest, call: _Call, state: RetryCallState) -> None:
+    def _log_retry(
+        self, events: EventLog, model: ChatModel, request: ChatRequest, call: _Call, state: RetryCallState
+    ) -> None:
         failure = state.outcome.exception() if state.outcome is not None else None
         wait_s = state.upcoming_sleep
         call.waited_s += wait_s
-        log.warning(
+        events.warning(
             "llm_retry",
             **_who(model, request),
             attempt=state.attempt_number,
@@ -269,7 +273,9 @@ class Gateway:
             wait_s=round(wait_s, 3),
         )
 
-    def _accept(self, model: ChatModel, request: ChatRequest, call: _Call, reply: ChatReply) -> ChatReply:
+    def _accept(
+        self, events: EventLog, model: ChatModel, request: ChatRequest, call: _Call, reply: ChatReply
+    ) -> ChatReply:
         truncated = reply.truncated or len(reply.text) > self.max_reply_chars
         reply = dataclasses.replace(
             reply,
@@ -283,7 +289,7 @@ class Gateway:
         key = (request.game_id, request.agent)
         call_index = self._call_counts[key]
         self._call_counts[key] += 1
-        log.info(
+        events.info(
             "llm_call",
             **_who(model, request),
             call_index=call_index,
@@ -302,9 +308,15 @@ class Gateway:
         return reply
 
     def _log_failed(
-        self, model: ChatModel, request: ChatRequest, call: _Call, error: Exception, reason: str
+        self,
+        events: EventLog,
+        model: ChatModel,
+        request: ChatRequest,
+        call: _Call,
+        error: Exception,
+        reason: str,
     ) -> None:
-        log.error(
+        events.error(
             "llm_failed",
             **_who(model, request),
             messages=request.wire_messages(),
@@ -317,12 +329,20 @@ class Gateway:
 
 @dataclass(frozen=True)
 class AgentModel:
-    """What an agent node holds: its name, its model and settings, and the shared gateway."""
+    """What an agent node holds: its name, its model and settings, the shared gateway, and once in a
+    game (`in_game`) the game's id and its events, where its calls are logged."""
 
     gateway: Gateway
     model: ChatModel
     agent: str
     settings: ModelSettings
+    events: EventLog = field(default_factory=lambda: NULL_EVENTS, compare=False, repr=False)
+    game_id: str | None = None
+
+    def in_game(self, events: EventLog, game_id: str) -> AgentModel:
+        """This model as it plays game `game_id`: its calls carry the id and go to `events`."""
+        bound = events.bind(game_id=game_id, agent=self.agent)
+        return dataclasses.replace(self, events=bound, game_id=game_id)
 
     async def ask(
         self,
@@ -331,27 +351,19 @@ class AgentModel:
         context: Mapping[str, Any] | None = None,
         game_id: str | None = None,
     ) -> ChatReply:
-        """Ask the model; `game_id` defaults to the one bound in structlog's contextvars."""
+        """Ask the model; `game_id` defaults to this model's game."""
+        game_id = self.game_id if game_id is None else game_id
         request = ChatRequest.build(self.agent, messages, self.settings, game_id=game_id, context=context)
-        return await self.gateway.complete(self.model, request)
+        return await self.gateway.complete(self.model, request, self.events)
 
 
 def _backend(model: ChatModel) -> Backend:
     return (model.name, getattr(model, "where", None))
 
 
-def _with_bound_game_id(request: ChatRequest) -> ChatRequest:
-    if request.game_id is not None:
-        return request
-    bound = structlog.contextvars.get_contextvars().get("game_id")
-    if bound is None:
-        return request
-    return dataclasses.replace(request, game_id=str(bound))
-
-
 def _who(model: ChatModel, request: ChatRequest) -> dict[str, Any]:
     """The identifying fields every llm_* event carries; game_id only when known, so that a value bound
-    in contextvars is never overwritten with None."""
+    on the events is never overwritten with None."""
     fields: dict[str, Any] = {"agent": request.agent, "model": request.settings.model, "backend": model.name}
     if request.game_id is not None:
         fields["game_id"] = request.game_id

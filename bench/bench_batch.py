@@ -50,15 +50,17 @@ async def play_all(games: int, model: ChatModel, tmp: Path) -> float:
     specs = game_specs(1, games, list(cards))
     settings = ModelSettings(model="bench")
 
+    run_log = RunLog(tmp / "batch.jsonl")
+
     async def one(spec: GameSpec) -> GameResult:
         hinter = default_player(AgentModel(gateway, model, HINTER, settings), HINTER)
         guesser = default_player(AgentModel(gateway, model, GUESSER, settings), GUESSER)
         setup = TabooSetup(card=cards[spec.subject], game_id=spec.game_id, turns=TURNS)
-        return await play_taboo(setup, hinter, guesser)
+        return await play_taboo(setup, hinter, guesser, events=run_log.events)
 
     started = time.perf_counter()
-    with RunLog(tmp / "batch.jsonl"):
-        results = await run_batch(Batch(specs), one, concurrency=games)
+    with run_log:
+        results = await run_batch(Batch(specs), one, concurrency=games, events=run_log.events)
     elapsed = time.perf_counter() - started
     played = sum(result.outcome == "lose_turns" and result.turns == TURNS for result in results)
     assert played == games, f"only {played} of {games} games went as scripted"

@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from runtime import CONTINUE, END, AgentNode, AsyncFlow, RunLog, Runtime  # noqa: E402
+from runtime.events import NULL_EVENTS  # noqa: E402
 
 
 async def raw_queues(messages: int, pairs: int) -> None:
@@ -85,8 +86,9 @@ def agent_flow(peer: str, limit: int, serve: bool) -> AsyncFlow:
     return AsyncFlow(start=first)
 
 
-async def through_runtime(messages: int, pairs: int, log_messages: bool) -> None:
-    runtime = Runtime(log_messages=log_messages)
+async def through_runtime(messages: int, pairs: int, run_log: RunLog | None) -> None:
+    events = NULL_EVENTS if run_log is None else run_log.events
+    runtime = Runtime(log_messages=run_log is not None, events=events)
     for i in range(pairs):
         runtime.add(f"a{i}", agent_flow(f"b{i}", messages, serve=True))
         runtime.add(f"b{i}", agent_flow(f"a{i}", messages, serve=False))
@@ -116,12 +118,12 @@ def main() -> None:
         log_path = Path(tmp) / "bench.jsonl"
 
         async def logged() -> None:
-            with RunLog(log_path):
-                await through_runtime(n, pairs, log_messages=True)
+            with RunLog(log_path) as run_log:
+                await through_runtime(n, pairs, run_log)
 
         results = {
             "raw asyncio.Queue": timed("raw", lambda: raw_queues(n, pairs), args.repeat),
-            "runtime, logging off": timed("off", lambda: through_runtime(n, pairs, False), args.repeat),
+            "runtime, logging off": timed("off", lambda: through_runtime(n, pairs, None), args.repeat),
             "runtime, every message logged": timed("logged", logged, args.repeat),
         }
     baseline = results["raw asyncio.Queue"]

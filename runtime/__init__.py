@@ -1,81 +1,30 @@
-"""The engine: PocketFlow-compatible flows, messages and mailboxes, the runtime, the run log.
+"""The engine: agents as PocketFlow-style flows with mailboxes, the runtime that runs them, the run log.
 
-Knows nothing of models, personas or games.
+Knows nothing of models, personas or games. These are the names an agent author needs; everything else
+is imported from its own module: the whole PocketFlow family from `runtime.pocketflow`, mailboxes from
+`runtime.mailbox`, errors from `runtime.errors`, a run's events from `runtime.events`, turn order from
+`runtime.turns`, the log reader from `runtime.logread`.
 """
 
-from runtime.agent import CONTINUE, EVERYONE, AgentContext, AgentNode, current_agent
-from runtime.clock import Clock, FakeClock, SystemClock
-from runtime.errors import (
-    DuplicateAgent,
-    LogWriteError,
-    MailboxClosed,
-    NotInAgent,
-    ReceiveTimeout,
-    RunLogError,
-    UnknownAgent,
-    UnknownGroup,
-)
-from runtime.flows import (
-    END,
-    AsyncBatchFlow,
-    AsyncBatchNode,
-    AsyncFlow,
-    AsyncNode,
-    AsyncParallelBatchFlow,
-    AsyncParallelBatchNode,
-    BaseNode,
-    BatchFlow,
-    BatchNode,
-    Flow,
-    Node,
-)
-from runtime.log import SCHEMA_VERSION, RunLog, configure_logging, new_run_id
-from runtime.mailbox import InMemoryMailbox, Mailbox
+from runtime.agent import CONTINUE, AgentContext, AgentNode
+from runtime.clock import FakeClock
+from runtime.log import RunLog
 from runtime.messages import Message
+from runtime.pocketflow import END, AsyncFlow, AsyncNode
 from runtime.result import RunResult, RunStatus
-from runtime.runtime import Producer, Runtime
-from runtime.turns import RollCall, TurnOrder
+from runtime.runtime import Runtime
 
 __all__ = [
     "CONTINUE",
     "END",
-    "EVERYONE",
-    "SCHEMA_VERSION",
     "AgentContext",
     "AgentNode",
-    "AsyncBatchFlow",
-    "AsyncBatchNode",
     "AsyncFlow",
     "AsyncNode",
-    "AsyncParallelBatchFlow",
-    "AsyncParallelBatchNode",
-    "BaseNode",
-    "BatchFlow",
-    "BatchNode",
-    "Clock",
-    "DuplicateAgent",
     "FakeClock",
-    "Flow",
-    "InMemoryMailbox",
-    "LogWriteError",
-    "Mailbox",
-    "MailboxClosed",
     "Message",
-    "Node",
-    "NotInAgent",
-    "Producer",
-    "ReceiveTimeout",
     "RunLog",
-    "RunLogError",
-    "RollCall",
     "RunResult",
     "RunStatus",
     "Runtime",
-    "SystemClock",
-    "TurnOrder",
-    "UnknownAgent",
-    "UnknownGroup",
-    "configure_logging",
-    "current_agent",
-    "new_run_id",
 ]

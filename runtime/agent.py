@@ -15,11 +15,12 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final
 
 from runtime.errors import NotInAgent
-from runtime.flows import AsyncNode, AsyncParallelBatchNode
 from runtime.messages import JSONValue, Message
+from runtime.pocketflow import AsyncNode, AsyncParallelBatchNode
 
 if TYPE_CHECKING:
     from runtime.clock import Clock
+    from runtime.events import EventLog
     from runtime.runtime import Runtime
 
 CONTINUE: Final = "continue"
@@ -30,12 +31,14 @@ EVERYONE: Final = "all"
 
 
 class AgentContext:
-    """One agent's handle on the runtime, valid inside that agent's flow."""
+    """One agent's handle on the runtime, valid inside that agent's flow. `events` is the run's events
+    bound with this agent's name: a node logs what it decides there (`self.agent.events.info(...)`)."""
 
-    __slots__ = ("name", "_runtime")
+    __slots__ = ("name", "events", "_runtime")
 
-    def __init__(self, name: str, runtime: Runtime) -> None:
+    def __init__(self, name: str, runtime: Runtime, events: EventLog) -> None:
         self.name = name
+        self.events = events
         self._runtime = runtime
 
     @property

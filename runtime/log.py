@@ -1,10 +1,9 @@
 """The run log: one JSON object per line, one file per run, written and flushed as the run goes.
 
-Events are emitted anywhere with structlog (`log = structlog.get_logger()`, `log.info("message_sent",
-...)`). `configure_logging()` sets up the processors once; a `RunLog` used as a context manager becomes
-the destination of every event emitted in its context (tasks started inside inherit it), stamping each
-line with `v`, `ts`, `seq` and `run_id`. Outside any RunLog, events are dropped. docs/log-format.md
-describes the schema.
+A run's events reach it through `RunLog.events`, an EventLog (runtime/events.py) whose own processors
+stamp each line with `v`, `ts`, `seq` and `run_id`, then encode it, redact secrets and write it; the
+run hands it to the runtime, the gateway and the game. structlog's global configuration plays no part.
+docs/log-format.md describes the schema.
 """
 
 from __future__ import annotations
@@ -13,44 +12,20 @@ import asyncio
 import contextlib
 import errno
 import json
-import logging
 import secrets as _random
-from collections.abc import Callable, Iterable, Mapping
-from contextvars import ContextVar, Token
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
 
 import orjson
-import structlog
 
 from runtime.clock import Clock, SystemClock
 from runtime.errors import LogWriteError, RunLogError
+from runtime.events import EventLog, event_log
 
 SCHEMA_VERSION = 1
 REDACTED = "[redacted]"
-
-_active: ContextVar[RunLog | None] = ContextVar("active_run_log", default=None)
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    """Route structlog events to the active RunLog; events below `level` cost almost nothing."""
-    structlog.configure(
-        processors=[structlog.contextvars.merge_contextvars, _write_to_active_log],
-        wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.ReturnLoggerFactory(),
-        # structlog >= 25.5's capture_logs edits the processor list in place, so cached loggers
-        # still reach it in tests. Configure before the first event: the level is then fixed.
-        cache_logger_on_first_use=True,
-    )
-
-
-def _write_to_active_log(_logger: object, _method: str, event_dict: dict[str, Any]) -> str:
-    run_log = _active.get()
-    if run_log is not None:
-        event = event_dict.pop("event")
-        run_log.write(event, event_dict)
-    return ""
 
 
 def new_run_id(clock: Clock | None = None) -> str:
@@ -64,8 +39,10 @@ class RunLog:
 
     `start()` writes `run_started`, `end()` writes `run_ended`; leaving the `with` block without
     `end()` writes `run_ended` with status `interrupted` (Ctrl-C, cancellation) or `error`.
-    Any string in `secrets` is replaced by "[redacted]" wherever it would appear. Each `listener` is
-    called with every record once it is written (the live transcript is one).
+    `events` is the run's root EventLog: every event logged through it (or a logger bound from it)
+    while the file is open becomes one line. Any string in `secrets` is replaced by "[redacted]" wherever
+    it would appear. Each `listener` is called with every record once it is written (the live transcript
+    is one).
 
     A write is whole or absent: when the file refuses bytes (a full disk), it is cut back to its last
     complete line and LogWriteError is raised, then again on every later write; leaving the `with` block
@@ -94,7 +71,7 @@ class RunLog:
         self._seq = 0
         self._started_at = 0.0
         self._ended = False
-        self._token: Token[RunLog | None] | None = None
+        self.events: EventLog = event_log([self._stamp, self._write_record])
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -105,7 +82,6 @@ class RunLog:
         except OSError as exc:
             raise RunLogError(f"cannot write the run log {self.path}: {exc.strerror or exc}") from None
         self._started_at = self.clock.monotonic()
-        self._token = _active.set(self)
         return self
 
     def __exit__(
@@ -125,9 +101,6 @@ class RunLog:
         except LogWriteError:
             pass  # remembered in self._error; raised below unless another exception is leaving
         finally:
-            if self._token is not None:
-                _active.reset(self._token)
-                self._token = None
             if self._file is not None:
                 file, self._file = self._file, None
                 with contextlib.suppress(OSError):
@@ -164,19 +137,27 @@ class RunLog:
 
     def write(self, event: str, fields: Mapping[str, Any]) -> None:
         """Write one event line and flush it, so that a crash leaves a readable prefix."""
-        if self._error is not None:
-            raise self._failed()
-        if self._file is None or self._ended:
-            return
+        self._write_record(None, "info", self._stamp(None, "info", {**fields, "event": event}))
+
+    # The two processors of `events`: stamp the common fields, then encode, redact and write.
+
+    def _stamp(self, _logger: object, _method: str, event_dict: MutableMapping[str, Any]) -> dict[str, Any]:
+        """The line's common fields first; an event field of the same name cannot replace them."""
         record = {
             "v": SCHEMA_VERSION,
             "ts": self.clock.timestamp(),
             "seq": self._seq,
             "run_id": self.run_id,
-            "event": event,
+            "event": event_dict["event"],
         }
-        # The common fields are the line's own: an event field of the same name cannot replace them.
-        record.update((key, value) for key, value in fields.items() if key not in record)
+        record.update((key, value) for key, value in event_dict.items() if key not in record)
+        return record
+
+    def _write_record(self, _logger: object, _method: str, record: dict[str, Any]) -> str:
+        if self._error is not None:
+            raise self._failed()
+        if self._file is None or self._ended:
+            return ""
         line = _encode(record)
         redacted = False
         for secret in self._secrets:
@@ -189,6 +170,7 @@ class RunLog:
             record = orjson.loads(line)
         for listener in self._listeners:
             listener(record)
+        return ""
 
     def _write_line(self, line: bytes) -> None:
         """Write all of `line` (a raw write may take fewer bytes than given). If the file refuses bytes,
@@ -264,7 +246,3 @@ def _encode(record: Mapping[str, Any]) -> bytes:
     except orjson.JSONEncodeError:
         text = json.dumps(record, ensure_ascii=True, separators=(",", ":"), default=_plain)
         return f"{text}\n".encode()
-
-
-if not structlog.is_configured():
-    configure_logging()

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import structlog
-
 from runtime.agent import EVERYONE, AgentContext, enter_agent
 from runtime.clock import Clock, SystemClock
 from runtime.errors import (
@@ -22,12 +20,11 @@ from runtime.errors import (
     UnknownAgent,
     UnknownGroup,
 )
-from runtime.flows import AsyncFlow
+from runtime.events import NULL_EVENTS, EventLog
 from runtime.mailbox import InMemoryMailbox, Mailbox, MailboxFactory
 from runtime.messages import JSONValue, Message
+from runtime.pocketflow import AsyncFlow
 from runtime.result import RunResult, RunStatus
-
-log = structlog.get_logger()
 
 _SHARED_RUN_STORE = object()  # an agent added without a store of its own gets run()'s `shared`
 
@@ -40,6 +37,7 @@ class _Agent:
     flow: AsyncFlow
     mailbox: Mailbox
     shared: Any
+    events: EventLog  # the run's events, bound with this agent's name
     groups: tuple[str, ...] = ()
     task: asyncio.Task[None] | None = None
     root: _Strand | None = None  # set when the agent's task takes its first step
@@ -100,12 +98,16 @@ class Runtime:
     A run ends DONE when every flow has finished, STOPPED when an agent calls `stop()`, FAILED when an
     agent raises, TIMEOUT when `deadline_s` (or a receive timeout) passes, DEADLOCK as soon as every
     live agent waits on an empty mailbox with nothing in flight, INTERRUPTED on `interrupt()`.
+
+    `events` receives the run's events (`message_sent`, `agent_failed`...; `RunLog.events` writes them to
+    the run log); each agent's `AgentContext.events` is it bound with `agent`. By default they are dropped.
     """
 
     def __init__(
         self,
         *,
         clock: Clock | None = None,
+        events: EventLog = NULL_EVENTS,
         mailbox_factory: MailboxFactory = InMemoryMailbox,
         deadline_s: float | None = None,
         receive_timeout_s: float | None = None,
@@ -113,6 +115,7 @@ class Runtime:
         stop_grace_s: float = 5.0,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
+        self.events = events
         self._mailbox_factory = mailbox_factory
         self._deadline_s = deadline_s
         self._receive_timeout_s = receive_timeout_s
@@ -154,7 +157,14 @@ class Runtime:
         if self._started:
             raise RuntimeError("agents cannot be added once the run has started")
         mailbox = self._mailbox_factory(name, self.clock)
-        self._agents[name] = _Agent(name=name, flow=flow, mailbox=mailbox, shared=shared, groups=groups)
+        self._agents[name] = _Agent(
+            name=name,
+            flow=flow,
+            mailbox=mailbox,
+            shared=shared,
+            events=self.events.bind(agent=name),
+            groups=groups,
+        )
 
     @property
     def agents(self) -> tuple[str, ...]:
@@ -214,15 +224,20 @@ class Runtime:
             if self._ending is not None or not target.done:
                 raise
             self._dropped += 1  # the recipient has finished: nobody will ever read it
-            log.info("message_dropped", **message.to_json(), reason="recipient finished")
+            self._events_of(sender).info("message_dropped", **message.to_json(), reason="recipient finished")
             return message
         finally:
             self._in_flight -= 1
             if not self._in_flight:  # delivered (or dropped): judge again without it
                 self._schedule_judge()
         if self._log_messages:
-            log.info("message_sent", **message.to_json())
+            self._events_of(sender).info("message_sent", **message.to_json())
         return message
+
+    def _events_of(self, sender: str) -> EventLog:
+        """The events a message is logged to: its sender's when an agent sent it (bound with `agent`)."""
+        agent = self._agents.get(sender)
+        return self.events if agent is None else agent.events
 
     async def receive(
         self, name: str, timeout: float | None = None, *, expecting: tuple[str, ...] = ()
@@ -380,11 +395,10 @@ class Runtime:
         )
 
     async def _run_agent(self, agent: _Agent, shared: Any) -> None:
-        enter_agent(AgentContext(agent.name, self))
+        enter_agent(AgentContext(agent.name, self, agent.events))
         agent.root = _Strand(agent, asyncio.current_task())
         agent.strands.add(agent.root)
         _current_strand.set(agent.root)
-        structlog.contextvars.bind_contextvars(agent=agent.name)
         cancelled = False
         try:
             if self._ending is None:  # the run may have been stopped or interrupted before it started
@@ -443,7 +457,7 @@ class Runtime:
     def _fail(self, agent: _Agent, exc: Exception) -> None:
         reason = f"agent {agent.name!r} raised {type(exc).__name__}: {exc}"
         with contextlib.suppress(LogWriteError):  # the RunLog keeps the error and raises it again
-            log.error("agent_failed", error=type(exc).__name__, reason=str(exc))
+            agent.events.error("agent_failed", error=type(exc).__name__, reason=str(exc))
         self._end(_Ending(RunStatus.FAILED, reason, agent=agent.name, error=exc), cancel="all")
 
     def _lookup(self, name: str) -> _Agent:

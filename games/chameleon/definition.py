@@ -30,6 +30,7 @@ from games.kit.arguments import add_reprompts_flag
 from games.kit.definition import GameSpec, Player, Policy, Role, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
+from runtime.events import EventLog
 
 __all__ = ["GAME", "Chameleon", "ChameleonPlan"]
 
@@ -57,7 +58,7 @@ class ChameleonPlan:
             self.categories, seat.agent, seed, knobs if knobs is not None else PlayerKnobs()
         )
 
-    async def play(self, spec: GameSpec, players: Mapping[str, Player]) -> GameResult:
+    async def play(self, spec: GameSpec, players: Mapping[str, Player], events: EventLog) -> GameResult:
         category = self.categories.of(spec.subject)
         setup = ChameleonSetup.deal(
             category,
@@ -67,7 +68,7 @@ class ChameleonPlan:
             game_id=spec.game_id,
             max_reprompts=self.reprompts,
         )
-        return await play_chameleon(setup, players)
+        return await play_chameleon(setup, players, events=events)
 
     def offline_model(self, seat: Seat, seed: int, knobs: Any = None) -> OfflineModel:
         """The offline player as a model (tests and tools; the common code builds its own)."""

@@ -10,24 +10,28 @@ from games.chameleon.state import GAME_NAME, MODERATOR, PLAYERS, ChameleonSetup,
 from games.kit.definition import Player
 from games.kit.outcome import GameResult
 from games.kit.play import play_in_runtime
-from runtime import Clock
+from runtime.clock import Clock
+from runtime.events import NULL_EVENTS, EventLog
 
 
 async def play_chameleon(
     setup: ChameleonSetup,
     players: Mapping[str, Player],
     *,
+    events: EventLog = NULL_EVENTS,
     clock: Clock | None = None,
     deadline_s: float | None = None,
 ) -> GameResult:
-    """Play one game to its end; every ending, including a crash or Ctrl-C, writes `game_ended`."""
+    """Play one game to its end, its events to `events`; every ending, including a crash or Ctrl-C,
+    writes `game_ended`."""
     missing = set(setup.players) - set(players)
     if missing:
         raise ValueError(f"no player for the seats {sorted(missing)}")
     moderator = ModeratorState(setup)
+    seated = {seat: players[seat].in_game(events, setup.game_id) for seat in setup.players}
     seats = [
-        (seat, player_flow(players[seat].model, players[seat].system_template), PlayerState(seat), (PLAYERS,))
-        for seat in setup.players
+        (seat, player_flow(player.model, player.system_template), PlayerState(seat), (PLAYERS,))
+        for seat, player in seated.items()
     ]
     return await play_in_runtime(
         game=GAME_NAME,
@@ -44,6 +48,7 @@ async def play_chameleon(
         },
         result=lambda: moderator.result,
         turn=lambda: moderator.phase.number,
+        events=events,
         clock=clock,
         deadline_s=deadline_s,
     )

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import structlog
-
 from games.chameleon.players import (
     ASK_CLUE,
     ASK_GUESS,
@@ -27,8 +25,6 @@ from games.chameleon.votes import count_votes, reveal
 from games.kit.matching import matches
 from games.kit.outcome import GameResult, Outcome
 from runtime import CONTINUE, END, AgentNode, AsyncFlow, Message
-
-log = structlog.get_logger()
 
 WIN_SCORE = 100.0
 
@@ -112,7 +108,7 @@ class Deal(AgentNode):
                 body["secret"] = setup.secret
                 text = f"Category: {setup.category.name}. The secret word is {setup.secret}."
             await self.agent.send(seat, DEAL, text, body=body)
-        _round_started(Phase.CLUES)
+        _round_started(self, Phase.CLUES)
         await _ask_clue(self, state)
         return CONTINUE
 
@@ -143,7 +139,7 @@ class Moderate(AgentNode):
 
     async def _malformed(self, state: ModeratorState, message: Message, decision: Decision) -> str:
         used = state.reprompts.get(message.sender, 0)
-        log.info(
+        self.agent.events.info(
             "reply_malformed",
             offender=message.sender,
             text=message.text,
@@ -162,9 +158,11 @@ class Moderate(AgentNode):
         clue = decision.said
         if violation is None:
             text = f"clue {clue!r} accepted"
-            log.info("verdict_given", about=sender, ok=True, text=text, seen_by=_everyone(state))
+            self.agent.events.info(
+                "verdict_given", about=sender, ok=True, text=text, seen_by=_everyone(state)
+            )
         else:
-            log.info(
+            self.agent.events.info(
                 "rule_violation",
                 agent=sender,
                 rule=violation.rule,
@@ -174,7 +172,7 @@ class Moderate(AgentNode):
                 clue=clue,
                 seen_by=[sender, MODERATOR],
             )
-            log.info(
+            self.agent.events.info(
                 "verdict_given",
                 about=sender,
                 ok=False,
@@ -189,7 +187,7 @@ class Moderate(AgentNode):
             await _ask_clue(self, state)
             return CONTINUE
         state.phase = Phase.VOTES
-        _round_started(Phase.VOTES)
+        _round_started(self, Phase.VOTES)
         text = f"Every clue is in: vote, in private, for the chameleon. Reply {FORMATS[Phase.VOTES]}"
         await self.agent.broadcast(ASK_VOTE, text, to=PLAYERS)
         return CONTINUE
@@ -200,7 +198,7 @@ class Moderate(AgentNode):
             return CONTINUE
         setup = state.setup
         tally = count_votes(state.votes.answers, setup.players)
-        log.info(
+        self.agent.events.info(
             "votes_counted",
             votes=tally.votes,
             counts=tally.counts,
@@ -220,7 +218,7 @@ class Moderate(AgentNode):
             who = "a tie caught nobody" if tally.caught is None else f"{tally.caught} was caught instead"
             return self._finish(state, Outcome.LOSE_TURNS, f"the chameleon {setup.chameleon} escaped: {who}")
         state.phase = Phase.GUESS
-        _round_started(Phase.GUESS)
+        _round_started(self, Phase.GUESS)
         text = f"You are caught: guess the secret word. Reply {FORMATS[Phase.GUESS]}"
         await self.agent.send(setup.chameleon, ASK_GUESS, text)
         return CONTINUE
@@ -230,7 +228,9 @@ class Moderate(AgentNode):
         right = decision.verdict is Verdict.RIGHT
         word = f"the word was {setup.secret!r}"
         text = f"guess {decision.said!r} is right" if right else f"guess {decision.said!r} is wrong: {word}"
-        log.info("verdict_given", about=setup.chameleon, ok=right, text=text, seen_by=_everyone(state))
+        self.agent.events.info(
+            "verdict_given", about=setup.chameleon, ok=right, text=text, seen_by=_everyone(state)
+        )
         if right:
             reason = f"the chameleon {setup.chameleon} was caught but guessed the word ({decision.said!r})"
             return self._finish(state, Outcome.LOSE_TURNS, reason)
@@ -248,8 +248,8 @@ def _everyone(state: ModeratorState) -> list[str]:
     return [*state.setup.players, MODERATOR]
 
 
-def _round_started(phase: Phase) -> None:
-    log.info("turn_started", round=str(phase), turn=phase.number, turns=len(Phase))
+def _round_started(node: AgentNode, phase: Phase) -> None:
+    node.agent.events.info("turn_started", round=str(phase), turn=phase.number, turns=len(Phase))
 
 
 async def _ask_clue(node: AgentNode, state: ModeratorState) -> None:

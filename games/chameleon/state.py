@@ -9,7 +9,8 @@ from enum import StrEnum
 from agents import ChatMessage
 from games.chameleon.categories import Category
 from games.kit.outcome import GameResult
-from runtime import Message, RollCall, TurnOrder
+from runtime import Message
+from runtime.turns import RollCall, TurnOrder
 
 GAME_NAME = "chameleon"
 MODERATOR = "moderator"

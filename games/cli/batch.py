@@ -12,12 +12,9 @@ import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-import structlog
-
 from games.kit.definition import GameSpec
 from games.kit.outcome import GameResult, Outcome
-
-log = structlog.get_logger()
+from runtime.events import NULL_EVENTS, EventLog
 
 
 def game_seed(run_seed: int, index: int) -> int:
@@ -72,9 +69,11 @@ async def run_batch(
     play_one: Callable[[GameSpec], Awaitable[GameResult]],
     *,
     concurrency: int,
+    events: EventLog = NULL_EVENTS,
     on_result: Callable[[GameResult], None] | None = None,
 ) -> list[GameResult]:
-    """Play every game of `batch`, at most `concurrency` at once, in one event loop."""
+    """Play every game of `batch`, at most `concurrency` at once, in one event loop; a game that raised
+    is logged to `events` as ended in error."""
     slots = asyncio.Semaphore(concurrency)
 
     async def one(spec: GameSpec) -> None:
@@ -87,8 +86,7 @@ async def run_batch(
                 result = GameResult(
                     spec.game_id, Outcome.ERROR, 0, None, f"{type(exc).__name__}: {exc}", spec.subject
                 )
-                with structlog.contextvars.bound_contextvars(game_id=spec.game_id):
-                    result.log()
+                result.log(events.bind(game_id=spec.game_id))
         batch.results.append(result)
         if on_result is not None:
             on_result(result)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import structlog
 from rich.console import Console
 
 from agents import (
@@ -39,9 +38,9 @@ from games.cli.transcript import Transcript
 from games.kit.definition import GameDefinition, Player, Prepared, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
-from runtime import RunLog, new_run_id
-
-log = structlog.get_logger()
+from runtime import RunLog
+from runtime.events import EventLog
+from runtime.log import new_run_id
 
 
 def add_game_parser(subparsers: argparse._SubParsersAction, game: GameDefinition) -> None:
@@ -204,8 +203,9 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
                 with progress.shown(not single and not args.quiet):
                     await run_batch(
                         batch,
-                        lambda spec: play_game(spec, chosen, gateway, real_model),
+                        lambda spec: play_game(spec, chosen, gateway, real_model, run_log.events),
                         concurrency=args.concurrency,
+                        events=run_log.events,
                         on_result=progress.advance,
                     )
             finally:
@@ -246,19 +246,21 @@ async def play_game(
     chosen: Plan,
     gateway: Gateway,
     real_model: ChatModel | None,
+    events: EventLog,
     *,
     override: ChatModel | None = None,
 ) -> GameResult:
-    """Play one game of the plan. With `override`, every seat thinks with that model whatever its
-    backend (rerun serves a log's recorded replies so); model names and personas stay as planned."""
+    """Play one game of the plan, its events (game_cast first) to `events`. With `override`, every seat
+    thinks with that model whatever its backend (rerun serves a log's recorded replies so); model names
+    and personas stay as planned."""
     models = _swapped(chosen, spec)
     players = {
         seat.agent: _player(gateway, chosen, seat, models[seat.role], real_model, spec.seed, override)
         for seat in chosen.prepared.seats()
     }
     cast = {agent: player.label for agent, player in players.items()}
-    log.info("game_cast", game_id=spec.game_id, players=cast, swapped=spec.swapped)
-    return await chosen.prepared.play(spec, players)
+    events.bind(game_id=spec.game_id).info("game_cast", players=cast, swapped=spec.swapped)
+    return await chosen.prepared.play(spec, players, events)
 
 
 def _player(

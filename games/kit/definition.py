@@ -9,12 +9,14 @@ what an outcome means.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from agents import AgentModel, ChatReply, ChatRequest
 from games.kit.outcome import GameResult
+from runtime.events import EventLog
 
 Policy = Callable[[ChatRequest], str | ChatReply | Awaitable[str | ChatReply]]
 
@@ -92,6 +94,10 @@ class Player:
     system_template: str
     label: str = ""  # "model/persona", for summaries by pairing
 
+    def in_game(self, events: EventLog, game_id: str) -> Player:
+        """This player in game `game_id`: its model calls carry the id and are logged to `events`."""
+        return dataclasses.replace(self, model=self.model.in_game(events, game_id))
+
 
 class Prepared(Protocol):
     """A game ready to be played many times: its data loaded and its flags checked."""
@@ -104,7 +110,9 @@ class Prepared(Protocol):
 
     def offline_policy(self, seat: Seat, seed: int, knobs: Any) -> Policy: ...
 
-    async def play(self, spec: GameSpec, players: Mapping[str, Player]) -> GameResult: ...
+    async def play(self, spec: GameSpec, players: Mapping[str, Player], events: EventLog) -> GameResult:
+        """Play one game to its end; its events (game_started ... game_ended) go to `events`."""
+        ...
 
 
 class GameDefinition(Protocol):

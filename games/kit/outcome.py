@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import structlog
-
-log = structlog.get_logger()
+from runtime.events import EventLog
 
 
 class Outcome(StrEnum):
@@ -41,9 +39,9 @@ class GameResult:
     reason: str
     subject: str = ""  # what the game was about (Taboo: the card's target)
 
-    def log(self) -> None:
-        """Write the `game_ended` event."""
-        log.info(
+    def log(self, events: EventLog) -> None:
+        """Write the `game_ended` event to `events`."""
+        events.info(
             "game_ended",
             game_id=self.game_id,
             outcome=str(self.outcome),

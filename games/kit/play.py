@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import structlog
-
 from agents import PlayerLeft
 from games.kit.outcome import GameResult, Outcome
-from runtime import AsyncFlow, Clock, RunResult, RunStatus, Runtime
-
-log = structlog.get_logger()
+from runtime import AsyncFlow, RunResult, RunStatus, Runtime
+from runtime.clock import Clock
+from runtime.events import NULL_EVENTS, EventLog
 
 # name, flow, the agent's own state, and optionally the groups it joins (a broadcast can address one)
 Agent = tuple[str, AsyncFlow, Any] | tuple[str, AsyncFlow, Any, tuple[str, ...]]
@@ -32,28 +30,30 @@ async def play_in_runtime(
     started: Mapping[str, Any],
     result: Callable[[], GameResult | None],
     turn: Callable[[], int],
+    events: EventLog = NULL_EVENTS,
     clock: Clock | None = None,
     deadline_s: float | None = None,
 ) -> GameResult:
     """Run the agents to the game's end. `result` reads the referee's result, `turn` its turn, and
-    `started` adds the game's own fields (the card, the secret...) to `game_started`."""
-    runtime = Runtime(clock=clock, deadline_s=deadline_s)
+    `started` adds the game's own fields (the card, the secret...) to `game_started`. The game's events
+    go to `events`, bound with `game_id` (and with `agent` for each agent's)."""
+    events = events.bind(game_id=game_id)
+    runtime = Runtime(clock=clock, deadline_s=deadline_s, events=events)
     for name, flow, state, *groups in agents:
         runtime.add(name, flow, shared=state, groups=groups[0] if groups else ())
-    with structlog.contextvars.bound_contextvars(game_id=game_id):
-        log.info("game_started", game=game, game_id=game_id, **started)
-        try:
-            run = await runtime.run()
-        except BaseException:
-            # Stopped mid-play (Ctrl-C, a signal): the game did not end, so it has no game_ended and
-            # counts as not played; --resume plays it again.
-            log.info("game_interrupted", game_id=game_id, turns=turn())
-            raise
-        ended = result()
-        if ended is None:
-            outcome, reason = ending_of(run)
-            ended = GameResult(game_id, outcome, turn(), None, reason, subject)
-        ended.log()
+    events.info("game_started", game=game, **started)
+    try:
+        run = await runtime.run()
+    except BaseException:
+        # Stopped mid-play (Ctrl-C, a signal): the game did not end, so it has no game_ended and
+        # counts as not played; --resume plays it again.
+        events.info("game_interrupted", turns=turn())
+        raise
+    ended = result()
+    if ended is None:
+        outcome, reason = ending_of(run)
+        ended = GameResult(game_id, outcome, turn(), None, reason, subject)
+    ended.log(events)
     return ended
 
 

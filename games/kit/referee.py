@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-import structlog
-
 from games.kit.outcome import GameResult, Outcome
 from runtime import CONTINUE, END, AgentNode, Message
-
-log = structlog.get_logger()
 
 REPROMPT = "reprompt"  # referee -> player: the reply was malformed, try again (body: problem)
 
@@ -37,7 +33,7 @@ class RefereeNode(AgentNode):
     async def reprompt_or_abort(self, book: Book, message: Message, problem: str) -> str:
         """Log `reply_malformed`; ask the sender again, or end the game aborted when no re-prompt is left."""
         left = book.max_reprompts - book.reprompts
-        log.info(
+        self.agent.events.info(
             "reply_malformed",
             offender=message.sender,
             text=message.text,

@@ -39,7 +39,8 @@ from games.kit.exits import FAILED, OK, UsageError
 from games.kit.outcome import GameResult
 from games.logtools.compare import Transcripts, change_line, divergence_line, first_difference
 from games.logtools.rerun_setup import Recorded, changed_inputs, plan_of, read_recorded, shown_ids
-from runtime import RunLog, new_run_id
+from runtime import RunLog
+from runtime.log import new_run_id
 
 RULES = ("current",)
 
@@ -108,18 +109,20 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     rerun_of = {"path": str(args.source), "run_id": started.get("run_id")}
     extra = {"plan": started["plan"]} if started.get("plan") is not None else {}
 
+    run_log = RunLog(path, run_id=run_id, listeners=listeners)
+
     async def play(spec: GameSpec) -> GameResult:
         try:
-            return await play_game(spec, plan, gateway, None, override=replay)
+            return await play_game(spec, plan, gateway, None, run_log.events, override=replay)
         except Exception as exc:  # kept to report; run_batch records the game as an error and goes on
             raised.setdefault(spec.game_id, f"{type(exc).__name__}: {exc}")
             raise
 
-    with RunLog(path, run_id=run_id, listeners=listeners) as run_log:
+    with run_log:
         run_log.start(
             "rerun", dict(config), versions=versions(), rerun_of=rerun_of, rules=args.rules, **extra
         )
-        await run_batch(batch, play, concurrency=args.concurrency)
+        await run_batch(batch, play, concurrency=args.concurrency, events=run_log.events)
         code, lines = _compare(recorded, rerun, plan.specs, raised)
         run_log.end("ok" if code == OK else "error", reason=lines[-1])
     for line in lines[:-1]:

@@ -20,6 +20,7 @@ from games.taboo.guesses import answer_words
 from games.taboo.offline import GuesserStyle, HinterStyle, offline_policy
 from games.taboo.prompts import DEFAULT_PROMPTS, prompt_values
 from games.taboo.state import GUESSER, HINTER, TabooSetup
+from runtime.events import EventLog
 
 SAMPLE_CARD = Card(target="snow", taboo=("white", "cold", "winter", "flake", "ice"))
 SAMPLE_TURNS = 5
@@ -121,12 +122,12 @@ class PreparedTaboo:
             return offline_policy(HINTER, self.deck, seed, hinter=knobs)
         return offline_policy(GUESSER, self.deck, seed, guesser=knobs)
 
-    async def play(self, spec: GameSpec, players: Mapping[str, Player]) -> GameResult:
+    async def play(self, spec: GameSpec, players: Mapping[str, Player], events: EventLog) -> GameResult:
         card = next(card for card in self.deck if card.target == spec.subject)
         setup = TabooSetup(
             card=card, game_id=spec.game_id, turns=self.turns, max_reprompts=self.reprompts, seed=spec.seed
         )
-        return await play_taboo(setup, players[HINTER], players[GUESSER])
+        return await play_taboo(setup, players[HINTER], players[GUESSER], events=events)
 
 
 def find_card(deck: Deck, word: str) -> Card:

@@ -10,7 +10,8 @@ from games.taboo.players import player_flow
 from games.taboo.prompts import DEFAULT_PROMPTS
 from games.taboo.referee import referee_flow
 from games.taboo.state import GUESSER, HINTER, REFEREE, PlayerState, RefereeState, TabooSetup
-from runtime import Clock
+from runtime.clock import Clock
+from runtime.events import NULL_EVENTS, EventLog
 
 GAME = "taboo"
 
@@ -24,12 +25,16 @@ async def play_taboo(
     hinter: Player,
     guesser: Player,
     *,
+    events: EventLog = NULL_EVENTS,
     clock: Clock | None = None,
     deadline_s: float | None = None,
 ) -> GameResult:
-    """Play one game to its end; every ending, including a crash or Ctrl-C, writes `game_ended`."""
+    """Play one game to its end, its events to `events`; every ending, including a crash or Ctrl-C,
+    writes `game_ended`."""
     referee = RefereeState(setup)
     card = setup.card
+    hinter = hinter.in_game(events, setup.game_id)
+    guesser = guesser.in_game(events, setup.game_id)
     return await play_in_runtime(
         game=GAME,
         game_id=setup.game_id,
@@ -54,6 +59,7 @@ async def play_taboo(
         },
         result=lambda: referee.result,
         turn=lambda: referee.turn,
+        events=events,
         clock=clock,
         deadline_s=deadline_s,
     )

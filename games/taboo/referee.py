@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import structlog
-
 from games.kit.outcome import Outcome
 from games.kit.referee import JudgeNode, can_reprompt
 from games.taboo.guesses import guess_matches
@@ -17,8 +15,6 @@ from games.taboo.replies import parse_clue, parse_guess
 from games.taboo.rules import Violation, check_clue
 from games.taboo.state import GUESSER, HINTER, RefereeState
 from runtime import CONTINUE, AgentNode, AsyncFlow, Message
-
-log = structlog.get_logger()
 
 
 class Verdict(StrEnum):
@@ -77,7 +73,7 @@ class DealCard(AgentNode):
     """The referee's first step: start turn 1 and give the hinter the card."""
 
     async def post_async(self, state: RefereeState, prep_res: object, exec_res: object) -> str:
-        log.info("turn_started", turn=state.turn, turns=state.setup.turns)
+        self.agent.events.info("turn_started", turn=state.turn, turns=state.setup.turns)
         card = state.setup.card
         text = f"{card.target} (taboo: {', '.join(card.taboo)})"
         await self.agent.send(HINTER, CARD, text, body=card_to_body(card))
@@ -101,20 +97,20 @@ class Judge(JudgeNode):
         if verdict is Verdict.VIOLATION:
             return self._violation(state, decision)
         if verdict is Verdict.APPROVED:
-            log.info("clue_approved", turn=state.turn, clue=decision.said)
+            self.agent.events.info("clue_approved", turn=state.turn, clue=decision.said)
             state.clues.append(decision.said)
             body = {"turn": state.turn, "wrong_guess": state.last_wrong_guess}
             await self.agent.send(GUESSER, CLUE, decision.said, body=body)
             return CONTINUE
         correct = verdict is Verdict.CORRECT
-        log.info("guess_judged", turn=state.turn, guess=decision.said, correct=correct)
+        self.agent.events.info("guess_judged", turn=state.turn, guess=decision.said, correct=correct)
         if correct:
             return self.finish(state, Outcome.SUCCESS, f"guessed on turn {state.turn}", score_for(state.turn))
         if verdict is Verdict.OUT_OF_TURNS:
             return self.finish(state, Outcome.LOSE_TURNS, f"no correct guess in {state.setup.turns} turns")
         state.turn += 1
         state.last_wrong_guess = decision.said
-        log.info("turn_started", turn=state.turn, turns=state.setup.turns)
+        self.agent.events.info("turn_started", turn=state.turn, turns=state.setup.turns)
         body = {"guess": decision.said, "turn": state.turn, "clue": state.clues[-1]}
         await self.agent.send(HINTER, WRONG, decision.said, body=body)
         return CONTINUE
@@ -122,7 +118,7 @@ class Judge(JudgeNode):
     def _violation(self, state: RefereeState, decision: Decision) -> str:
         violation = decision.violation
         assert violation is not None
-        log.info(
+        self.agent.events.info(
             "rule_violation",
             agent=HINTER,
             rule=violation.rule,

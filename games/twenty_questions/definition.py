@@ -27,6 +27,7 @@ from games.twenty_questions.prompts import (
     prompt_values,
 )
 from games.twenty_questions.state import ANSWERER, DEFAULT_QUESTIONS, QUESTIONER, TwentyQuestionsSetup
+from runtime.events import EventLog
 
 __all__ = ["GAME", "TwentyQuestions", "TwentyQuestionsPlan"]
 
@@ -53,7 +54,7 @@ class TwentyQuestionsPlan:
             return offline_policy(QUESTIONER, self.knowledge, seed, questioner=_style(QuestionerStyle, knobs))
         return offline_policy(ANSWERER, self.knowledge, seed, answerer=_style(AnswererStyle, knobs))
 
-    async def play(self, spec: GameSpec, players: Mapping[str, Player]) -> GameResult:
+    async def play(self, spec: GameSpec, players: Mapping[str, Player], events: EventLog) -> GameResult:
         thing = self.knowledge.find(spec.subject)
         if thing is None:
             raise ValueError(f"{spec.subject!r} is not in the knowledge base {self.knowledge.name!r}")
@@ -64,7 +65,7 @@ class TwentyQuestionsPlan:
             max_reprompts=self.reprompts,
             seed=spec.seed,
         )
-        return await play_twenty_questions(setup, players[QUESTIONER], players[ANSWERER])
+        return await play_twenty_questions(setup, players[QUESTIONER], players[ANSWERER], events=events)
 
     def offline_model(self, seat: Seat, seed: int, knobs: Any = None) -> OfflineModel:
         """The offline player as a model (tests and tools; the common code builds its own)."""

@@ -16,7 +16,8 @@ from games.twenty_questions.state import (
     RefereeState,
     TwentyQuestionsSetup,
 )
-from runtime import Clock
+from runtime.clock import Clock
+from runtime.events import NULL_EVENTS, EventLog
 
 GAME = "twenty-questions"
 # Who may see the secret in a transcript (the questioner's view hides it).
@@ -28,11 +29,14 @@ async def play_twenty_questions(
     questioner: Player,
     answerer: Player,
     *,
+    events: EventLog = NULL_EVENTS,
     clock: Clock | None = None,
     deadline_s: float | None = None,
 ) -> GameResult:
-    """Play one game to its end; every ending, including a crash or Ctrl-C, writes `game_ended`."""
+    """Play one game to its end, its events to `events`; every ending, including a crash or Ctrl-C,
+    writes `game_ended`."""
     referee = RefereeState(setup)
+    seated = ((QUESTIONER, questioner), (ANSWERER, answerer))
     return await play_in_runtime(
         game=GAME,
         game_id=setup.game_id,
@@ -42,10 +46,10 @@ async def play_twenty_questions(
             *(
                 (
                     role,
-                    player_flow(role, player.model, player.system_template),
+                    player_flow(role, player.in_game(events, setup.game_id).model, player.system_template),
                     PlayerState(role, setup.questions),
                 )
-                for role, player in ((QUESTIONER, questioner), (ANSWERER, answerer))
+                for role, player in seated
             ),
         ],
         started={
@@ -57,6 +61,7 @@ async def play_twenty_questions(
         },
         result=lambda: referee.result,
         turn=lambda: referee.turn,
+        events=events,
         clock=clock,
         deadline_s=deadline_s,
     )

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import structlog
-
 from games.kit.matching import matches
 from games.kit.outcome import Outcome
 from games.kit.referee import JudgeNode, can_reprompt
@@ -18,8 +16,6 @@ from games.twenty_questions.replies import Tag, parse_move
 from games.twenty_questions.rules import Rule, Violation, check_answer
 from games.twenty_questions.state import ANSWERER, QUESTIONER, Exchange, RefereeState
 from runtime import CONTINUE, AgentNode, AsyncFlow, Message
-
-log = structlog.get_logger()
 
 
 class Verdict(StrEnum):
@@ -86,7 +82,7 @@ class Open(AgentNode):
 
     async def post_async(self, state: RefereeState, prep_res: object, exec_res: object) -> str:
         questions = state.setup.questions
-        log.info("turn_started", turn=state.turn, turns=questions)
+        self.agent.events.info("turn_started", turn=state.turn, turns=questions)
         body = {"turn": state.turn, "questions": questions}
         await self.agent.send(QUESTIONER, START, f"{questions} questions", body=body)
         return CONTINUE
@@ -121,7 +117,9 @@ class Judge(JudgeNode):
             return CONTINUE
         correct = verdict is Verdict.CORRECT
         right = "right" if correct else "wrong"
-        log.info("verdict_given", about=QUESTIONER, ok=correct, text=f"{decision.said} is {right}")
+        self.agent.events.info(
+            "verdict_given", about=QUESTIONER, ok=correct, text=f"{decision.said} is {right}"
+        )
         if correct:
             score = score_for(state.turn, state.setup.questions)
             return self.finish(state, Outcome.SUCCESS, f"guessed with question {state.turn}", score)
@@ -136,12 +134,12 @@ class Judge(JudgeNode):
 
     def _next_turn(self, state: RefereeState) -> None:
         state.turn += 1
-        log.info("turn_started", turn=state.turn, turns=state.setup.questions)
+        self.agent.events.info("turn_started", turn=state.turn, turns=state.setup.questions)
 
     def _violation(self, state: RefereeState, decision: Decision) -> str:
         violation = decision.violation
         assert violation is not None
-        log.info(
+        self.agent.events.info(
             "rule_violation",
             agent=ANSWERER,
             rule=str(violation.rule),

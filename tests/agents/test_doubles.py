@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from structlog.testing import capture_logs
 
 from agents.chat import ChatReply, ChatRequest, ModelSettings, Usage
 from agents.doubles import OfflineModel, ReplayModel, ScriptedModel, first_difference
 from agents.errors import ReplayDiverged, ScriptExhausted, TransientModelError
 from agents.gateway import AgentModel, Gateway
+from runtime.events import capture_events
 
 
 def ask(*texts: str, agent: str = "guesser", game_id: str | None = "g1", model: str = "m") -> ChatRequest:
@@ -79,12 +79,12 @@ async def test_offline_model_runs_through_the_gateway_with_its_context():
         return f"my guess is {request.context['candidates'][0]}"
 
     gateway = Gateway(sleep=no_sleep)
-    agent = AgentModel(gateway, OfflineModel(policy), "guesser", ModelSettings("offline"))
+    sink, logs = capture_events()
+    agent = AgentModel(gateway, OfflineModel(policy), "guesser", ModelSettings("offline"), events=sink)
 
-    with capture_logs() as logs:
-        reply = await agent.ask(
-            [{"role": "user", "content": "clue: red fruit"}], context={"candidates": ["apple"]}
-        )
+    reply = await agent.ask(
+        [{"role": "user", "content": "clue: red fruit"}], context={"candidates": ["apple"]}
+    )
 
     assert reply.text == "my guess is apple"
     assert seen == [{"candidates": ["apple"]}]
@@ -193,8 +193,9 @@ async def test_replay_divergence_is_not_retried():
     """ReplayDiverged passes through the gateway at once."""
     model = ReplayModel([])
 
-    with capture_logs() as logs, pytest.raises(ReplayDiverged):
-        await Gateway(sleep=no_sleep).complete(model, ask("a"))
+    sink, logs = capture_events()
+    with pytest.raises(ReplayDiverged):
+        await Gateway(sleep=no_sleep).complete(model, ask("a"), sink)
 
     assert [entry["event"] for entry in logs] == ["llm_failed"]
 
@@ -203,9 +204,9 @@ async def test_replay_of_a_gateway_log_round_trips():
     """The llm_call events the gateway writes are enough for a replay to reproduce the replies."""
     gateway = Gateway(sleep=no_sleep)
     scripted = ScriptedModel([ChatReply("first", "m", Usage(5, 2), finish_reason="stop"), "second"])
-    with capture_logs() as logs:
-        await gateway.complete(scripted, ask("a"))
-        await gateway.complete(scripted, ask("a", "b"))
+    sink, logs = capture_events()
+    await gateway.complete(scripted, ask("a"), sink)
+    await gateway.complete(scripted, ask("a", "b"), sink)
 
     replay = ReplayModel(logs)
     first = await Gateway(sleep=no_sleep).complete(replay, ask("a"))

@@ -7,14 +7,13 @@ import traceback
 from collections.abc import AsyncIterator
 
 import pytest
-import structlog
-from structlog.testing import capture_logs
 
 from agents.chat import ChatRequest, ModelSettings
 from agents.endpoint import Endpoint
 from agents.errors import ModelRejected, ModelUnavailable
 from agents.gateway import AgentModel, Gateway, RetryPolicy
 from agents.openai_model import OpenAIModel
+from runtime.events import capture_events
 from tests.support.chat_server import ChatServer, Reply, unused_loopback_url
 
 
@@ -83,8 +82,8 @@ async def test_rate_limit_waits_as_retry_after_says(chat_server, model, gateway,
     """A 429 is retried after exactly the Retry-After seconds the server sent."""
     chat_server.reply(Reply.status_error(429, headers={"Retry-After": "7"}), "ok now")
 
-    with capture_logs() as logs:
-        reply = await gateway.complete(model, ask())
+    sink, logs = capture_events()
+    reply = await gateway.complete(model, ask(), sink)
 
     assert reply.text == "ok now"
     assert reply.attempts == 2
@@ -129,8 +128,9 @@ async def test_server_errors_until_attempts_spent_raise_model_unavailable(chat_s
     gateway = Gateway(sleep=sleep, retry=RetryPolicy(max_attempts=4))
     chat_server.default = Reply.status_error(500, "overloaded")
 
-    with capture_logs() as logs, pytest.raises(ModelUnavailable) as caught:
-        await gateway.complete(model, ask())
+    sink, logs = capture_events()
+    with pytest.raises(ModelUnavailable) as caught:
+        await gateway.complete(model, ask(), sink)
 
     assert chat_server.calls == 4
     assert len(sleep.waits) == 3
@@ -169,8 +169,8 @@ async def test_slow_server_times_out_then_retry_succeeds(chat_server, model, gat
     await warm_up(gateway, model, chat_server)
     chat_server.reply(Reply.text("too late").delayed(10), "in time")
 
-    with capture_logs() as logs:
-        reply = await gateway.complete(model, ask(timeout_s=0.2))
+    sink, logs = capture_events()
+    reply = await gateway.complete(model, ask(timeout_s=0.2), sink)
 
     assert (reply.text, reply.attempts) == ("in time", 2)
     assert [retry["reason"] for retry in events(logs, "llm_retry")] == ["timeout"]
@@ -182,8 +182,9 @@ async def test_server_that_never_answers_is_bounded_by_the_budget(chat_server, m
     await warm_up(gateway, model, chat_server)
     chat_server.default = Reply.silent()
 
-    with capture_logs() as logs, pytest.raises(ModelUnavailable) as caught:
-        await gateway.complete(model, ask(timeout_s=0.5))
+    sink, logs = capture_events()
+    with pytest.raises(ModelUnavailable) as caught:
+        await gateway.complete(model, ask(timeout_s=0.5), sink)
 
     assert (caught.value.reason, caught.value.attempts) == ("timeout", 2)
     assert chat_server.calls == 3
@@ -224,8 +225,8 @@ async def test_refused_connection_after_an_answer_keeps_the_backoff(chat_server,
     await gateway.complete(model, ask())
     chat_server.stop()
 
-    with capture_logs() as logs:
-        reply = await gateway.complete(model, ask())
+    sink, logs = capture_events()
+    reply = await gateway.complete(model, ask(), sink)
 
     assert (reply.text, reply.attempts) == ("back", 4)
     assert [retry["reason"] for retry in events(logs, "llm_retry")] == ["connection refused"] * 3
@@ -235,8 +236,8 @@ async def test_malformed_json_body_is_retried(chat_server, model, gateway):
     """A garbled JSON body counts as a transient failure and is retried."""
     chat_server.reply(Reply.malformed(), "fine")
 
-    with capture_logs() as logs:
-        reply = await gateway.complete(model, ask())
+    sink, logs = capture_events()
+    reply = await gateway.complete(model, ask(), sink)
 
     assert reply.text == "fine"
     assert [retry["reason"] for retry in events(logs, "llm_retry")] == ["malformed reply"]
@@ -246,8 +247,8 @@ async def test_dropped_connection_is_retried(chat_server, model, gateway):
     """A connection closed without an answer is retried as a connection error."""
     chat_server.reply(Reply.dropped(), "back")
 
-    with capture_logs() as logs:
-        reply = await gateway.complete(model, ask())
+    sink, logs = capture_events()
+    reply = await gateway.complete(model, ask(), sink)
 
     assert reply.text == "back"
     assert [retry["reason"] for retry in events(logs, "llm_retry")] == ["connection error"]
@@ -276,8 +277,9 @@ async def test_unauthorized_is_not_retried_and_says_so(chat_server, model, gatew
     """A 401 fails at once with one line naming the server and the rejected key."""
     chat_server.default = Reply.status_error(401, "Incorrect API key provided")
 
-    with capture_logs() as logs, pytest.raises(ModelRejected) as caught:
-        await gateway.complete(model, ask())
+    sink, logs = capture_events()
+    with pytest.raises(ModelRejected) as caught:
+        await gateway.complete(model, ask(), sink)
 
     assert str(caught.value) == f"the server at {chat_server.base_url} rejected the API key (HTTP 401)"
     assert caught.value.status == 401
@@ -343,8 +345,8 @@ async def test_missing_usage_is_estimated_and_marked(chat_server, model, gateway
     chat_server.reply(Reply.text("x" * 40, usage=None))
     request = ask("y" * 21)
 
-    with capture_logs() as logs:
-        reply = await gateway.complete(model, request)
+    sink, logs = capture_events()
+    reply = await gateway.complete(model, request, sink)
 
     prompt_chars = sum(len(message.content) for message in request.messages)
     assert reply.usage.completion_tokens == 10
@@ -370,8 +372,8 @@ async def test_huge_reply_is_truncated_and_marked(chat_server, model, sleep):
     gateway = Gateway(sleep=sleep, max_reply_chars=100)
     chat_server.reply("z" * 5000)
 
-    with capture_logs() as logs:
-        reply = await gateway.complete(model, ask())
+    sink, logs = capture_events()
+    reply = await gateway.complete(model, ask(), sink)
 
     assert (len(reply.text), reply.truncated) == (100, True)
     assert events(logs, "llm_call")[0]["truncated"] is True
@@ -382,8 +384,8 @@ async def test_llm_call_event_carries_the_call(chat_server, model, gateway):
     chat_server.reply(Reply.status_error(500), Reply.text("clue", finish_reason="length"))
     request = ask(temperature=0.5)
 
-    with capture_logs() as logs:
-        await gateway.complete(model, request)
+    sink, logs = capture_events()
+    await gateway.complete(model, request, sink)
 
     [call] = events(logs, "llm_call")
     assert call["agent"] == "hinter"
@@ -401,15 +403,16 @@ async def test_llm_call_event_carries_the_call(chat_server, model, gateway):
     assert call["log_level"] == "info"
 
 
-async def test_game_id_comes_from_bound_contextvars(chat_server, model, gateway):
-    """Without an explicit game_id, the one bound in structlog's contextvars is used."""
+async def test_a_model_in_a_game_logs_its_calls_to_the_games_events(chat_server, model, gateway):
+    """A model seated in a game (AgentModel.in_game) logs llm_call to that game's events, with its id."""
     chat_server.reply("hi")
-    agent = AgentModel(gateway, model, "guesser", ModelSettings("test-model"))
+    sink, logs = capture_events()
+    agent = AgentModel(gateway, model, "guesser", ModelSettings("test-model")).in_game(sink, "g7")
 
-    with structlog.contextvars.bound_contextvars(game_id="g7"), capture_logs() as logs:
-        await agent.ask([{"role": "user", "content": "guess"}])
+    await agent.ask([{"role": "user", "content": "guess"}])
 
-    assert events(logs, "llm_call")[0]["game_id"] == "g7"
+    [call] = events(logs, "llm_call")
+    assert (call["game_id"], call["agent"]) == ("g7", "guesser")
     assert gateway.ledger.game("g7").calls == 1
 
 
@@ -429,13 +432,13 @@ async def test_sentinel_key_never_leaks(chat_server, sleep):
 
     async with OpenAIModel(endpoint) as model:
         seen.append(repr(model))
-        with capture_logs() as logs:
-            await gateway.complete(model, ask())
-            for expected in (ModelRejected, ModelUnavailable, ModelRejected, ModelRejected):
-                with pytest.raises(expected) as caught:
-                    await gateway.complete(model, ask())
-                seen += [str(caught.value), repr(caught.value), repr(caught.value.args)]
-                seen.append("".join(traceback.format_exception(caught.value)))
+        sink, logs = capture_events()
+        await gateway.complete(model, ask(), sink)
+        for expected in (ModelRejected, ModelUnavailable, ModelRejected, ModelRejected):
+            with pytest.raises(expected) as caught:
+                await gateway.complete(model, ask(), sink)
+            seen += [str(caught.value), repr(caught.value), repr(caught.value.args)]
+            seen.append("".join(traceback.format_exception(caught.value)))
 
     seen += [repr(entry) for entry in logs]
     assert chat_server.requests[0].headers["authorization"] == f"Bearer {key}"

@@ -6,7 +6,6 @@ import asyncio
 import random
 
 import pytest
-from structlog.testing import capture_logs
 
 from agents.chat import ChatRequest, ModelSettings
 from agents.doubles import ScriptedModel, reply_for
@@ -14,6 +13,7 @@ from agents.errors import ModelUnavailable, TransientModelError
 from agents.gateway import Gateway, RetryPolicy
 from agents.limits import RequestsPerMinute
 from runtime.clock import FakeClock
+from runtime.events import capture_events
 from tests.support.agents import let_run
 
 
@@ -93,14 +93,14 @@ async def test_cap_wait_is_not_counted_in_latency():
 
     gateway = Gateway(max_concurrency=1, clock=clock)
     model = SlowFirst()
-    first = asyncio.create_task(gateway.complete(model, ask("first")))
+    sink, logs = capture_events()
+    first = asyncio.create_task(gateway.complete(model, ask("first"), sink))
     await entered.wait()
-    second = asyncio.create_task(gateway.complete(model, ask("second")))
+    second = asyncio.create_task(gateway.complete(model, ask("second"), sink))
     await asyncio.sleep(0)
     go.set()
 
-    with capture_logs() as logs:
-        first_reply, second_reply = await asyncio.gather(first, second)
+    first_reply, second_reply = await asyncio.gather(first, second)
 
     assert first_reply.latency_ms == 5000
     assert second_reply.latency_ms == 0

@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from structlog.testing import capture_logs
 
 from agents.chat import ChatRequest, ModelSettings
 from agents.doubles import ScriptedModel
@@ -15,6 +14,7 @@ from agents.endpoint import Endpoint
 from agents.errors import ModelError, ModelRejected, ModelUnavailable, TransientModelError
 from agents.gateway import Gateway
 from agents.openai_model import OpenAIModel
+from runtime.events import capture_events
 from tests.support.chat_server import ChatServer, Reply
 
 
@@ -163,8 +163,9 @@ async def test_a_server_never_reached_trips():
     with pytest.raises(ModelUnavailable) as first:
         await gateway.complete(model, ask())
 
-    with capture_logs() as logs, pytest.raises(ModelUnavailable) as later:
-        await gateway.complete(model, ask())
+    sink, logs = capture_events()
+    with pytest.raises(ModelUnavailable) as later:
+        await gateway.complete(model, ask(), sink)
 
     assert len(model.requests) == 2
     assert str(later.value) == str(first.value)

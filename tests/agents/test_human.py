@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from structlog.testing import capture_logs
-
 from agents.chat import ChatRequest, ModelSettings
 from agents.doubles import ScriptedModel
 from agents.gateway import Gateway, RetryPolicy
 from agents.human import HumanModel
 from runtime.clock import FakeClock
+from runtime.events import capture_events
 from tests.support.agents import let_run
 
 
@@ -44,14 +43,14 @@ async def test_a_person_is_never_timed_out_or_retried():
     gateway = Gateway(clock=clock, retry=RetryPolicy(max_total_s=5.0))
     person = HumanModel("> ", "GUESS: ", read_line=keyboard)
 
-    with capture_logs() as logs:
-        turn = asyncio.create_task(gateway.complete(person, ask()))
-        await keyboard.asked.wait()
-        clock.advance(3600.0)
-        await let_run()
-        assert not turn.done()
-        keyboard.type("apple")
-        reply = await turn
+    sink, logs = capture_events()
+    turn = asyncio.create_task(gateway.complete(person, ask(), sink))
+    await keyboard.asked.wait()
+    clock.advance(3600.0)
+    await let_run()
+    assert not turn.done()
+    keyboard.type("apple")
+    reply = await turn
 
     assert (reply.text, reply.attempts) == ("GUESS: apple", 1)
     assert keyboard.prompts == ["> "]

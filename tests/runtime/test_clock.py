@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from runtime import Clock, FakeClock, SystemClock
+from runtime import FakeClock
+from runtime.clock import Clock, SystemClock
 from tests.support.agents import let_run
 
 

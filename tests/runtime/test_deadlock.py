@@ -7,17 +7,10 @@ import asyncio
 
 import pytest
 
-from runtime import (
-    END,
-    AgentNode,
-    AsyncFlow,
-    AsyncParallelBatchNode,
-    FakeClock,
-    ReceiveTimeout,
-    RunStatus,
-    Runtime,
-    current_agent,
-)
+from runtime import END, AgentNode, AsyncFlow, FakeClock, RunStatus, Runtime
+from runtime.agent import current_agent
+from runtime.errors import ReceiveTimeout
+from runtime.pocketflow import AsyncParallelBatchNode
 from tests.support.agents import (
     Block,
     Receive,

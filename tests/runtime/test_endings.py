@@ -7,20 +7,11 @@ run on a FakeClock that the test advances.
 import asyncio
 
 import pytest
-from structlog.contextvars import merge_contextvars
-from structlog.testing import capture_logs
 
-from runtime import (
-    END,
-    AgentNode,
-    AsyncFlow,
-    FakeClock,
-    MailboxClosed,
-    ReceiveTimeout,
-    RunStatus,
-    Runtime,
-    current_agent,
-)
+from runtime import END, AgentNode, AsyncFlow, FakeClock, RunStatus, Runtime
+from runtime.agent import current_agent
+from runtime.errors import MailboxClosed, ReceiveTimeout
+from runtime.events import capture_events
 from tests.support.agents import (
     Block,
     Fail,
@@ -149,11 +140,11 @@ async def test_failing_agent_fails_the_run_keeping_its_exception_and_ending_the_
 
 async def test_failing_agent_is_logged_as_agent_failed():
     """An agent that raises emits agent_failed with the agent's name and the error."""
-    runtime = make_runtime()
+    sink, events = capture_events()
+    runtime = make_runtime(events=sink)
     runtime.add("broken", recording(Recorder("broken"), Fail(KeyError("card"))))
 
-    with capture_logs(processors=[merge_contextvars]) as events:
-        await settle(runtime.run())
+    await settle(runtime.run())
 
     failed = [event for event in events if event["event"] == "agent_failed"]
     assert len(failed) == 1
@@ -270,7 +261,8 @@ async def test_three_agent_cycle_deadlocks():
 async def test_message_to_a_finished_agent_is_dropped_and_the_run_still_deadlocks():
     """A message to an agent whose flow has finished is dropped (counted, logged as message_dropped),
     and the sender then waiting for a reply ends the run DEADLOCK instead of hanging."""
-    runtime = make_runtime()
+    sink, events = capture_events()
+    runtime = make_runtime(events=sink)
     asker, quitter = Recorder("asker"), Recorder("quitter")
     runtime.add(
         "asker",
@@ -283,8 +275,7 @@ async def test_message_to_a_finished_agent_is_dropped_and_the_run_still_deadlock
     )
     runtime.add("quitter", recording(quitter))
 
-    with capture_logs() as events:
-        result = await settle(runtime.run())
+    result = await settle(runtime.run())
 
     assert result.status is RunStatus.DEADLOCK
     assert result.waits == {"asker": ("quitter",)}

@@ -1,9 +1,11 @@
 """Tests for groups: agents join named groups, and a broadcast to a group reaches its members."""
 
 import pytest
-from structlog.testing import capture_logs
 
-from runtime import Message, RunStatus, UnknownGroup, current_agent
+from runtime import Message, RunStatus
+from runtime.agent import current_agent
+from runtime.errors import UnknownGroup
+from runtime.events import capture_events
 from tests.support.agents import Receive, Recorder, Step, make_runtime, recording, settle
 
 
@@ -39,7 +41,8 @@ def test_a_bad_group_name_is_refused(group):
 
 async def test_broadcast_to_a_group_reaches_its_members_and_marks_every_copy():
     """broadcast(to=group) sends one copy to each other member, each carrying the group's name."""
-    runtime = make_runtime()
+    sink, events = capture_events()
+    runtime = make_runtime(events=sink)
     recorders = {name: Recorder(name) for name in ("x", "y", "z")}
     sent: list[Message] = []
 
@@ -51,8 +54,7 @@ async def test_broadcast_to_a_group_reaches_its_members_and_marks_every_copy():
     runtime.add("y", recording(recorders["y"], Receive(recorders["y"])), groups=("players",))
     runtime.add("z", recording(recorders["z"]))
 
-    with capture_logs() as events:
-        result = await settle(runtime.run())
+    result = await settle(runtime.run())
 
     assert result.status is RunStatus.DONE
     assert [message.recipient for message in sent] == ["x", "y"]  # not the sender, not z

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import structlog
-from structlog.contextvars import merge_contextvars
-from structlog.testing import capture_logs
 
-from runtime import SCHEMA_VERSION, FakeClock, LogWriteError, RunLog, RunLogError, RunStatus
+from runtime import FakeClock, RunLog, RunStatus
+from runtime.errors import LogWriteError, RunLogError
+from runtime.events import NULL_EVENTS, capture_events
+from runtime.log import SCHEMA_VERSION
 from tests.support.agents import (
     Fail,
     Receive,
@@ -30,7 +30,6 @@ from tests.support.agents import (
 
 REPO = Path(__file__).resolve().parents[2]
 COMMON_FIELDS = ("v", "ts", "seq", "run_id", "event")
-log = structlog.get_logger()
 
 
 def read_records(path):
@@ -38,9 +37,9 @@ def read_records(path):
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
 
 
-def ping_pong(last):
+def ping_pong(last, events=NULL_EVENTS):
     """A two-player rally that "ping" stops on receiving `last` (odd: ping receives the odd numbers)."""
-    runtime = make_runtime()
+    runtime = make_runtime(events=events)
     runtime.add(
         "ping",
         player(Recorder("ping"), peer="pong", last=last, before_stop=lambda: until_waiting(runtime, "pong")),
@@ -53,8 +52,9 @@ def ping_pong(last):
 async def ping_pong_log(tmp_path):
     """The records of a logged six-message ping-pong, and the run's result."""
     path = tmp_path / "run.jsonl"
-    runtime = ping_pong(last=5)
-    with RunLog(path, clock=FakeClock()) as run_log:
+    run_log = RunLog(path, clock=FakeClock())
+    runtime = ping_pong(last=5, events=run_log.events)
+    with run_log:
         run_log.start("test", {"game": "ping-pong", "seed": 7})
         result = await settle(runtime.run())
         run_log.end(result.status.log_status, reason=result.reason)
@@ -152,7 +152,7 @@ def test_events_after_end_are_dropped(tmp_path):
     with RunLog(path) as run_log:
         run_log.start("test", {})
         run_log.end("timeout", reason="the run deadline of 30s passed")
-        log.info("message_sent", sender="a", recipient="b", kind="note", text="late")
+        run_log.events.info("message_sent", sender="a", recipient="b", kind="note", text="late")
         run_log.end("ok")
 
     records = read_records(path)
@@ -171,16 +171,14 @@ def test_unwritable_path_raises_run_log_error(tmp_path):
 
 CRASHING_WRITER = """
 import sys
-import structlog
 from runtime import RunLog
 
-log = structlog.get_logger()
 with RunLog(sys.argv[1]) as run_log:
     run_log.start("crash-test", {})
     n = 0
     while True:
         n += 1
-        log.info("tick", n=n, text="é" * 40 + "x" * 200)
+        run_log.events.info("tick", n=n, text="é" * 40 + "x" * 200)
         if n % 50 == 0:
             print(n, flush=True)
 """
@@ -220,8 +218,10 @@ def test_secrets_never_appear_in_the_file(tmp_path):
 
     with RunLog(path, secrets=[SECRET, ""]) as run_log:
         run_log.start("test", {"api_key": SECRET, "base_url": f"https://user:{SECRET}@example.test/v1"})
-        log.info("llm_retry", reason=f"401 for key {SECRET}", headers={"authorization": f"Bearer {SECRET}"})
-        log.info("weird", **{SECRET: "as a key"})
+        run_log.events.info(
+            "llm_retry", reason=f"401 for key {SECRET}", headers={"authorization": f"Bearer {SECRET}"}
+        )
+        run_log.events.info("weird", **{SECRET: "as a key"})
 
     text = path.read_text(encoding="utf-8")
     assert SECRET not in text
@@ -239,9 +239,9 @@ def test_secrets_that_json_escapes_are_redacted_too(tmp_path, secret):
     encoding path taken for values orjson refuses (here a very large integer)."""
     path = tmp_path / "run.jsonl"
 
-    with RunLog(path, secrets=[secret]):
-        log.info("leak", value=secret)
-        log.info("leak", value=secret, huge=2**70)
+    with RunLog(path, secrets=[secret]) as run_log:
+        run_log.events.info("leak", value=secret)
+        run_log.events.info("leak", value=secret, huge=2**70)
 
     values = [record["value"] for record in read_records(path) if record["event"] == "leak"]
     assert values == ["[redacted]", "[redacted]"]
@@ -253,7 +253,7 @@ def test_event_fields_cannot_overwrite_the_common_fields(tmp_path):
     path = tmp_path / "run.jsonl"
 
     with RunLog(path, run_id="run-1") as run_log:
-        log.info("first", seq=99, v=0, ts="never", run_id="other")
+        run_log.events.info("first", seq=99, v=0, ts="never", run_id="other")
         run_log.write("second", {"event": "third", "seq": -1})
 
     records = read_records(path)
@@ -264,23 +264,24 @@ def test_event_fields_cannot_overwrite_the_common_fields(tmp_path):
     assert records[0]["ts"] != "never"
 
 
-def test_events_outside_any_run_log_are_dropped(tmp_path, capfd):
-    """An event emitted outside any RunLog writes nothing: no file line, no stdout or stderr noise."""
+def test_events_after_the_run_log_closed_are_dropped(tmp_path, capfd):
+    """An event logged to a RunLog's events once its block has closed writes nothing: no file line, no
+    stdout or stderr noise."""
     path = tmp_path / "run.jsonl"
-    with RunLog(path):
+    with RunLog(path) as run_log:
         pass
 
-    log.info("message_sent", sender="a", recipient="b", kind="note", text="nobody listens")
-    log.error("agent_failed", error="ValueError", reason="boom")
+    run_log.events.info("message_sent", sender="a", recipient="b", kind="note", text="nobody listens")
+    run_log.events.error("agent_failed", error="ValueError", reason="boom")
 
     assert capfd.readouterr() == ("", "")
     assert [record["event"] for record in read_records(path)] == ["run_ended"]
 
 
-async def test_capture_logs_sees_message_sent_from_the_runtime():
-    """structlog.testing.capture_logs() sees the runtime's message_sent events, with the agent bound."""
-    with capture_logs(processors=[merge_contextvars]) as events:
-        result = await settle(ping_pong(last=3).run())
+async def test_capture_events_sees_message_sent_from_the_runtime():
+    """capture_events() sees the runtime's message_sent events, with the sending agent bound."""
+    sink, events = capture_events()
+    result = await settle(ping_pong(last=3, events=sink).run())
 
     sent = [event for event in events if event["event"] == "message_sent"]
     assert result.messages == 4
@@ -297,7 +298,8 @@ async def test_events_of_agents_and_runtime_reach_the_run_log_of_their_run(tmp_p
     """Events emitted inside agent tasks (agent_failed, message_dropped) land in the enclosing RunLog
     with the agent's name."""
     path = tmp_path / "run.jsonl"
-    runtime = make_runtime()
+    run_log = RunLog(path)
+    runtime = make_runtime(events=run_log.events)
     quitter = Recorder("quitter")
     runtime.add("quitter", recording(quitter))
     runtime.add(
@@ -305,7 +307,7 @@ async def test_events_of_agents_and_runtime_reach_the_run_log_of_their_run(tmp_p
         recording(Recorder("asker"), Step(quitter.ended.wait), Send("quitter", "hello?"), Fail(OSError("x"))),
     )
 
-    with RunLog(path) as run_log:
+    with run_log:
         result = await settle(runtime.run())
         run_log.end(result.status.log_status, reason=result.reason)
 
@@ -369,7 +371,7 @@ def test_short_writes_still_write_whole_lines(tmp_path):
 
     with RunLog(tmp_path / "run.jsonl", open_file=lambda path: fake) as run_log:
         run_log.start("test", {"game": "taboo"})
-        log.info("message_sent", sender="a", recipient="b", text="é" * 30)
+        run_log.events.info("message_sent", sender="a", recipient="b", text="é" * 30)
 
     records = parsed_lines(bytes(fake.data))
     assert [record["event"] for record in records] == ["run_started", "message_sent", "run_ended"]
@@ -388,7 +390,7 @@ def test_a_full_disk_keeps_the_whole_lines_and_raises_log_write_error(tmp_path):
     with pytest.raises(LogWriteError) as caught, RunLog(path, open_file=lambda path: fake) as run_log:
         run_log.start("test", {})
         for n in range(100):
-            log.info("tick", n=n)
+            run_log.events.info("tick", n=n)
     kept = bytes(fake.data)
     with pytest.raises(LogWriteError):
         run_log.write("late", {})
@@ -409,9 +411,9 @@ def test_leaving_the_block_normally_after_a_failed_write_raises_log_write_error(
     fake = FakeRawFile(capacity=0)
 
     with pytest.raises(LogWriteError, match="No space left on device") as caught:  # noqa: PT012
-        with RunLog(tmp_path / "run.jsonl", open_file=lambda path: fake):
+        with RunLog(tmp_path / "run.jsonl", open_file=lambda path: fake) as run_log:
             try:
-                log.info("tick")
+                run_log.events.info("tick")
             except LogWriteError:
                 pass
 
@@ -446,12 +448,13 @@ async def test_a_full_disk_during_a_run_fails_the_run_with_log_write_error(tmp_p
     """An agent whose event cannot be written ends the run FAILED with the LogWriteError itself, not an
     exception group; leaving the log's block then raises LogWriteError once."""
     fake = FakeRawFile(capacity=0)
-    runtime = make_runtime()
+    run_log = RunLog(tmp_path / "run.jsonl", open_file=lambda path: fake)
+    runtime = make_runtime(events=run_log.events)
     waiter = Recorder("waiter")
     runtime.add("waiter", recording(waiter, Receive(waiter)))
     runtime.add("talker", recording(Recorder("talker"), Send("waiter", "hello")))
 
-    with pytest.raises(LogWriteError), RunLog(tmp_path / "run.jsonl", open_file=lambda path: fake):
+    with pytest.raises(LogWriteError), run_log:
         result = await settle(runtime.run())
 
     assert (result.status, result.agent) == (RunStatus.FAILED, "talker")

@@ -4,7 +4,9 @@ import asyncio
 
 import pytest
 
-from runtime import FakeClock, InMemoryMailbox, Mailbox, MailboxClosed, Message, ReceiveTimeout
+from runtime import FakeClock, Message
+from runtime.errors import MailboxClosed, ReceiveTimeout
+from runtime.mailbox import InMemoryMailbox, Mailbox
 from tests.support.agents import let_run
 
 

@@ -6,19 +6,11 @@ How runs end is tested in test_endings.py.
 import asyncio
 
 import pytest
-from structlog.testing import capture_logs
 
-from runtime import (
-    END,
-    AsyncFlow,
-    AsyncNode,
-    DuplicateAgent,
-    FakeClock,
-    NotInAgent,
-    RunStatus,
-    UnknownAgent,
-    current_agent,
-)
+from runtime import END, AsyncFlow, AsyncNode, FakeClock, RunStatus
+from runtime.agent import current_agent
+from runtime.errors import DuplicateAgent, NotInAgent, UnknownAgent
+from runtime.events import capture_events
 from tests.support.agents import Block, Receive, Recorder, Send, Step, make_runtime, recording, settle
 
 
@@ -102,7 +94,8 @@ async def test_current_agent_inside_a_flow_is_that_agent():
 
 async def test_broadcast_sends_to_every_peer_in_order():
     """broadcast() sends one message to each other agent, in the order the agents were added."""
-    runtime = make_runtime()
+    sink, events = capture_events()
+    runtime = make_runtime(events=sink)
     recorders = {name: Recorder(name) for name in ("b", "c", "d")}
     sent = []
 
@@ -114,8 +107,7 @@ async def test_broadcast_sends_to_every_peer_in_order():
     runtime.add("c", recording(recorders["c"], Receive(recorders["c"])))
     runtime.add("d", recording(recorders["d"], Receive(recorders["d"])))
 
-    with capture_logs() as events:
-        result = await settle(runtime.run())
+    result = await settle(runtime.run())
 
     assert result.status is RunStatus.DONE
     assert [message.recipient for message in sent] == ["b", "c", "d"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from runtime import RollCall, TurnOrder
+from runtime.turns import RollCall, TurnOrder
 
 
 def test_turn_order_goes_round_from_the_first_agent():

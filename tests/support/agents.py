@@ -12,18 +12,10 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from runtime import (
-    CONTINUE,
-    END,
-    AgentNode,
-    AsyncFlow,
-    BaseNode,
-    Clock,
-    InMemoryMailbox,
-    Message,
-    RunResult,
-    Runtime,
-)
+from runtime import CONTINUE, END, AgentNode, AsyncFlow, Message, RunResult, Runtime
+from runtime.clock import Clock
+from runtime.mailbox import InMemoryMailbox
+from runtime.pocketflow import BaseNode
 
 Hook = Callable[[], Awaitable[object]]
 

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from structlog.testing import capture_logs
-
 from agents import AgentModel, ChatModel, Gateway, ModelSettings, OfflineModel, RetryPolicy, ScriptedModel
 from games.chameleon.categories import Categories, load_categories
 from games.chameleon.game import play_chameleon
@@ -17,6 +15,7 @@ from games.chameleon.prompts import DEFAULT_PROMPT
 from games.chameleon.state import ChameleonSetup, seat_names
 from games.kit.definition import Player
 from games.kit.outcome import GameResult
+from runtime.events import capture_events
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +45,8 @@ async def play_scripted(
     gateway = Gateway(retry=RetryPolicy(max_attempts=2), sleep=no_sleep)
     models = {seat: ScriptedModel(scripts.get(seat, [])) for seat in setup.players}
     players = {seat: player(gateway, models[seat], seat) for seat in setup.players}
-    with capture_logs() as events:
-        result = await play_chameleon(setup, players)
+    sink, events = capture_events()
+    result = await play_chameleon(setup, players, events=sink)
     return result, events, models
 
 
@@ -63,8 +62,8 @@ async def play_offline(
         )
         for seat in setup.players
     }
-    with capture_logs() as events:
-        result = await play_chameleon(setup, players)
+    sink, events = capture_events()
+    result = await play_chameleon(setup, players, events=sink)
     return result, events
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 import pytest
-from structlog.testing import capture_logs
 
 from agents import AgentModel, Gateway, ModelSettings
 from games.chameleon.definition import GAME, ChameleonPlan
@@ -14,6 +13,7 @@ from games.chameleon.prompts import DEFAULT_PROMPT, prompt_values, render
 from games.chameleon.state import ChameleonSetup, PlayerState, seat_names
 from games.kit.definition import GameSpec, Player, Seat
 from games.kit.exits import UsageError
+from runtime.events import capture_events
 from tests.games.chameleon.helpers import categories, named, no_sleep
 
 
@@ -91,8 +91,8 @@ async def test_a_planned_game_is_dealt_by_its_seed_and_plays_offline():
         for seat in plan.seats()
     }
 
-    with capture_logs() as events:
-        result = await plan.play(spec, players)
+    sink, events = capture_events()
+    result = await plan.play(spec, players, sink)
 
     expected = ChameleonSetup.deal(categories().of("violin"), "violin", seat_names(5), 1234)
     started = named(events, "game_started")[0]

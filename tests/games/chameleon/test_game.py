@@ -9,7 +9,6 @@ from collections import deque
 from collections.abc import Mapping
 
 import pytest
-from structlog.testing import capture_logs
 
 from agents import AgentModel, Endpoint, Gateway, ModelSettings, OpenAIModel, RetryPolicy, TransientModelError
 from games.chameleon.game import play_chameleon
@@ -17,6 +16,7 @@ from games.chameleon.prompts import DEFAULT_PROMPT
 from games.chameleon.state import MODERATOR, PASS, ChameleonSetup
 from games.kit.definition import Player
 from games.kit.outcome import GameResult, Outcome
+from runtime.events import NULL_EVENTS, EventLog, capture_events
 from tests.games.chameleon.helpers import make_setup, named, no_sleep, play_scripted, sent
 from tests.support.chat_server import ChatServer, Reply
 
@@ -191,7 +191,7 @@ def loopback_scripts(players: int, chameleon: str) -> dict[str, list[str]]:
 
 
 async def play_loopback(
-    server: ChatServer, setup: ChameleonSetup, *, attempts: int = 2
+    server: ChatServer, setup: ChameleonSetup, *, attempts: int = 2, events: EventLog = NULL_EVENTS
 ) -> tuple[GameResult, Gateway]:
     gateway = Gateway(retry=RetryPolicy(max_attempts=attempts), sleep=no_sleep)
     async with OpenAIModel(Endpoint(base_url=server.base_url)) as model:
@@ -199,7 +199,7 @@ async def play_loopback(
         players = {
             seat: Player(AgentModel(gateway, model, seat, settings), DEFAULT_PROMPT) for seat in setup.players
         }
-        return await play_chameleon(setup, players), gateway
+        return await play_chameleon(setup, players, events=events), gateway
 
 
 @pytest.mark.parametrize("players", [3, 5])
@@ -225,8 +225,8 @@ async def test_loopback_a_violation_is_a_pass(chat_server, players):
     setup = make_setup("banana", players, chameleon="p2", first="p1")
     chat_server.handler = Seats(scripts)
 
-    with capture_logs() as events:
-        result, _ = await play_loopback(chat_server, setup)
+    sink, events = capture_events()
+    result, _ = await play_loopback(chat_server, setup, events=sink)
 
     violation = named(events, "rule_violation")[0]
     assert (violation["agent"], violation["rule"]) == ("p3", "one_word")
@@ -241,10 +241,10 @@ async def test_loopback_two_malformed_replies_abort_the_game(chat_server, player
     scripts["p1"] = ["I would say monkey", "hmm, monkey?"]
     chat_server.handler = Seats(scripts)
 
-    with capture_logs() as events:
-        result, _ = await play_loopback(
-            chat_server, make_setup("banana", players, chameleon="p2", first="p1")
-        )
+    sink, events = capture_events()
+    result, _ = await play_loopback(
+        chat_server, make_setup("banana", players, chameleon="p2", first="p1"), events=sink
+    )
 
     assert result.outcome is Outcome.ABORTED and result.score is None
     assert [e["offender"] for e in named(events, "reply_malformed")] == ["p1", "p1"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from structlog.testing import capture_logs
 
 from agents import (
     AgentModel,
@@ -19,6 +18,7 @@ from games.kit.outcome import Outcome
 from games.taboo.deck import Card
 from games.taboo.game import default_player, play_taboo
 from games.taboo.state import GUESSER, HINTER, TabooSetup
+from runtime.events import capture_events
 from tests.support.chat_server import Reply
 
 CARD = Card(target="snow", taboo=("white", "cold", "winter", "flake", "ice"))
@@ -33,10 +33,13 @@ async def play(hinter_replies: list, guesser_replies: list, **setup: object):
     gateway = Gateway(retry=RetryPolicy(max_attempts=2), sleep=_no_sleep)
     hinter, hinter_model = scripted(gateway, HINTER, hinter_replies)
     guesser, guesser_model = scripted(gateway, GUESSER, guesser_replies)
-    with capture_logs() as events:
-        result = await play_taboo(
-            TabooSetup(card=CARD, **setup), default_player(hinter, HINTER), default_player(guesser, GUESSER)
-        )
+    sink, events = capture_events()
+    result = await play_taboo(
+        TabooSetup(card=CARD, **setup),
+        default_player(hinter, HINTER),
+        default_player(guesser, GUESSER),
+        events=sink,
+    )
     return result, events, hinter_model, guesser_model
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from structlog.testing import capture_logs
-
 from agents import AgentModel, ChatModel, Gateway, ModelSettings, OfflineModel, RetryPolicy, ScriptedModel
 from games.kit.definition import Player
 from games.kit.outcome import GameResult
@@ -14,6 +12,7 @@ from games.twenty_questions.knowledge import Knowledge, load_knowledge
 from games.twenty_questions.offline import AnswererStyle, QuestionerStyle, offline_policy
 from games.twenty_questions.prompts import DEFAULT_PROMPTS
 from games.twenty_questions.state import ANSWERER, QUESTIONER, TwentyQuestionsSetup
+from runtime.events import capture_events
 
 
 async def no_sleep(seconds: float) -> None:
@@ -33,12 +32,13 @@ async def play_scripted(
     assert found is not None
     gateway = Gateway(retry=RetryPolicy(max_attempts=2), sleep=no_sleep)
     asking, answering = ScriptedModel(questioner), ScriptedModel(answerer)
-    with capture_logs() as events:
-        result = await play_twenty_questions(
-            TwentyQuestionsSetup(found, **setup),
-            player(gateway, asking, QUESTIONER),
-            player(gateway, answering, ANSWERER),
-        )
+    sink, events = capture_events()
+    result = await play_twenty_questions(
+        TwentyQuestionsSetup(found, **setup),
+        player(gateway, asking, QUESTIONER),
+        player(gateway, answering, ANSWERER),
+        events=sink,
+    )
     return result, events, asking, answering
 
 
@@ -64,12 +64,13 @@ async def play_offline(
         )
         for role in (QUESTIONER, ANSWERER)
     }
-    with capture_logs() as events:
-        result = await play_twenty_questions(
-            TwentyQuestionsSetup(found, seed=seed, **setup),
-            player(gateway, models[QUESTIONER], QUESTIONER, "offline"),
-            player(gateway, models[ANSWERER], ANSWERER, "offline"),
-        )
+    sink, events = capture_events()
+    result = await play_twenty_questions(
+        TwentyQuestionsSetup(found, seed=seed, **setup),
+        player(gateway, models[QUESTIONER], QUESTIONER, "offline"),
+        player(gateway, models[ANSWERER], ANSWERER, "offline"),
+        events=sink,
+    )
     return result, events
 
 

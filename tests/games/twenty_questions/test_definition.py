@@ -17,6 +17,7 @@ from games.twenty_questions.definition import GAME
 from games.twenty_questions.offline import AnswererStyle, OfflineAnswerer, OfflineQuestioner, QuestionerStyle
 from games.twenty_questions.prompts import render
 from games.twenty_questions.state import ANSWERER, QUESTIONER
+from runtime.events import NULL_EVENTS
 
 
 def prepare(*flags: str):
@@ -109,5 +110,5 @@ async def test_play_a_spec_with_offline_players() -> None:
         )
         for seat in plan.seats()
     }
-    result = await plan.play(GameSpec("g1", 0, 11, "kangaroo"), players)
+    result = await plan.play(GameSpec("g1", 0, 11, "kangaroo"), players, NULL_EVENTS)
     assert (result.outcome, result.subject, result.game_id) == (Outcome.SUCCESS, "kangaroo", "g1")

@@ -1,8 +1,10 @@
-"""A PocketFlow-compatible flow engine.
+"""A PocketFlow-compatible flow engine: the PocketFlow family (Node, Flow, AsyncNode, AsyncFlow, the
+batch and parallel nodes and flows).
 
 Nodes run ``prep -> exec -> post``; ``post`` returns an action string that picks the next node
 in a ``Flow``. The public API and behaviour match PocketFlow, so PocketFlow code runs by changing
-only its import. Three defects are fixed:
+only its import: ``from pocketflow import ...`` becomes ``from runtime.pocketflow import ...``.
+Three defects are fixed:
 
 * parallel batch items keep their own retry state (``cur_retry`` is per item);
 * ``AsyncFlow`` yields to the event loop between nodes, so a flow cannot starve other tasks;

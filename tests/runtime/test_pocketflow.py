@@ -1,12 +1,12 @@
-"""Tests for runtime.flows: PocketFlow's API and behaviour, plus the concurrency fixes."""
+"""Tests for runtime.pocketflow: PocketFlow's API and behaviour, plus the concurrency fixes."""
 
 import asyncio
 import warnings
 
 import pytest
 
-from runtime import flows
-from runtime.flows import (
+from runtime import pocketflow
+from runtime.pocketflow import (
     AsyncBatchFlow,
     AsyncBatchNode,
     AsyncFlow,
@@ -238,7 +238,7 @@ def test_default_fallback_reraises():
 def test_sync_node_sleeps_wait_between_retries(monkeypatch):
     """A sync node sleeps `wait` seconds between attempts but not after the last one."""
     sleeps = []
-    monkeypatch.setattr(flows.time, "sleep", sleeps.append)
+    monkeypatch.setattr(pocketflow.time, "sleep", sleeps.append)
 
     class Failing(Node):
         def exec(self, prep_res):
