@@ -27,7 +27,7 @@ import structlog
 from runtime.clock import Clock, SystemClock
 from runtime.errors import LogWriteError, RunLogError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 REDACTED = "[redacted]"
 
 _active: ContextVar[RunLog | None] = ContextVar("active_run_log", default=None)
