@@ -73,7 +73,7 @@ def test_rebuilding_gives_back_every_request_exactly():
         ("guesser", [SYSTEM, user("clue 1")]),
         ("hinter", [{"role": "system", "content": "Give clues."}, user("go")]),
         ("guesser", [SYSTEM, user("clue 1"), said("apple"), user("clue 2")]),
-        ("guesser", [SYSTEM, user("again"), user("again"), said("apple"), {"role": "user", "content": "é\n"}]),
+        ("guesser", [SYSTEM, user("again"), user("again"), said("apple"), user("é\n")]),
     ]
     numbering = MessageNumbering()
     lines = [json.dumps(call(numbering.recorded("g1", agent, messages), agent)) for agent, messages in sent]
