@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from runtime.logread import LogFileError
 
@@ -69,12 +69,24 @@ class Conversations:
 
     def rebuilt(self, record: Mapping[str, Any], where: str = "") -> Mapping[str, Any]:
         """`record` with its full message list (a new dict), or `record` itself when it has none."""
-        if record.get("event") not in CONVERSATION_EVENTS:
+        event = record.get("event")
+        if event == "game_ended":  # a game's calls all come before it: its conversations are done
+            self._forget(record.get("game_id"))
+        if event not in CONVERSATION_EVENTS:
             return record
         items = record.get("messages")
         if not isinstance(items, list):
             return record  # absent, or of the wrong type: the field checks of the readers say so
+        if record.get("v") == 1:  # every message written out: nothing to rebuild, nothing to keep
+            for index, item in enumerate(items):
+                if not isinstance(item, Mapping):
+                    self._refuse(record, index, item, where, "a message object (log schema v1)")
+            return record
         return {**record, "messages": self.full(record, items, where)}
+
+    def _forget(self, game_id: Any) -> None:
+        for key in [key for key in self._messages if key[0] == game_id]:
+            del self._messages[key]
 
     def full(self, record: Mapping[str, Any], items: list[Any], where: str) -> list[Mapping[str, Any]]:
         """The messages `items` stands for, in the conversation of `record`."""
@@ -97,19 +109,24 @@ class Conversations:
         number = isinstance(item, int) and not isinstance(item, bool)
         if number and self.lenient:
             return {"role": "unknown", "content": f"(message {item} of this conversation was not read)"}
-        prefix = f"{where}: " if where else ""
-        field = f"{record.get('event')}'s messages[{index}]"
-        shown = json.dumps(item, default=str)[:40]
         if number:
+            prefix = f"{where}: " if where else ""
+            field = f"{record.get('event')}'s messages[{index}]"
+            shown = json.dumps(item, default=str)[:40]
             game = record.get("game_id")
             raise LogFileError(
                 f"{prefix}{field} is {shown}, but the conversation of agent {record.get('agent')!s:.40}"
                 f"{f' in game {game!s:.40}' if game is not None else ''} has recorded {count} message(s) "
                 "before it"
             )
-        raise LogFileError(
-            f"{prefix}{field} is {shown}, expected a message object or the number of one recorded before"
-        )
+        self._refuse(record, index, item, where, "a message object or the number of one recorded before")
+
+    @staticmethod
+    def _refuse(record: Mapping[str, Any], index: int, item: Any, where: str, expected: str) -> NoReturn:
+        prefix = f"{where}: " if where else ""
+        shown = json.dumps(item, default=str)[:40]
+        field = f"{record.get('event')}'s messages[{index}]"
+        raise LogFileError(f"{prefix}{field} is {shown}, expected {expected}")
 
 
 def rebuild_messages(records: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:

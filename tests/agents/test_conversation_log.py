@@ -90,6 +90,22 @@ def test_a_v1_call_with_every_message_written_out_reads_unchanged():
     assert [record["messages"] for record in rebuild_messages(calls)] == [c["messages"] for c in calls]
 
 
+def test_a_number_in_a_v1_log_is_refused():
+    """v1 wrote every message out: a number there is a LogFileError, and nothing is kept to rebuild."""
+    with pytest.raises(LogFileError, match=r"^seq 3: llm_call's messages\[1\] is 0, expected a message obj"):
+        Conversations().rebuilt({**call([SYSTEM, 0]), "v": 1}, "seq 3")
+
+
+def test_a_games_conversations_end_with_the_game():
+    """After a game's game_ended its messages are no longer kept: a later number for it is unknown."""
+    conversations = Conversations()
+    conversations.rebuilt(call([SYSTEM]))
+    conversations.rebuilt({"event": "game_ended", "game_id": "g1"})
+
+    with pytest.raises(LogFileError, match="has recorded 0 message"):
+        conversations.rebuilt(call([0]))
+
+
 def test_llm_failed_shares_the_conversation_of_the_calls():
     """An llm_failed's messages are numbered in the same conversation as its llm_calls."""
     conversations = Conversations()
