@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from agents.chat import ChatReply, ChatRequest, Usage
+from agents.conversation_log import rebuild_messages
 from agents.errors import ReplayDiverged, ScriptExhausted
 
 ScriptItem = str | ChatReply | BaseException
@@ -90,15 +91,17 @@ class ScriptedModel:
 class ReplayModel:
     """Serves the replies of a run's `llm_call` events, keyed by (game_id, agent) and call order.
 
-    Takes already-parsed event dicts. The request must match the recorded one (messages, model and the
-    sampling settings when recorded); otherwise ReplayDiverged names the first differing field.
+    Takes already-parsed event dicts, in the log's order (a v2 log's `messages` are rebuilt from the
+    conversation's earlier calls; the llm_failed events may be given too). The request must match the
+    recorded one (messages, model and the sampling settings when recorded); otherwise ReplayDiverged names
+    the first differing field. A `messages` item that refers to no recorded message is a LogFileError.
     """
 
     name = "replay"
 
     def __init__(self, events: Iterable[Mapping[str, Any]]) -> None:
         self._recorded: dict[tuple[str | None, str], list[Mapping[str, Any]]] = defaultdict(list)
-        for event in events:
+        for event in rebuild_messages(events):  # v2 logs record each message of a conversation once
             if event.get("event") == "llm_call":
                 self._recorded[(event.get("game_id"), str(event.get("agent")))].append(event)
         self._served: dict[tuple[str | None, str], int] = defaultdict(int)

@@ -19,6 +19,7 @@ from typing import Any
 from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type
 
 from agents.chat import ChatMessage, ChatModel, ChatReply, ChatRequest, ModelSettings
+from agents.conversation_log import MessageNumbering
 from agents.errors import ModelError, ModelRejected, ModelUnavailable, TransientModelError
 from agents.limits import RequestsPerMinute
 from agents.usage import UsageLedger
@@ -116,6 +117,7 @@ class Gateway:
         self._rpm = RequestsPerMinute(requests_per_minute, self._clock) if requests_per_minute else None
         self._random = random.Random()
         self._call_counts: dict[tuple[str | None, str], int] = defaultdict(int)
+        self._numbering = MessageNumbering()  # each message of a conversation is logged once
         self._answered: set[Backend] = set()  # backends that have answered at least one call
         self.fatal: ModelError | None = None  # the first ModelRejected (401/403/404) or unreached server
         self._on_fatal = on_fatal
@@ -293,7 +295,7 @@ class Gateway:
             "llm_call",
             **_who(model, request),
             call_index=call_index,
-            messages=request.wire_messages(),
+            messages=self._logged_messages(request),
             settings=request.settings.request_params(),
             response=reply.text,
             finish_reason=reply.finish_reason,
@@ -307,6 +309,10 @@ class Gateway:
         )
         return reply
 
+    def _logged_messages(self, request: ChatRequest) -> list[Any]:
+        """The request's messages as llm_call and llm_failed record them (docs/log-format.md)."""
+        return self._numbering.recorded(request.game_id, request.agent, request.wire_messages())
+
     def _log_failed(
         self,
         events: EventLog,
@@ -319,7 +325,7 @@ class Gateway:
         events.error(
             "llm_failed",
             **_who(model, request),
-            messages=request.wire_messages(),
+            messages=self._logged_messages(request),
             attempts=call.attempts,
             latency_ms=_ms(call.spent_s),
             reason=reason,

@@ -24,7 +24,7 @@ from runtime.clock import Clock, SystemClock
 from runtime.errors import LogWriteError, RunLogError
 from runtime.events import EventLog, event_log
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 REDACTED = "[redacted]"
 
 

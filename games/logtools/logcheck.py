@@ -39,7 +39,7 @@ SHOWN_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "response": TEXT,
     },
     "llm_retry": {"reason": TEXT, "attempt": (int, NULL)},
-    "llm_failed": {"error": TEXT, "reason": TEXT},
+    "llm_failed": {"error": TEXT, "reason": TEXT, "messages": (list, NULL)},
     "game_ended": {"outcome": str, "turns": int, "score": (float, NULL), "reason": TEXT, "subject": TEXT},
     "run_ended": {"status": TEXT, "duration_ms": (float, NULL), "reason": TEXT},
 }

@@ -24,6 +24,7 @@ from typing import Any
 
 from rich.console import Console
 
+from agents.conversation_log import Conversations
 from games.kit.exits import OK, UsageError
 from games.logtools.logcheck import SHOWN_FIELDS, check_shown
 from games.logtools.replay_views import (
@@ -206,13 +207,16 @@ class Ends:
         return f"the run was cut short ({why}); {games}"
 
 
-async def _records(args: argparse.Namespace, report: ReadReport) -> AsyncIterator[dict[str, Any]]:
+async def _records(args: argparse.Namespace, report: ReadReport) -> AsyncIterator[Mapping[str, Any]]:
+    """The log's events in order, each llm_call and llm_failed with the full messages it sent (a v2 log
+    records each message of a conversation once): every view shows whole requests."""
+    conversations = Conversations(lenient=args.lenient)
     if args.follow:
         async for record in follow_events(args.log, lenient=args.lenient, report=report):
-            yield record
+            yield conversations.rebuilt(record, report.where())
         return
     for record in read_events(args.log, lenient=args.lenient, report=report):
-        yield record
+        yield conversations.rebuilt(record, report.where())
 
 
 def _many_games(args: argparse.Namespace, started: Mapping[str, Any]) -> bool:

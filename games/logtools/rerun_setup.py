@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents import Endpoint
+from agents.conversation_log import Conversations
 from games.cli.batch import GameSpec, game_specs
 from games.cli.command import Plan
 from games.cli.models import Backend, RoleModel
@@ -45,10 +46,12 @@ def read_recorded(path: str, lenient: bool) -> Recorded:
     calls: list[Mapping[str, Any]] = []
     report = ReadReport()
     started: Mapping[str, Any] = {}
+    conversations = Conversations(lenient=lenient)
     try:
-        for record in read_events(path, lenient=lenient, report=report):
+        for raw in read_events(path, lenient=lenient, report=report):
             where = report.where()
-            event = record["event"]
+            event = raw["event"]
+            record = conversations.rebuilt(raw, where)  # each request's full messages (log schema v2)
             check_shown(record, where)  # a log replay refuses, rerun refuses alike
             if event == "run_started" and not started:
                 started = record

@@ -76,6 +76,15 @@ def test_a_version_other_than_the_first_lines_is_an_error(tmp_path: Path, monkey
         read_all(write(tmp_path / "log.jsonl", records))
 
 
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_log_of_either_known_version_reads_whole(tmp_path: Path, version: int) -> None:
+    """v1 (the first schema) and v2 (each message of a conversation once) are both read, every line."""
+    records = [{**record, "v": version} for record in good(3) if isinstance(record, dict)]
+    report = ReadReport()
+    assert len(read_all(write(tmp_path / "log.jsonl", records), report=report)) == 3
+    assert report.version == version
+
+
 @pytest.mark.parametrize("version", ['"1"', "true", "0", "1.5", "null"])
 def test_a_version_that_is_not_a_schema_version_is_an_error(tmp_path: Path, version: str) -> None:
     """`v` must be a whole number from 1: a string, a boolean, zero or a fraction is refused."""
