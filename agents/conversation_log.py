@@ -53,6 +53,11 @@ class MessageNumbering:
                 items.append(number)
         return items
 
+    def forget(self, game_id: str | None) -> None:
+        """Drop the conversations of a game that has ended (none of its agents asks again)."""
+        for key in [key for key in self._numbers if key[0] == game_id]:
+            del self._numbers[key]
+
 
 class Conversations:
     """The reader's side: feed it every event of a log in order (`rebuilt`); each llm_call and

@@ -126,6 +126,13 @@ class Gateway:
         # model or a server that is not there costs one request, not one per game in flight.
         self._first_calls: dict[Backend, asyncio.Event] = {}
 
+    def forget(self, game_id: str) -> None:
+        """A game has ended: drop what the gateway keeps per conversation of it (message numbers, call
+        counts), so a long batch holds only the games in flight."""
+        self._numbering.forget(game_id)
+        for key in [key for key in self._call_counts if key[0] == game_id]:
+            del self._call_counts[key]
+
     async def complete(
         self, model: ChatModel, request: ChatRequest, events: EventLog = NULL_EVENTS
     ) -> ChatReply:

@@ -260,7 +260,10 @@ async def play_game(
     }
     cast = {agent: player.label for agent, player in players.items()}
     events.bind(game_id=spec.game_id).info("game_cast", players=cast, swapped=spec.swapped)
-    return await chosen.prepared.play(spec, players, events)
+    try:
+        return await chosen.prepared.play(spec, players, events)
+    finally:
+        gateway.forget(spec.game_id)
 
 
 def _player(

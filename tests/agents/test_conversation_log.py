@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from structlog.testing import capture_logs
 
 from agents.chat import ChatRequest, ModelSettings
 from agents.conversation_log import Conversations, MessageNumbering, rebuild_messages
 from agents.doubles import ReplayModel, ScriptedModel
 from agents.errors import ModelRejected, ReplayDiverged
 from agents.gateway import Gateway
+from runtime.events import capture_events
 from runtime.logread import LogFileError
 
 SYSTEM = {"role": "system", "content": "Guess the word."}
@@ -151,9 +151,9 @@ async def test_the_gateway_logs_each_message_of_a_conversation_once():
     """Through the gateway, a call's messages already logged by an earlier call appear as numbers."""
     gateway = Gateway(sleep=no_sleep)
     model = ScriptedModel(["apple", "pear"])
-    with capture_logs() as logs:
-        await gateway.complete(model, ask(SYSTEM, user("clue 1")))
-        await gateway.complete(model, ask(SYSTEM, user("clue 1"), said("apple"), user("clue 2")))
+    sink, logs = capture_events()
+    await gateway.complete(model, ask(SYSTEM, user("clue 1")), sink)
+    await gateway.complete(model, ask(SYSTEM, user("clue 1"), said("apple"), user("clue 2")), sink)
 
     assert [log["messages"] for log in logs if log["event"] == "llm_call"] == [
         [SYSTEM, user("clue 1")],
@@ -165,9 +165,10 @@ async def test_the_gateway_logs_a_failed_calls_messages_in_the_same_conversation
     """llm_failed refers to the messages its conversation's llm_calls logged, by number."""
     gateway = Gateway(sleep=no_sleep)
     model = ScriptedModel(["apple", ModelRejected("refused", status=400)])
-    with capture_logs() as logs, pytest.raises(ModelRejected):
-        await gateway.complete(model, ask(SYSTEM, user("clue 1")))
-        await gateway.complete(model, ask(SYSTEM, user("clue 1"), said("apple"), user("clue 2")))
+    sink, logs = capture_events()
+    await gateway.complete(model, ask(SYSTEM, user("clue 1")), sink)
+    with pytest.raises(ModelRejected):
+        await gateway.complete(model, ask(SYSTEM, user("clue 1"), said("apple"), user("clue 2")), sink)
 
     failed = [log for log in logs if log["event"] == "llm_failed"]
     assert [log["messages"] for log in failed] == [[0, 1, said("apple"), user("clue 2")]]
@@ -188,3 +189,18 @@ async def test_the_replay_model_serves_a_v2_conversation_and_checks_every_messag
     with pytest.raises(ReplayDiverged, match=r"call 1: messages\[1\]\.content differs") as caught:
         await changed.complete(ask(SYSTEM, user("clue one"), said("apple"), user("clue 2")))
     assert caught.value.field == "messages[1].content"
+
+
+async def test_a_forgotten_game_starts_its_numbering_again_and_keeps_no_table():
+    """Gateway.forget(game_id) drops that game's conversations; other games keep theirs."""
+    gateway = Gateway(sleep=no_sleep)
+    model = ScriptedModel(["apple", "pear", "plum"])
+    sink, logs = capture_events()
+    await gateway.complete(model, ask(SYSTEM, user("clue 1"), game_id="g1"), sink)
+    await gateway.complete(model, ask(SYSTEM, user("clue 1"), game_id="g2"), sink)
+    gateway.forget("g1")
+    await gateway.complete(model, ask(SYSTEM, user("clue 1"), game_id="g1"), sink)
+
+    calls = [log for log in logs if log["event"] == "llm_call"]
+    assert [call["messages"] for call in calls] == [[SYSTEM, user("clue 1")]] * 3
+    assert [call["call_index"] for call in calls] == [0, 0, 0]
