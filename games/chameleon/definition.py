@@ -14,6 +14,7 @@ from typing import Any
 from agents import OfflineModel
 from games.chameleon.categories import DEFAULT_CATEGORIES_PATH, Categories, Category, load_categories
 from games.chameleon.errors import CategoriesError
+from games.chameleon.events import CHAMELEON_EVENTS, OFFICIALS
 from games.chameleon.game import play_chameleon
 from games.chameleon.offline import PlayerKnobs, offline_policy
 from games.chameleon.prompts import DEFAULT_PROMPT, PLACEHOLDERS, prompt_values
@@ -83,6 +84,9 @@ class Chameleon:
         "play Chameleon: every player but one, the chameleon, knows the secret word; one-word clues, "
         "then a private vote"
     )
+    events = CHAMELEON_EVENTS
+    officials = OFFICIALS
+    listed = 2  # where `--help` lists it
     roles = (
         Role(
             name=PLAYER,

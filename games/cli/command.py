@@ -31,6 +31,7 @@ from games.cli.flags import add_common_flags
 from games.cli.models import REAL_MODEL_HINT, Backend, RoleModel, all_offline, resolve_models
 from games.cli.personas import PersonaChoice, choose_personas, with_persona_models
 from games.cli.progress import BatchProgress
+from games.cli.registry import catalog_for
 from games.cli.resume import Resumed, read_resumed
 from games.cli.session import exit_code_for, log_path, outcome_line, versions
 from games.cli.summary import RunStats, summarize, summary_table
@@ -174,10 +175,11 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
     run_id = new_run_id()
     path = log_path(args.log, args.log_dir, game.name, run_id)
     single = len(chosen.specs) == 1
-    stats = RunStats()
+    catalog = catalog_for(game.name)
+    stats = RunStats(catalog)
     listeners: list = [stats]
     if single and not args.quiet:
-        listeners.append(Transcript(console, viewer=_human_seat(chosen)))
+        listeners.append(Transcript(console, catalog=catalog, viewer=_human_seat(chosen)))
     if not args.quiet and all_offline(chosen.models):
         console.print(REAL_MODEL_HINT, style="dim", soft_wrap=True)
     batch = Batch([spec for spec in chosen.specs if spec.game_id not in chosen.resumed])

@@ -9,13 +9,15 @@ error are counted and shown, never scored, never dropped.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from rich.table import Table
 
+from games.cli.registry import FollowedCatalog
+from games.kit.common_events import INTERRUPTED, OFFLINE_BACKENDS
+from games.kit.events import EventCatalog
 from games.kit.outcome import Outcome
 
 Z_95 = 1.959964
@@ -41,42 +43,47 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[rank - 1]
 
 
-@dataclass
 class RunStats:
-    """Collects what the summary needs from event records; use it as a RunLog listener."""
+    """Collects what the summary needs from event records; use it as a RunLog listener. What a game's
+    events add to the figures is what they declare (`tally`): `catalog` is the game's, or None to
+    follow the game a log names."""
 
-    games: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # game_id -> game_ended record
-    violations: Counter[str] = field(default_factory=Counter)
-    malformed: int = 0
-    reprompts: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    estimated_tokens: bool = False
-    latencies_ms: list[float] = field(default_factory=list)
-    casts: dict[str, str] = field(default_factory=dict)  # game_id -> "agent=model/persona, ..."
-    planned: list[str] = field(default_factory=list)  # every game of the run's plan, in order
+    def __init__(self, catalog: EventCatalog | None = None) -> None:
+        self.games: dict[str, Mapping[str, Any]] = {}  # game_id -> game_ended record
+        self.tallies: dict[str, Counter[str]] = defaultdict(Counter)  # counter -> key -> count
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.estimated_tokens = False
+        self.latencies_ms: list[float] = []
+        self.casts: dict[str, str] = {}  # game_id -> "agent=model/persona, ..."
+        self.planned: list[str] = []  # every game of the run's plan, in order
+        self._catalog = (lambda record: catalog) if catalog is not None else FollowedCatalog()
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         event = record.get("event")
         if event == "game_ended":
-            if record.get("reason") != "interrupted":  # logs before game_interrupted wrote these
+            if record.get("reason") != INTERRUPTED:  # logs before game_interrupted wrote these
                 self.games[str(record.get("game_id"))] = record
         elif event == "game_cast":
             self._cast(record.get("game_id"), record.get("players"))
         elif event == "run_started":
+            self._catalog(record)
             self._started(record)
-        elif event == "rule_violation":
-            self.violations[str(record.get("rule"))] += 1
-        elif event == "reply_malformed":
-            self.malformed += 1
-            self.reprompts += 1 if record.get("reprompts_left") else 0
         elif event == "llm_call":
             usage = record.get("usage") or {}
             self.prompt_tokens += int(usage.get("prompt_tokens", 0))
             self.completion_tokens += int(usage.get("completion_tokens", 0))
             self.estimated_tokens = self.estimated_tokens or bool(usage.get("estimated"))
-            if record.get("backend") not in ("offline", "human", "replay"):
+            if record.get("backend") not in OFFLINE_BACKENDS:
                 self.latencies_ms.append(float(record.get("latency_ms", 0)))
+        else:
+            declared = self._catalog(record).get(event)
+            if declared is not None and declared.tally is not None:
+                for counter, key in declared.tally(record):
+                    self.tallies[counter][key] += 1
+
+    def count(self, counter: str) -> int:
+        return sum(self.tallies[counter].values()) if counter in self.tallies else 0
 
     def _started(self, record: Mapping[str, Any]) -> None:
         """The plan (its games and casts) and the games finished in the logs this run resumes."""
@@ -121,9 +128,9 @@ def summarize(stats: RunStats) -> dict[str, Any]:
         "success_rate_ci95": [_round(low), _round(high)] if played else None,
         "mean_turns_to_success": _mean([float(r.get("turns", 0)) for r in successes]),
         "mean_score": _mean(scores),
-        "violations_by_rule": dict(sorted(stats.violations.items())),
-        "format_errors": stats.malformed,
-        "reprompts": stats.reprompts,
+        "violations_by_rule": dict(sorted(stats.tallies.get("violations", {}).items())),
+        "format_errors": stats.count("format_errors"),
+        "reprompts": stats.count("reprompts"),
         "tokens": {
             "prompt": stats.prompt_tokens,
             "completion": stats.completion_tokens,
@@ -162,6 +169,13 @@ def summary_table(summary: Mapping[str, Any]) -> Table:
     table = Table(title="Summary", show_header=False, title_justify="left")
     table.add_column("figure", style="bold")
     table.add_column("value")
+    for name, value in summary_rows(summary):
+        table.add_row(name, value)
+    return table
+
+
+def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The summary's figures as (name, value) lines: the terminal's table and the page's."""
     outcomes = ", ".join(f"{name} {n}" for name, n in summary["outcomes"].items() if n)
     rate, ci = summary["success_rate"], summary["success_rate_ci95"]
     tokens = summary["tokens"]
@@ -182,23 +196,21 @@ def summary_table(summary: Mapping[str, Any]) -> Table:
         ),
         ("model latency p50 / p95", f"{_show(latency['p50'])} / {_show(latency['p95'])} ms"),
     ]
-    for name, value in rows:
-        table.add_row(name, value)
     not_played = summary.get("not_played") or []
     if not_played:
         shown = ", ".join(not_played[:10]) + (
             f" and {len(not_played) - 10} more" if len(not_played) > 10 else ""
         )
-        table.add_row("not played", f"{len(not_played)} ({shown})")
+        rows.append(("not played", f"{len(not_played)} ({shown})"))
     for cause, count in (summary.get("errors_by_cause") or {}).items():
-        table.add_row("error", f"{count} × {cause}")
+        rows.append(("error", f"{count} × {cause}"))
     for cast, figures in summary.get("by_pairing", {}).items():
         rate = figures["success_rate"]
         shown = f"{rate:.1%}" if rate is not None else "n/a"
-        table.add_row(
-            cast, f"{figures['games']} games, success {shown}, mean score {_show(figures['mean_score'])}"
+        rows.append(
+            (cast, f"{figures['games']} games, success {shown}, mean score {_show(figures['mean_score'])}")
         )
-    return table
+    return rows
 
 
 def _mean(values: Sequence[float]) -> float | None:

@@ -18,7 +18,10 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from games.cli.registry import FollowedCatalog
 from games.cli.terminal import clean, clean_text
+from games.kit.events import EventCatalog
+from games.kit.shown import BAD, DIM, MARK, OK, WARN, Call, Chat, Divider, Ending, Heading, Note, Verdict
 
 AGENT_STYLES = (
     "cyan",
@@ -30,134 +33,84 @@ AGENT_STYLES = (
     "bright_magenta",
     "bright_green",
 )
-MODERATOR_STYLE = "yellow"
-MODERATORS = frozenset({"referee", "moderator"})
-OFFLINE_BACKENDS = frozenset({"offline", "human"})
+OFFICIAL_STYLE = "yellow"
+TONE_STYLES = {OK: "bold green", BAD: "red", WARN: "yellow", DIM: "dim", MARK: "reverse red", "": ""}
+ENDING_STYLES = {OK: "bold green", BAD: "bold red", WARN: "bold yellow"}
 
 Piece = str | tuple[str, str] | Text
 
 
 class Transcript:
-    """Draws events one at a time: call it with each event record."""
+    """Draws events one at a time: call it with each event record. Each event is drawn as its game
+    declares it (games.kit.events): `catalog` is the game's, or None to follow the game a log names."""
 
-    def __init__(self, console: Console, *, viewer: str | None = None, show_calls: bool = True) -> None:
+    def __init__(
+        self,
+        console: Console,
+        *,
+        catalog: EventCatalog | None = None,
+        viewer: str | None = None,
+        show_calls: bool = True,
+    ) -> None:
         self.console = console
         self.viewer = viewer
         self.show_calls = show_calls
+        self._catalog = (lambda record: catalog) if catalog is not None else FollowedCatalog()
         self._styles: dict[str, str] = {}
         self._plain = plain_console(console)
         self._broadcast: tuple[tuple[object, ...], set[str]] | None = None  # the one being drawn
 
     def __call__(self, record: Mapping[str, Any]) -> None:
-        draw = getattr(self, "_" + str(record.get("event", "")), None)
-        seen_by = record.get("seen_by")  # the agents who could see the event, where the game says so
-        if self.viewer is not None and isinstance(seen_by, list) and self.viewer not in seen_by:
+        catalog = self._catalog(record)
+        declared = catalog.get(record.get("event"))
+        if declared is None:
             return
-        if draw is not None:
-            draw(record)
+        shown = declared.shown(record, catalog.audience(self.viewer))
+        if shown is None:
+            return
+        if isinstance(shown, Chat):
+            self._chat(shown, record, catalog.officials)
+        elif isinstance(shown, Heading):
+            self._heading(shown)
+        elif isinstance(shown, Divider):
+            self._say((shown.text, "dim"))
+        elif isinstance(shown, Verdict):
+            self._say("  ", *((part.text, TONE_STYLES[part.tone or shown.tone]) for part in shown.parts))
+        elif isinstance(shown, Note):
+            self._say(("    " + shown.text, TONE_STYLES[shown.tone] + " dim"))
+        elif isinstance(shown, Call):
+            if self.show_calls and shown.live:
+                self._say(("    " + shown.summary, "dim"))
+        elif isinstance(shown, Ending):
+            reason = f" — {shown.reason}" if shown.reason else ""
+            self._say((shown.text, ENDING_STYLES.get(shown.tone, "bold")), reason)
 
-    # -- one method per event --------------------------------------------------------------------
+    # -- the shapes ------------------------------------------------------------------------------
 
-    def _game_started(self, record: Mapping[str, Any]) -> None:
-        title = f"{record.get('game', 'game')} · game {record.get('game_id', '?')}"
-        card = record.get("card")
-        if isinstance(card, Mapping) and self.viewer in (None, "hinter", "referee"):
-            title += f" · card {card.get('target')} (taboo: {', '.join(card.get('taboo', []))})"
-        secret = record.get("secret")  # a game's secret, for the agents in `secret_for` (all if absent)
-        if secret is not None and self.viewer in (None, *record.get("secret_for", (self.viewer,))):
-            title += f" · secret {secret}"
+    def _heading(self, heading: Heading) -> None:
+        title = f"{heading.title} · {heading.note}" if heading.note else heading.title
         if self._plain:
             self._write(f" {title} ".center(self.console.width, "─"))
         else:
             self.console.rule(Text(clean(title), style="bold"))
 
-    def _turn_started(self, record: Mapping[str, Any]) -> None:
-        name = record.get("round")  # a game played in named rounds (Chameleon: clues, votes, guess)
-        self._say((str(name) if name else f"turn {record.get('turn')}/{record.get('turns')}", "dim"))
-
-    def _message_sent(self, record: Mapping[str, Any]) -> None:
-        sender, recipient = str(record.get("sender")), str(record.get("recipient"))
-        if self.viewer is not None and self.viewer not in (sender, recipient):
-            return
-        group = record.get("group")
-        if group is not None:  # one copy of a broadcast: drawn once, addressed to the group
+    def _chat(self, chat: Chat, record: Mapping[str, Any], officials: frozenset[str]) -> None:
+        recipient = chat.recipient
+        if chat.group is not None:  # one copy of a broadcast: drawn once, addressed to the group
             if self.viewer is None and self._repeats_broadcast(record, recipient):
                 return
-            recipient = str(group)
+            recipient = chat.group
+        if chat.dropped is not None:
+            text = f"! {chat.sender} → {recipient} [{chat.kind}] dropped ({chat.dropped})"
+            self._say(("  " + text, "yellow"))
+            return
         self._say(
-            (sender, self._style(sender)),
+            (chat.sender, self._style(chat.sender, officials)),
             (" → ", "dim"),
-            (recipient, self._style(recipient)),
-            (f" [{record.get('kind')}] ", "dim"),
-            (str(record.get("text", "")), "dim" if sender in MODERATORS else ""),
+            (recipient, self._style(recipient, officials)),
+            (f" [{chat.kind}] ", "dim"),
+            (chat.text, "dim" if chat.sender in officials else ""),
         )
-
-    def _message_dropped(self, record: Mapping[str, Any]) -> None:
-        sender, recipient = str(record.get("sender")), str(record.get("recipient"))
-        if self.viewer is not None and self.viewer not in (sender, recipient):
-            return
-        text = f"! {sender} → {recipient} [{record.get('kind')}] dropped ({record.get('reason')})"
-        self._verdict(text, "yellow")
-
-    def _agent_failed(self, record: Mapping[str, Any]) -> None:
-        self._verdict(f"✗ {record.get('agent')} failed: {record.get('error')}: {record.get('reason')}", "red")
-
-    def _clue_approved(self, record: Mapping[str, Any]) -> None:
-        self._verdict("✓ clue approved", "green")
-
-    def _rule_violation(self, record: Mapping[str, Any]) -> None:
-        clue = str(record.get("clue", record.get("reply", record.get("text", ""))))  # what `span` points into
-        head = f"  ✗ rule broken: {record.get('rule')} ({record.get('word')!s}) in "
-        span = record.get("span")
-        self._say((head, "bold red"), marked(clue, span) if self._plain else highlight(clue, span))
-
-    def _verdict_given(self, record: Mapping[str, Any]) -> None:
-        ok = bool(record.get("ok"))
-        self._verdict(f"{'✓' if ok else '✗'} {record.get('text')}", "bold green" if ok else "red")
-
-    def _reply_malformed(self, record: Mapping[str, Any]) -> None:
-        left = record.get("reprompts_left")
-        tail = f", re-prompting ({left} left)" if left else ", no re-prompts left"
-        self._verdict(
-            f"! {record.get('offender')}'s reply is malformed: {record.get('problem')}{tail}", "yellow"
-        )
-
-    def _guess_judged(self, record: Mapping[str, Any]) -> None:
-        if record.get("correct"):
-            self._verdict(f"✓ {record.get('guess')} is right", "bold green")
-        else:
-            self._verdict(f"✗ {record.get('guess')} is wrong", "red")
-
-    def _llm_call(self, record: Mapping[str, Any]) -> None:
-        if not self.show_calls or record.get("backend") in OFFLINE_BACKENDS:
-            return
-        if record.get("model") in OFFLINE_BACKENDS:  # the offline players' calls, replayed by a rerun
-            return
-        usage = record.get("usage") or {}
-        tokens = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
-        approx = "~" if usage.get("estimated") else ""
-        attempts = record.get("attempts", 1)
-        tries = f", {attempts} attempts" if attempts and attempts > 1 else ""
-        figures = f"{approx}{tokens} tokens, {record.get('latency_ms')} ms{tries}"
-        self._say((f"    {record.get('agent')}: {record.get('model')}, {figures}", "dim"))
-
-    def _llm_retry(self, record: Mapping[str, Any]) -> None:
-        reason = record.get("reason")
-        text = f"    ↻ {record.get('agent')}'s model: {reason}, retrying in {record.get('wait_s')}s"
-        self._say((text, "yellow dim"))
-
-    def _llm_failed(self, record: Mapping[str, Any]) -> None:
-        self._say((f"    ✗ {record.get('agent')}'s model failed: {record.get('error')}", "red"))
-
-    def _game_ended(self, record: Mapping[str, Any]) -> None:
-        outcome = str(record.get("outcome"))
-        style = (
-            "bold green" if outcome == "success" else "bold red" if outcome != "aborted" else "bold yellow"
-        )
-        score = record.get("score")
-        scored = f", score {score:g}" if isinstance(score, int | float) else ""
-        reason = f" — {record.get('reason')}" if record.get("reason") else ""
-        self._say((f"{outcome} after {record.get('turns')} turn(s){scored}", style), reason)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -171,9 +124,6 @@ class Transcript:
         self._broadcast = (key, {recipient})
         return False
 
-    def _verdict(self, text: str, style: str) -> None:
-        self._say(("  " + text, style))
-
     def _say(self, *pieces: Piece) -> None:
         """One line from styled pieces: rendered by rich, or written as plain text on a plain console."""
         if not self._plain:
@@ -184,9 +134,9 @@ class Transcript:
     def _write(self, line: str) -> None:
         self.console.file.write(clean(line) + "\n")
 
-    def _style(self, agent: str) -> str:
-        if agent in MODERATORS:
-            return MODERATOR_STYLE
+    def _style(self, agent: str, officials: frozenset[str]) -> str:
+        if agent in officials:
+            return OFFICIAL_STYLE
         if agent not in self._styles:
             self._styles[agent] = AGENT_STYLES[len(self._styles) % len(AGENT_STYLES)]
         return self._styles[agent]
@@ -195,25 +145,6 @@ class Transcript:
 def plain_console(console: Console) -> bool:
     """True for a console that shows no styles (a pipe or a file, no colours, not recording)."""
     return console.color_system is None and not console.is_terminal and not console.record
-
-
-def highlight(text: str, span: object) -> Text:
-    """`text` with the [start, end) `span` in reverse red, for an offending part of a clue."""
-    result = Text(text)
-    if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(i, int) for i in span):
-        start, end = span
-        if 0 <= start < end <= len(text):
-            result.stylize("reverse red", start, end)
-    return result
-
-
-def marked(text: str, span: object) -> str:
-    """`text` with the [start, end) `span` between » and «: the plain-text form of `highlight`."""
-    if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(i, int) for i in span):
-        start, end = span
-        if 0 <= start < end <= len(text):
-            return f"{text[:start]}»{text[start:end]}«{text[end:]}"
-    return text
 
 
 def _clean_piece(piece: Piece) -> Piece:
@@ -229,5 +160,5 @@ def _plain_text(piece: Piece) -> str:
     if isinstance(piece, str):
         return piece
     if isinstance(piece, tuple):
-        return piece[0]
+        return f"»{piece[0]}«" if piece[1] == TONE_STYLES[MARK] else piece[0]
     return piece.plain

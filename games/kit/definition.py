@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from agents import AgentModel, ChatReply, ChatRequest
+from games.kit.events import EventType
 from games.kit.outcome import GameResult
 from runtime.events import EventLog
 
@@ -121,6 +122,9 @@ class GameDefinition(Protocol):
     name: str  # the command: python main.py <name>
     help: str
     roles: Sequence[Role]
+    events: Sequence[EventType]  # the game's own events (games.kit.events), beside the shared ones
+    officials: Sequence[str]  # the agents that judge (a referee, a moderator): not players
+    listed: int  # where `--help` lists the game among the others (lowest first)
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """The game's own flags (the common ones are added for it)."""

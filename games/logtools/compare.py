@@ -1,27 +1,25 @@
-"""What a rerun compares: each game's transcript (its setup, messages, the referee's decisions, the
-outcome) read from events, and the first place where two transcripts differ.
+"""What a rerun compares: each game's transcript (the steps its events declare a rerun must reproduce:
+its setup, the messages, its officials' decisions, the outcome) read from events, and the first place
+where two transcripts differ.
 
-A difference in a referee's (or moderator's) decision on the same exchange is today's rules judging
-differently; any other difference is a divergence.
+A difference in an official's decision on the same exchange is today's rules judging differently; any
+other difference is a divergence.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from agents.doubles import excerpts
-from runtime.logread import LogFileError, typed
+from games.cli.registry import FollowedCatalog
+from games.kit.common_events import INTERRUPTED
+from games.kit.events import EventCatalog
 
-# The referee's (or moderator's) decisions: a different one on the same exchange is a rules change.
-VERDICTS = ("clue_approved", "guess_judged", "verdict_given", "votes_counted")
-MODERATORS = frozenset({"referee", "moderator"})
 ENVELOPE = frozenset({"v", "ts", "seq", "run_id", "event", "agent", "game_id"})
 DIVERGED_PREFIX = "replay diverged at "
-# A game_ended with this reason was written by older versions for a game stopped mid-play: not an end.
-INTERRUPTED_REASON = "interrupted"
 
 
 # -- what a game's transcript is made of ---------------------------------------------------------
@@ -29,79 +27,41 @@ INTERRUPTED_REASON = "interrupted"
 
 @dataclass(frozen=True)
 class Item:
-    """One step of a game that a rerun must reproduce: a message, a verdict, or the outcome."""
+    """One step of a game that a rerun must reproduce (what its event declares as `compared`): a
+    message, an official's decision, the outcome..."""
 
     event: str
-    fields: tuple[Any, ...]
-    by_referee: bool
+    fields: tuple[tuple[str, Any], ...]
+    by_official: bool
+    text: str = field(compare=False)  # the step in one line, for reports
 
     def describe(self) -> str:
-        values = self.fields
-        if self.event == "message_sent":
-            sender, recipient, kind, text = values
-            return f"{sender} → {recipient} [{kind}] {text!r}"
-        if self.event == "rule_violation":
-            rule, word, _, text = values
-            return f"{rule} rule broken ({text!r} for {word!r})"
-        if self.event == "reply_malformed":
-            return f"{values[0]}'s reply judged malformed"
-        named = dict(values) if self.event in VERDICTS else {}
-        if self.event == "clue_approved":
-            return f"turn {named.get('turn')}: clue {named.get('clue')!r} approved"
-        if self.event == "guess_judged":
-            judged = "right" if named.get("correct") else "wrong"
-            return f"turn {named.get('turn')}: guess {named.get('guess')!r} judged {judged}"
-        if self.event == "game_ended":
-            outcome, turns, score = values
-            scored = f", score {score:g}" if isinstance(score, int | float) else ""
-            return f"{outcome} after {turns} turn(s){scored}"
-        shown = ", ".join(f"{name}={value!r}" for name, value in values)
-        return f"{self.event} ({shown})"
+        return self.text
+
+    def value(self, name: str) -> Any:
+        return dict(self.fields).get(name)
 
 
-def item_of(record: Mapping[str, Any], where: str = "an event") -> Item | None:
-    """The comparable part of an event, or None for events a rerun need not reproduce. A field of the
-    wrong type is a LogFileError naming `where` (`FILE: line N`)."""
-    event = record.get("event")
-    if event == "message_sent":
-        fields = tuple(typed(record, name, str, where) for name in ("sender", "recipient", "kind", "text"))
-        return Item("message_sent", fields, fields[0] in MODERATORS)
-    if event in VERDICTS:
-        return Item(str(event), _plain_fields(record), True)
-    if event == "game_started":  # the game's setup (the card, the secret...): must be as recorded
-        return Item("game_started", _plain_fields(record), False)
-    if event == "rule_violation":
-        span = typed(record, "span", list, where)
-        if span is not None and (len(span) != 2 or not all(type(i) is int for i in span)):
-            raise LogFileError(f"{where}: rule_violation's field 'span' is not two whole numbers")
-        fields = (
-            typed(record, "rule", str, where),
-            _frozen(record.get("word")),
-            tuple(span) if span else None,
-            typed(record, "text", str, where),
+def item_of(record: Mapping[str, Any], catalog: EventCatalog) -> Item | None:
+    """The comparable part of an event, or None for events a rerun need not reproduce."""
+    declared = catalog.get(record.get("event"))
+    if declared is None or declared.compared is None:
+        return None
+    if declared.compared == "all":
+        fields = tuple(
+            (name, _frozen(value)) for name, value in sorted(record.items()) if name not in ENVELOPE
         )
-        return Item("rule_violation", fields, True)
-    if event == "reply_malformed":
-        fields = (
-            typed(record, "offender", str, where),
-            typed(record, "problem", str, where),
-            typed(record, "reprompts_left", int, where),
-        )
-        return Item("reply_malformed", fields, True)
-    if event == "game_ended":
-        score = typed(record, "score", float, where)
-        fields = (
-            typed(record, "outcome", str, where, required=True),
-            typed(record, "turns", int, where),
-            float(score) if score is not None else None,
-        )
-        return Item("game_ended", fields, True)
-    return None
+    else:
+        fields = tuple((name, _frozen(record.get(name))) for name in declared.compared)
+    actor = record.get(declared.actor) if declared.actor else None
+    by_official = declared.official or (actor is not None and str(actor) in catalog.officials)
+    text = declared.describe(record) if declared.describe else _described(declared.name, fields)
+    return Item(declared.name, fields, by_official, text)
 
 
-def _plain_fields(record: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """An event's own fields, comparable (lists as tuples), without the line's envelope."""
-    return tuple((name, _frozen(value)) for name, value in sorted(record.items()) if name not in ENVELOPE)
+def _described(event: str, fields: tuple[tuple[str, Any], ...]) -> str:
+    shown = ", ".join(f"{name}={value!r}" for name, value in fields)
+    return f"{event} ({shown})"
 
 
 def _frozen(value: Any) -> Any:
@@ -126,10 +86,12 @@ class Transcripts:
     diverged: dict[str, str] = field(default_factory=dict)  # game -> the first ReplayDiverged message
     failed: dict[str, str] = field(default_factory=dict)  # game -> reason, for games that ended in error
     run_ended: bool = False
+    catalog: Callable[[Mapping[str, Any]], EventCatalog] = field(default_factory=FollowedCatalog)
 
-    def __call__(self, record: Mapping[str, Any], where: str = "an event") -> None:
+    def __call__(self, record: Mapping[str, Any]) -> None:
         event = record.get("event")
         game_id = record.get("game_id")
+        catalog = self.catalog(record)
         if event == "run_ended":
             self.run_ended = True
         if game_id is None:
@@ -140,12 +102,12 @@ class Transcripts:
         elif event == "game_interrupted":
             self.interrupted.add(game_id)
             return
-        elif event == "game_ended" and record.get("reason") == INTERRUPTED_REASON:
+        elif event == "game_ended" and record.get("reason") == INTERRUPTED:
             self.interrupted.add(game_id)
             return
         elif event == "llm_failed" and record.get("reason") == "ReplayDiverged":
             self.diverged.setdefault(game_id, str(record.get("error")))
-        item = item_of(record, where)
+        item = item_of(record, catalog)
         if item is not None:
             self.games[game_id].append(item)
             if event == "game_ended":
@@ -179,8 +141,8 @@ class Difference:
         return (
             self.recorded is not None
             and self.now is not None
-            and self.recorded.by_referee
-            and self.now.by_referee
+            and self.recorded.by_official
+            and self.now.by_official
         )
 
 
@@ -197,8 +159,10 @@ def divergence_line(difference: Difference, rerun: Transcripts) -> str:
     """The one line that says where and how a game diverged."""
     old, new = difference.recorded, difference.now
     replayed = rerun.diverged.get(difference.game_id)
-    player_missing = old is not None and old.event == "message_sent" and not old.by_referee
-    same_sender = new is not None and new.event == "message_sent" and new.fields[0] == old.fields[0]
+    player_missing = old is not None and old.event == "message_sent" and not old.by_official
+    same_sender = (
+        new is not None and new.event == "message_sent" and new.value("sender") == old.value("sender")
+    )
     if replayed is not None and player_missing and not same_sender:
         # The player's model call failed: the replay model says exactly which request differed.
         detail = replayed.removeprefix(DIVERGED_PREFIX)
@@ -209,8 +173,8 @@ def divergence_line(difference: Difference, rerun: Transcripts) -> str:
     if new is None:
         return f"rerun diverged in {where}: the log has {old.describe()}, the rerun nothing more"
     if old.event == new.event == "message_sent" and old.fields[:3] == new.fields[:3]:
-        sender, recipient, kind, text = old.fields
-        shown_old, shown_new = excerpts(text, new.fields[3])
+        sender, recipient, kind, text = (value for _, value in old.fields)
+        shown_old, shown_new = excerpts(text, new.value("text"))
         return (
             f"rerun diverged in {where}: {sender} → {recipient} [{kind}] text differs; "
             f"recorded {shown_old}, now {shown_new}"

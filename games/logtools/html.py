@@ -15,31 +15,12 @@ from typing import Any, TextIO
 
 import orjson
 
-from games.cli.summary import RunStats, summarize
+from games.cli.registry import FollowedCatalog
+from games.cli.summary import RunStats, summarize, summary_rows
+from games.kit.common_events import INTERRUPTED
+from games.kit.shown import MARK, Call, Chat, Divider, Ending, Heading, Note, Part, Verdict
 from runtime.logread import ts_seconds
 
-MODERATORS = frozenset({"referee", "moderator"})
-INTERRUPTED = "interrupted"  # an older log's game_ended reason for a game stopped mid-play
-# The events drawn on the page, each by the method of its name with a "_" before it.
-DRAWN = frozenset(
-    {
-        "game_started",
-        "turn_started",
-        "message_sent",
-        "message_dropped",
-        "clue_approved",
-        "guess_judged",
-        "verdict_given",
-        "rule_violation",
-        "reply_malformed",
-        "agent_failed",
-        "llm_call",
-        "llm_retry",
-        "llm_failed",
-        "game_ended",
-        "game_interrupted",
-    }
-)
 PALETTE = 6  # agent colour classes a0 … a5
 TIMELINE_WIDTH = 1000
 LANE_HEIGHT = 26
@@ -90,8 +71,8 @@ th { color: var(--muted); font-weight: 600; white-space: nowrap; }
 mark { background: #fecaca; color: var(--bad); font-weight: 600; padding: 0 2px; border-radius: 3px; }
 .outcome { font-weight: 600; margin: 12px 0 0; padding: 8px 10px; border-radius: 8px;
   background: var(--bg); }
-.outcome.success { color: var(--ok); } .outcome.lost { color: var(--bad); }
-.outcome.other { color: var(--warn); }
+.outcome.ok { color: var(--ok); } .outcome.bad { color: var(--bad); }
+.outcome.warn { color: var(--warn); }
 .timeline svg { width: 100%; height: auto; display: block; }
 .timeline text { font: 12px system-ui, sans-serif; fill: var(--muted); }
 footer { color: var(--muted); padding: 16px; font-size: .85rem; }
@@ -102,13 +83,11 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def marked(text: str, span: object) -> str:
-    """`text` escaped, with the [start, end) `span` in <mark>."""
-    if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(i, int) for i in span):
-        start, end = span
-        if 0 <= start < end <= len(text):
-            return f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
-    return esc(text)
+def parts_html(parts: tuple[Part, ...]) -> str:
+    """Shown parts as escaped HTML, the offending part of a text in <mark>."""
+    return "".join(
+        f"<mark>{esc(part.text)}</mark>" if part.tone == MARK else esc(part.text) for part in parts
+    )
 
 
 @dataclass
@@ -156,11 +135,13 @@ class HtmlReport:
         self._opened = False
         self._started_ids: dict[str, None] = {}
         self._ended_ids: set[str] = set()
+        self._catalog = FollowedCatalog()
 
     # -- events ----------------------------------------------------------------------------------
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         event = str(record.get("event"))
+        catalog = self._catalog(record)
         if event == "run_started":
             self._head(record)
             return
@@ -171,16 +152,35 @@ class HtmlReport:
             return
         if event == "game_started" and record.get("game_id") is not None:
             self._started_ids[str(record.get("game_id"))] = None
-        if event == "game_ended" and record.get("reason") == INTERRUPTED:
-            event = "game_interrupted"  # an older log's game stopped mid-play: it never ended
-        elif event == "game_ended":
+        if event == "game_ended" and record.get("reason") != INTERRUPTED:
             self._ended_ids.add(str(record.get("game_id")))
             slim = {key: record.get(key) for key in ("outcome", "turns", "score")}
             self.stats.games[str(record.get("game_id"))] = slim
-        else:
+        elif event != "game_ended":
             self.stats(record)
-        if event in DRAWN:
-            getattr(self, "_" + event)(record, self._game(record))
+        declared = catalog.get(event)
+        shown = declared.shown(record, catalog.audience(self.viewer)) if declared is not None else None
+        if shown is None:
+            return
+        game = self._game(record)
+        if isinstance(shown, Chat):
+            self._chat(shown, record, game, catalog.officials)
+        elif isinstance(shown, Heading):
+            game.title, game.card = shown.title, shown.note
+            for official in sorted(catalog.officials):
+                game.lane(official)
+        elif isinstance(shown, Divider):
+            game.items.append(f'<li class="turn">{esc(shown.text)}</li>')
+        elif isinstance(shown, Verdict):
+            agent = shown.agent or str(record.get("agent") or _first(catalog.officials))
+            game.items.append(f'<li class="verdict {shown.tone}">{parts_html(shown.parts)}</li>')
+            self._point(game, agent, record, event, shown.tone)
+        elif isinstance(shown, Note):
+            game.items.append(f'<li class="note {shown.tone}">{esc(shown.text)}</li>')
+        elif isinstance(shown, Call):
+            self._call(shown, record, game)
+        elif isinstance(shown, Ending):
+            self._ending(shown, record, game, _first(catalog.officials))
 
     def _game(self, record: Mapping[str, Any]) -> _Game:
         key = record.get("game_id")
@@ -193,131 +193,52 @@ class HtmlReport:
             game.start = when
         return game
 
-    def _game_started(self, record: Mapping[str, Any], game: _Game) -> None:
-        game.title = f"Game {record.get('game_id')} · {record.get('game', 'game')}"
-        card = record.get("card")
-        if isinstance(card, Mapping) and self.viewer in (None, "hinter", "referee"):
-            taboo = ", ".join(str(word) for word in card.get("taboo", []))
-            game.title += f" · {card.get('target')}"
-            game.card = f"taboo words: {taboo}"
-        secret = record.get("secret")  # another game's secret, for the agents in `secret_for` (all if absent)
-        if secret is not None and self.viewer in (None, *record.get("secret_for", (self.viewer,))):
-            game.title += f" · {secret}"
-            game.card = f"secret: {secret}"
-        game.lane("referee")
-
-    def _turn_started(self, record: Mapping[str, Any], game: _Game) -> None:
-        game.items.append(f'<li class="turn">turn {esc(record.get("turn"))}/{esc(record.get("turns"))}</li>')
-
-    def _message_sent(self, record: Mapping[str, Any], game: _Game, dropped: bool = False) -> None:
-        sender, recipient = str(record.get("sender")), str(record.get("recipient"))
-        if self.viewer is not None and self.viewer not in (sender, recipient):
-            return
+    def _chat(self, chat: Chat, record: Mapping[str, Any], game: _Game, officials: frozenset[str]) -> None:
+        sender, recipient = chat.sender, chat.recipient
         self.counts["messages"] += 1
         game.lane(sender)
         game.lane(recipient)
-        css = f"msg {self._side(sender)} {self._colour(sender)}" + (" dropped" if dropped else "")
-        note = f" · dropped: {esc(record.get('reason'))}" if dropped else ""
+        dropped = chat.dropped is not None
+        css = f"msg {self._side(sender, officials)} {self._colour(sender, officials)}" + (
+            " dropped" if dropped else ""
+        )
+        note = f" · dropped: {esc(chat.dropped)}" if dropped else ""
         game.items.append(
             f'<li class="{css}" data-sender="{esc(sender)}"><div class="who"><b>{esc(sender)}</b> → '
-            f'{esc(recipient)} <span class="kind">{esc(record.get("kind"))}</span>'
+            f'{esc(recipient)} <span class="kind">{esc(chat.kind)}</span>'
             f"{self._offset(record, game)}{note}</div>"
-            f'<div class="text">{esc(record.get("text", ""))}</div></li>'
+            f'<div class="text">{esc(chat.text)}</div></li>'
         )
-        self._point(game, sender, record, f"{sender} → {recipient} [{record.get('kind')}]", "m")
+        self._point(game, sender, record, f"{sender} → {recipient} [{chat.kind}]", "m")
 
-    def _message_dropped(self, record: Mapping[str, Any], game: _Game) -> None:
-        self._message_sent(record, game, dropped=True)
-
-    def _clue_approved(self, record: Mapping[str, Any], game: _Game) -> None:
-        self._verdict(game, record, "ok", "✓ clue approved")
-
-    def _guess_judged(self, record: Mapping[str, Any], game: _Game) -> None:
-        if record.get("correct"):
-            self._verdict(game, record, "ok", f"✓ {esc(record.get('guess'))} is right")
-        else:
-            self._verdict(game, record, "bad", f"✗ {esc(record.get('guess'))} is wrong")
-
-    def _verdict_given(self, record: Mapping[str, Any], game: _Game) -> None:
-        ok = bool(record.get("ok"))
-        self._verdict(game, record, "ok" if ok else "bad", f"{'✓' if ok else '✗'} {esc(record.get('text'))}")
-
-    def _rule_violation(self, record: Mapping[str, Any], game: _Game) -> None:
-        clue = str(record.get("clue", record.get("reply", record.get("text", ""))))  # what `span` points into
-        text = (
-            f"✗ rule broken: {esc(record.get('rule'))} ({esc(record.get('word'))}) by "
-            f"{esc(record.get('agent'))} in “{marked(clue, record.get('span'))}”"
-        )
-        self._verdict(game, record, "bad", text)
-
-    def _reply_malformed(self, record: Mapping[str, Any], game: _Game) -> None:
-        left = record.get("reprompts_left")
-        tail = f", re-prompting ({esc(left)} left)" if left else ", no re-prompts left"
-        text = f"! {esc(record.get('offender'))}'s reply is malformed: {esc(record.get('problem'))}{tail}"
-        self._verdict(game, record, "warn", text)
-
-    def _agent_failed(self, record: Mapping[str, Any], game: _Game) -> None:
-        text = f"✗ {esc(record.get('agent'))} failed: {esc(record.get('error'))}: {esc(record.get('reason'))}"
-        self._verdict(game, record, "bad", text)
-
-    def _llm_call(self, record: Mapping[str, Any], game: _Game) -> None:
-        agent = str(record.get("agent"))
-        usage = record.get("usage") or {}
-        tokens = int(usage.get("prompt_tokens", 0)) + int(usage.get("completion_tokens", 0))
-        approx = "~" if usage.get("estimated") else ""
-        attempts = record.get("attempts", 1)
-        tries = f" · {esc(attempts)} attempts" if isinstance(attempts, int) and attempts > 1 else ""
-        request = "\n\n".join(
-            f"[{message.get('role')}]\n{message.get('content')}"
-            for message in record.get("messages") or []
-            if isinstance(message, Mapping)
-        )
+    def _call(self, call: Call, record: Mapping[str, Any], game: _Game) -> None:
+        side = self._sides.get(call.agent, "left")
         game.items.append(
-            f'<li class="call {self._side(agent)}">{esc(agent)} · {esc(record.get("model"))} '
-            f"({esc(record.get('backend'))}) · {approx}{tokens} tokens · {esc(record.get('latency_ms'))} ms"
-            f"{tries} <details><summary>request</summary><pre>{esc(request)}</pre></details></li>"
+            f'<li class="call {side}">{esc(call.summary)} '
+            f"<details><summary>request</summary><pre>{esc(call.request)}</pre></details></li>"
         )
         end = ts_seconds(record.get("ts"))
-        latency = record.get("latency_ms")
-        if end is not None and isinstance(latency, int | float):
-            label = f"{agent}: {record.get('model')}, {tokens} tokens, {latency} ms"
-            game.lane(agent)
-            game.marks.append(_Mark(agent, end - latency / 1000, end, label, "c"))
+        if end is not None and call.latency_ms is not None:
+            game.lane(call.agent)
+            game.marks.append(_Mark(call.agent, end - call.latency_ms / 1000, end, call.summary, "c"))
 
-    def _llm_retry(self, record: Mapping[str, Any], game: _Game) -> None:
-        text = f"↻ {esc(record.get('agent'))}'s model: {esc(record.get('reason'))}, retrying"
-        game.items.append(f'<li class="note warn">{text} in {esc(record.get("wait_s"))}s</li>')
-
-    def _llm_failed(self, record: Mapping[str, Any], game: _Game) -> None:
-        text = f"✗ {esc(record.get('agent'))}'s model failed: {esc(record.get('error'))}"
-        game.items.append(f'<li class="note bad">{text}</li>')
-
-    def _game_interrupted(self, record: Mapping[str, Any], game: _Game) -> None:
-        line = f"stopped mid-play after {esc(record.get('turns'))} turn(s): the game never ended"
-        self._section(game, f'<p class="outcome other">{line}</p>')
-
-    def _game_ended(self, record: Mapping[str, Any], game: _Game) -> None:
-        outcome = str(record.get("outcome"))
+    def _ending(self, ending: Ending, record: Mapping[str, Any], game: _Game, official: str) -> None:
+        reason = f" — {esc(ending.reason)}" if ending.reason else ""
+        line = f'<p class="outcome {ending.tone}">{esc(ending.text)}{reason}</p>'
+        if not ending.ended:
+            self._section(game, line)
+            return
+        self._point(game, official, record, f"game ended: {record.get('outcome')}", "e")
+        self._section(game, line)
         score = record.get("score")
-        scored = f", score {score:g}" if isinstance(score, int | float) else ""
-        reason = f" — {esc(record.get('reason'))}" if record.get("reason") else ""
-        css = "success" if outcome == "success" else "lost" if outcome.startswith("lose") else "other"
-        line = f"{esc(outcome)} after {esc(record.get('turns'))} turn(s){esc(scored)}{reason}"
-        self._point(game, "referee", record, f"game ended: {outcome}", "e")
-        self._section(game, f'<p class="outcome {css}">{line}</p>')
         self._index.append(
             f'<tr><td><a href="#game-{esc(game.game_id)}">{esc(record.get("game_id"))}</a></td>'
-            f"<td>{esc(record.get('subject', ''))}</td><td>{esc(outcome)}</td>"
+            f"<td>{esc(record.get('subject', ''))}</td><td>{esc(record.get('outcome'))}</td>"
             f"<td>{esc(record.get('turns'))}</td><td>{esc(_show(score) if score is not None else '–')}</td>"
             f"<td>{esc(record.get('reason', ''))}</td></tr>"
         )
 
     # -- helpers ---------------------------------------------------------------------------------
-
-    def _verdict(self, game: _Game, record: Mapping[str, Any], css: str, markup: str) -> None:
-        """A referee's verdict: `markup` is HTML whose texts are already escaped."""
-        game.items.append(f'<li class="verdict {css}">{markup}</li>')
-        self._point(game, str(record.get("agent") or "referee"), record, str(record.get("event")), css)
 
     def _point(self, game: _Game, agent: str, record: Mapping[str, Any], label: str, css: str) -> None:
         at = ts_seconds(record.get("ts"))
@@ -326,15 +247,15 @@ class HtmlReport:
         game.lane(agent)
         game.marks.append(_Mark(agent, at, at, label, css))
 
-    def _side(self, agent: str) -> str:
-        if agent in MODERATORS:
+    def _side(self, agent: str, officials: frozenset[str]) -> str:
+        if agent in officials:
             return "mod"
         if agent not in self._sides:
             self._sides[agent] = "left" if len(self._sides) % 2 == 0 else "right"
         return self._sides[agent]
 
-    def _colour(self, agent: str) -> str:
-        if agent in MODERATORS:
+    def _colour(self, agent: str, officials: frozenset[str]) -> str:
+        if agent in officials:
             return ""
         if agent not in self._colours:
             self._colours[agent] = f"a{len(self._colours) % PALETTE}"
@@ -355,9 +276,9 @@ class HtmlReport:
         game = config.get("game") or started.get("command") or "run"
         title = f"{game} run {started.get('run_id', '')}".strip()
         meta = [f"started {started.get('ts', '?')}", f"command {started.get('command', '?')}"]
-        for key in ("seed", "card", "turns", "games"):
-            if config.get(key) is not None:
-                meta.append(f"{key} {config[key]}")
+        for key, value in config.items():  # the run's settings, the game's own among them
+            if key != "game" and isinstance(value, str | int | float) and value is not False:
+                meta.append(f"{key} {value}")
         models = config.get("models")
         if isinstance(models, Mapping):
             meta += [f"{role}: {_model_name(choice)}" for role, choice in models.items()]
@@ -428,12 +349,12 @@ class HtmlReport:
         if not self._opened:
             self._head({})
         for game in list(self._games.values()):
-            self._section(game, '<p class="outcome other">the game did not end in this log</p>')
+            self._section(game, '<p class="outcome warn">the game did not end in this log</p>')
         unfinished = [game_id for game_id in self._started_ids if game_id not in self._ended_ids]
         if self._run_ended is None or unfinished:
             self.out.write(_cut_short(self._run_ended, unfinished))
         summary = summarize(self.stats)
-        rows = _figure_rows(summary, self._run_ended)
+        rows = [*summary_rows(summary), ("run", _ending(self._run_ended))]
         table = "".join(f"<tr><th>{esc(name)}</th><td>{esc(value)}</td></tr>" for name, value in rows)
         games = ""
         if self._index:
@@ -458,28 +379,6 @@ def _cut_short(ended: Mapping[str, Any] | None, unfinished: list[str]) -> str:
     return f'<section id="cut-short"><h2>This run was cut short</h2><p>{esc(why)}.</p>{games}</section>\n'
 
 
-def _figure_rows(summary: Mapping[str, Any], ended: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    outcomes = ", ".join(f"{name} {n}" for name, n in summary["outcomes"].items() if n) or "none"
-    rate, ci = summary["success_rate"], summary["success_rate_ci95"]
-    tokens, latency = summary["tokens"], summary["latency_ms"]
-    rows = [
-        ("games", str(summary["games"])),
-        ("outcomes", outcomes),
-        ("success rate", f"{rate:.1%} (95% CI {ci[0]:.1%}–{ci[1]:.1%})" if rate is not None else "n/a"),
-        ("mean turns to success", _show(summary["mean_turns_to_success"])),
-        ("mean score", _show(summary["mean_score"])),
-        ("violations", ", ".join(f"{k} {v}" for k, v in summary["violations_by_rule"].items()) or "none"),
-        ("format errors / re-prompts", f"{summary['format_errors']} / {summary['reprompts']}"),
-        (
-            "tokens in / out",
-            f"{tokens['prompt']:,} / {tokens['completion']:,}{' (estimated)' if tokens['estimated'] else ''}",
-        ),
-        ("model latency p50 / p95", f"{_show(latency['p50'])} / {_show(latency['p95'])} ms"),
-        ("run", _ending(ended)),
-    ]
-    return rows
-
-
 def _ending(ended: Mapping[str, Any] | None) -> str:
     if ended is None:
         return "no run_ended: the run was cut short"
@@ -489,6 +388,11 @@ def _ending(ended: Mapping[str, Any] | None) -> str:
 
 def _show(value: object) -> str:
     return "n/a" if value is None else f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def _first(officials: frozenset[str]) -> str:
+    """The lane of a game's officials' marks (the first of them, by name)."""
+    return min(officials, default="game")
 
 
 def _model_name(choice: object) -> str:

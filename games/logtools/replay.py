@@ -26,7 +26,7 @@ from rich.console import Console
 
 from agents.conversation_log import Conversations
 from games.kit.exits import OK, UsageError
-from games.logtools.logcheck import SHOWN_FIELDS, check_shown
+from games.logtools.logcheck import FieldCheck
 from games.logtools.replay_views import (
     MESSAGE_EVENTS,
     EventsView,
@@ -131,6 +131,7 @@ async def _replay(args: argparse.Namespace, console: Console) -> int:
         view = _view(args, console, started)
         keep = _Filter(args.game, args.agent)
         pace = _Pace(args.speed) if args.speed else None
+        check_shown = FieldCheck()
         check_shown(started, report.where())
         ends(started)
         keep(started)
@@ -248,25 +249,7 @@ def _view(args: argparse.Namespace, console: Console, started: Mapping[str, Any]
         return HtmlView(console, Path(args.html), viewer=args.agent)
     if args.game is None and _many_games(args, started):
         return GamesView(console, path)
-    return KnownEvents(TranscriptView(console, path, viewer=args.agent))
-
-
-class KnownEvents(View):
-    """A view given only the events of SHOWN_FIELDS: the transcript draws an event by the method of its
-    name, so a log's made-up event (`write`, `say`...) must not reach it."""
-
-    def __init__(self, view: View) -> None:
-        self.view = view
-
-    def draw(self, record: Mapping[str, Any]) -> None:
-        if record.get("event") in SHOWN_FIELDS:
-            self.view.draw(record)
-
-    def finish(self) -> None:
-        self.view.finish()
-
-    def discard(self) -> None:
-        self.view.discard()
+    return TranscriptView(console, path, viewer=args.agent)
 
 
 # -- which events are shown ----------------------------------------------------------------------

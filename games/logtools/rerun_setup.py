@@ -22,7 +22,7 @@ from games.cli.registry import games_by_name
 from games.kit.definition import GameDefinition
 from games.kit.exits import UsageError
 from games.logtools.compare import Transcripts
-from games.logtools.logcheck import check_shown
+from games.logtools.logcheck import FieldCheck
 from runtime.logread import LogFileError, ReadReport, read_events, typed
 
 SHOWN_IDS = 5
@@ -47,6 +47,7 @@ def read_recorded(path: str, lenient: bool) -> Recorded:
     report = ReadReport()
     started: Mapping[str, Any] = {}
     conversations = Conversations(lenient=lenient)
+    check_shown = FieldCheck()
     try:
         for raw in read_events(path, lenient=lenient, report=report):
             where = report.where()
@@ -58,7 +59,7 @@ def read_recorded(path: str, lenient: bool) -> Recorded:
                 _check_started(record, where)
             elif event == "llm_call":
                 calls.append(_checked_call(record, where))
-            recorded(record, where)
+            recorded(record)
     except LogFileError as exc:
         raise UsageError(str(exc)) from None
     finally:

@@ -14,6 +14,7 @@ from games.kit.definition import GameSpec, Player, Policy, Role, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
 from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
+from games.taboo.events import OFFICIALS, TABOO_EVENTS
 from games.taboo.game import GAME as NAME
 from games.taboo.game import play_taboo
 from games.taboo.guesses import answer_words
@@ -43,6 +44,9 @@ class Taboo:
 
     name = NAME
     help = "play Taboo: a hinter clues a word without saying it, a guesser guesses"
+    events = TABOO_EVENTS
+    officials = OFFICIALS
+    listed = 0  # where `--help` lists it
     roles = (
         Role(
             name=HINTER,

@@ -16,6 +16,7 @@ from games.kit.arguments import add_reprompts_flag, positive_int
 from games.kit.definition import GameSpec, Player, Policy, Role, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
+from games.twenty_questions.events import OFFICIALS, TWENTY_QUESTIONS_EVENTS
 from games.twenty_questions.game import GAME as NAME
 from games.twenty_questions.game import play_twenty_questions
 from games.twenty_questions.knowledge import DEFAULT_THINGS_PATH, Knowledge, KnowledgeError, load_knowledge
@@ -87,6 +88,9 @@ class TwentyQuestions:
 
     name = NAME
     help = "play Twenty Questions: an answerer keeps a secret thing, a questioner asks yes/no questions"
+    events = TWENTY_QUESTIONS_EVENTS
+    officials = OFFICIALS
+    listed = 1  # where `--help` lists it
     roles = (
         Role(
             name=QUESTIONER,

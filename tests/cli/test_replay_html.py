@@ -115,7 +115,7 @@ def test_the_conversation_is_on_the_page_in_a_browser(tmp_path: Path) -> None:
         "what makes a day <mark>snowy</mark>",
         "lose_violation after 2 turn(s), score 0",
         "Outcome and figures",
-        "test-model (openai) · 128 tokens",  # the hinter's first call: 120 in, 8 out
+        "hinter: test-model, 128 tokens",  # the hinter's first call: 120 in, 8 out
     ):
         assert text in dom, text
     assert dom.count('class="msg ') == 8
@@ -144,7 +144,7 @@ def test_another_games_page_shows_its_secret_and_verdicts(tmp_path: Path) -> Non
     page = tmp_path / "page.html"
     page_of(log, page)
     dom = dump_dom(page, tmp_path / "profile")
-    assert f"secret: {secret}" in dom
+    assert f"secret {secret}" in dom
     assert all(text in dom for text in verdicts) and verdicts
     assert f"{ended['outcome']} after {ended['turns']} turn(s)" in dom
 
