@@ -273,7 +273,7 @@ class _Reader:
         if isinstance(value, str) and value:
             value = [value]
         if not isinstance(value, list) or not value or not all(isinstance(r, str) and r for r in value):
-            example = '"any" or a list of role names such as ["hinter"]'
+            example = '"any" or a list of the game\'s role names'
             self._add(f"expected {example}, got {describe_value(value)}", ("roles",))
             return None
         if ANY in value:

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,7 @@ from rich.console import Console  # noqa: E402
 
 from main import build_parser  # noqa: E402
 
+SEQ = re.compile(r'"seq":\d+')
 TEMPLATE = ROOT / "tests" / "games" / "taboo" / "golden" / "violation.jsonl"
 
 
@@ -39,14 +41,12 @@ def make_log(path: Path, events: int) -> Path:
     last two lines (run_started; game_ended, run_ended)."""
     lines = TEMPLATE.read_text(encoding="utf-8").splitlines(keepends=True)
     head, middle, tail = lines[:1], lines[1:-2], lines[-2:]
-    with path.open("w", encoding="utf-8") as handle:
-        handle.writelines(head)
-        written = len(head) + len(tail)
-        while written < events:
-            chunk = middle[: events - written]
-            handle.writelines(chunk)
-            written += len(chunk)
-        handle.writelines(tail)
+    body = []
+    while len(head) + len(body) + len(tail) < events:
+        body += middle[: events - len(head) - len(body) - len(tail)]
+    numbered = (SEQ.sub(f'"seq":{seq}', line, count=1) for seq, line in enumerate([*head, *body, *tail]))
+    with path.open("w", encoding="utf-8") as handle:  # seq renumbered: the reader checks 0, 1, 2...
+        handle.writelines(numbered)
     return path
 
 
@@ -126,7 +126,8 @@ def main() -> None:
         baseline = best_of(args.repeat, lambda: parse_with_json(log))
         print(f"{'json.loads of every line (baseline)':<44} {baseline:7.3f} s   1.00x")
         variants = [
-            ("replay, transcript (plain text)", ()),
+            ("replay (the list of games)", ()),
+            ("replay --game g1 (the transcript, plain text)", ("--game", "g1")),
             ("replay --events", ("--events",)),
             ("replay --json", ("--json",)),
             ("replay --html", ("--html", str(Path(tmp) / "page.html"))),

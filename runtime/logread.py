@@ -184,12 +184,12 @@ def _checked(
     label: str, number: int, record: Any, lenient: bool, report: ReadReport
 ) -> dict[str, Any] | None:
     """The record, once its envelope is right; None for a line lenient mode skips."""
-    where = f"{label}: line {number}"
     if not isinstance(record, dict) or "event" not in record or "v" not in record:
         problem = "is not a run log event (no 'event' or 'v' field)"
     else:
         problem = _envelope_problem(record, report)
     if problem is not None:
+        where = f"{label}: line {number}"
         newer = problem.startswith("uses log schema")
         if lenient and number > 1 and not newer:
             _skip(number, report)
@@ -219,6 +219,18 @@ def _checked(
 def _envelope_problem(record: Mapping[str, Any], report: ReadReport) -> str | None:
     """What is wrong with a line's common fields, or None."""
     version = record["v"]
+    if (  # the usual line, in one pass; any other is looked at field by field below
+        type(version) is int
+        and version == (report.version or version)
+        and 1 <= version <= SCHEMA_VERSION
+        and type(record["event"]) is str
+        and record["event"]
+        and type(record.get("seq")) is int
+        and type(record.get("run_id", "")) is str
+        and type(record.get("game_id", "")) is str
+        and type(record.get("agent", "")) is str
+    ):
+        return None
     if not _is_int(version) or version < 1:
         return f"has v {_shown(version)}, not a schema version (a whole number from 1)"
     if version > SCHEMA_VERSION:

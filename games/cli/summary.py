@@ -17,7 +17,7 @@ from rich.table import Table
 
 from games.cli.registry import FollowedCatalog
 from games.kit.common_events import INTERRUPTED, OFFLINE_BACKENDS
-from games.kit.events import EventCatalog
+from games.kit.events import EventCatalog, Tally
 from games.kit.outcome import Outcome
 
 Z_95 = 1.959964
@@ -58,6 +58,8 @@ class RunStats:
         self.casts: dict[str, str] = {}  # game_id -> "agent=model/persona, ..."
         self.planned: list[str] = []  # every game of the run's plan, in order
         self._catalog = (lambda record: catalog) if catalog is not None else FollowedCatalog()
+        self._counted: EventCatalog | None = None
+        self._tallies: dict[str, Tally] = {}
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         event = record.get("event")
@@ -77,10 +79,17 @@ class RunStats:
             if record.get("backend") not in OFFLINE_BACKENDS:
                 self.latencies_ms.append(float(record.get("latency_ms", 0)))
         else:
-            declared = self._catalog(record).get(event)
-            if declared is not None and declared.tally is not None:
-                for counter, key in declared.tally(record):
+            tally = self._tally_of(record)
+            if tally is not None:
+                for counter, key in tally(record):
                     self.tallies[counter][key] += 1
+
+    def _tally_of(self, record: Mapping[str, Any]) -> Tally | None:
+        catalog = self._catalog(record)
+        if catalog is not self._counted:  # the events that count something, for this game's catalog
+            self._counted = catalog
+            self._tallies = {name: event.tally for name, event in catalog.events.items() if event.tally}
+        return self._tallies.get(record.get("event"))  # type: ignore[arg-type]
 
     def count(self, counter: str) -> int:
         return sum(self.tallies[counter].values()) if counter in self.tallies else 0

@@ -12,7 +12,7 @@ nothing a model or a log says can reach the terminal as a control sequence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.console import Console
@@ -20,7 +20,7 @@ from rich.text import Text
 
 from games.cli.registry import FollowedCatalog
 from games.cli.terminal import clean, clean_text
-from games.kit.events import EventCatalog
+from games.kit.events import Audience, EventCatalog, Record
 from games.kit.shown import BAD, DIM, MARK, OK, WARN, Call, Chat, Divider, Ending, Heading, Note, Verdict
 
 AGENT_STYLES = (
@@ -35,6 +35,7 @@ AGENT_STYLES = (
 )
 OFFICIAL_STYLE = "yellow"
 TONE_STYLES = {OK: "bold green", BAD: "red", WARN: "yellow", DIM: "dim", MARK: "reverse red", "": ""}
+MARK_STYLE = TONE_STYLES[MARK]
 ENDING_STYLES = {OK: "bold green", BAD: "bold red", WARN: "bold yellow"}
 
 Piece = str | tuple[str, str] | Text
@@ -59,42 +60,39 @@ class Transcript:
         self._styles: dict[str, str] = {}
         self._plain = plain_console(console)
         self._broadcast: tuple[tuple[object, ...], set[str]] | None = None  # the one being drawn
+        self._audience: tuple[EventCatalog | None, Audience] = (None, Audience(viewer))
+        self._draw: dict[type, Callable[[Any, Record, frozenset[str]], None]] = {
+            Heading: self._heading,
+            Divider: self._divider,
+            Chat: self._chat,
+            Verdict: self._verdict,
+            Note: self._note,
+            Call: self._call,
+            Ending: self._ending,
+        }
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         catalog = self._catalog(record)
         declared = catalog.get(record.get("event"))
         if declared is None:
             return
-        shown = declared.shown(record, catalog.audience(self.viewer))
+        if catalog is not self._audience[0]:
+            self._audience = (catalog, catalog.audience(self.viewer))
+        shown = declared.shown(record, self._audience[1])
         if shown is None:
             return
-        if isinstance(shown, Chat):
-            self._chat(shown, record, catalog.officials)
-        elif isinstance(shown, Heading):
-            self._heading(shown)
-        elif isinstance(shown, Divider):
-            self._say((shown.text, "dim"))
-        elif isinstance(shown, Verdict):
-            self._say("  ", *((part.text, TONE_STYLES[part.tone or shown.tone]) for part in shown.parts))
-        elif isinstance(shown, Note):
-            self._say(("    " + shown.text, TONE_STYLES[shown.tone] + " dim"))
-        elif isinstance(shown, Call):
-            if self.show_calls and shown.live:
-                self._say(("    " + shown.summary, "dim"))
-        elif isinstance(shown, Ending):
-            reason = f" — {shown.reason}" if shown.reason else ""
-            self._say((shown.text, ENDING_STYLES.get(shown.tone, "bold")), reason)
+        self._draw[type(shown)](shown, record, catalog.officials)
 
     # -- the shapes ------------------------------------------------------------------------------
 
-    def _heading(self, heading: Heading) -> None:
+    def _heading(self, heading: Heading, record: Record, officials: frozenset[str]) -> None:
         title = f"{heading.title} · {heading.note}" if heading.note else heading.title
         if self._plain:
             self._write(f" {title} ".center(self.console.width, "─"))
         else:
             self.console.rule(Text(clean(title), style="bold"))
 
-    def _chat(self, chat: Chat, record: Mapping[str, Any], officials: frozenset[str]) -> None:
+    def _chat(self, chat: Chat, record: Record, officials: frozenset[str]) -> None:
         recipient = chat.recipient
         if chat.group is not None:  # one copy of a broadcast: drawn once, addressed to the group
             if self.viewer is None and self._repeats_broadcast(record, recipient):
@@ -111,6 +109,23 @@ class Transcript:
             (f" [{chat.kind}] ", "dim"),
             (chat.text, "dim" if chat.sender in officials else ""),
         )
+
+    def _divider(self, divider: Divider, record: Record, officials: frozenset[str]) -> None:
+        self._say((divider.text, "dim"))
+
+    def _verdict(self, verdict: Verdict, record: Record, officials: frozenset[str]) -> None:
+        self._say("  ", *((part.text, TONE_STYLES[part.tone or verdict.tone]) for part in verdict.parts))
+
+    def _note(self, note: Note, record: Record, officials: frozenset[str]) -> None:
+        self._say(("    " + note.text, TONE_STYLES[note.tone] + " dim"))
+
+    def _call(self, call: Call, record: Record, officials: frozenset[str]) -> None:
+        if self.show_calls and call.live:
+            self._say(("    " + call.summary, "dim"))
+
+    def _ending(self, ending: Ending, record: Record, officials: frozenset[str]) -> None:
+        reason = f" — {ending.reason}" if ending.reason else ""
+        self._say((ending.text, ENDING_STYLES.get(ending.tone, "bold")), reason)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -160,5 +175,5 @@ def _plain_text(piece: Piece) -> str:
     if isinstance(piece, str):
         return piece
     if isinstance(piece, tuple):
-        return f"»{piece[0]}«" if piece[1] == TONE_STYLES[MARK] else piece[0]
+        return f"»{piece[0]}«" if piece[1] == MARK_STYLE else piece[0]
     return piece.plain

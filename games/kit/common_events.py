@@ -165,17 +165,12 @@ def _llm_call(record: Record, audience: Audience) -> Call:
         f"{record.get('agent')}: {record.get('model')}, "
         f"{approx}{tokens_of(record)} tokens, {record.get('latency_ms')} ms{tries}"
     )
-    request = "\n\n".join(
-        f"[{message.get('role')}]\n{message.get('content')}"
-        for message in record.get("messages") or []
-        if isinstance(message, Mapping)
-    )
     latency = record.get("latency_ms")
     live = record.get("backend") not in UNTIMED_BACKENDS and record.get("model") not in UNTIMED_BACKENDS
     return Call(
         str(record.get("agent")),
         summary,
-        request,
+        record.get("messages"),
         latency if isinstance(latency, int | float) else None,
         live,
     )

@@ -32,9 +32,9 @@ class Audience:
     viewer: str | None = None
     officials: frozenset[str] = frozenset()
 
-    def sees(self, agents: Iterable[object]) -> bool:
+    def sees(self, agents: Collection[object]) -> bool:
         """May the viewer see what only `agents` may see?"""
-        return self.viewer is None or self.viewer in {str(agent) for agent in agents}
+        return self.viewer is None or self.viewer in agents
 
 
 Presenter = Callable[[Record, Audience], Shown | None]
@@ -70,6 +70,12 @@ class EventType:
     tally: Tally | None = None
     check: Checker | None = None
 
+    def __post_init__(self) -> None:
+        # The exact JSON types each field may have, to check a record with one set lookup per field;
+        # a value of another type is looked at again by check_fields, which names what is wrong.
+        exact = tuple((name, _json_types(kinds)) for name, kinds in self.fields.items())
+        object.__setattr__(self, "_exact", exact)
+
     def extended(self, **changes: Any) -> EventType:
         """This event with more fields (`fields` adds to the declared ones) and other changes: how a
         game adds its own setup to `game_started`."""
@@ -79,11 +85,16 @@ class EventType:
 
     def checked(self, record: Record, where: str) -> None:
         """LogFileError (file, line, event, field) for a declared field with the wrong type."""
-        check_fields(record, self.fields, where)
+        for name, types in self._exact:  # type: ignore[attr-defined]
+            if name in record and type(record[name]) not in types:
+                check_fields(record, self.fields, where)
+                break
         if self.check is not None:
             self.check(record, where)
 
     def visible(self, record: Record, audience: Audience) -> bool:
+        if audience.viewer is None:
+            return True
         seen_by = record.get("seen_by")
         if isinstance(seen_by, list) and not audience.sees(seen_by):
             return False
@@ -91,9 +102,19 @@ class EventType:
         return allowed is None or audience.sees(allowed)
 
     def shown(self, record: Record, audience: Audience) -> Shown | None:
-        if self.present is None or not self.visible(record, audience):
+        present = self.present
+        if present is None or (audience.viewer is not None and not self.visible(record, audience)):
             return None
-        return self.present(record, audience)
+        return present(record, audience)
+
+
+def _json_types(kinds: Kinds) -> frozenset[type]:
+    """The types a JSON value read back may have to be one of `kinds` (a float also takes a whole
+    number, and neither takes true or false)."""
+    allowed = set(kinds if isinstance(kinds, tuple) else (kinds,))
+    if float in allowed:
+        allowed.add(int)
+    return frozenset(allowed)
 
 
 @dataclass(frozen=True)
@@ -104,7 +125,7 @@ class EventCatalog:
     officials: frozenset[str] = frozenset()
 
     def get(self, name: object) -> EventType | None:
-        return self.events.get(str(name))
+        return self.events.get(name)  # type: ignore[call-overload]
 
     def with_game(self, declared: Iterable[EventType], officials: Iterable[str]) -> EventCatalog:
         """These events with a game's own: a game's declaration of a shared event replaces it."""

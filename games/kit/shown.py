@@ -14,7 +14,7 @@ from dataclasses import dataclass
 OK, BAD, WARN, DIM, MARK = "ok", "bad", "warn", "dim", "mark"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Part:
     """A piece of a shown line, with what it means (its tone); "" is plain text."""
 
@@ -22,7 +22,7 @@ class Part:
     tone: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Heading:
     """A game's first line: its title and, where the viewer may see them, its secrets (`note`)."""
 
@@ -30,14 +30,14 @@ class Heading:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Divider:
     """Between turns or rounds: "turn 2/5", "votes"."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Chat:
     """A message between agents; `group` names a broadcast's audience, `dropped` why it was not
     delivered."""
@@ -50,7 +50,7 @@ class Chat:
     dropped: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Verdict:
     """A judgement or an incident on the game's record, said by `agent` (its official when None)."""
 
@@ -63,7 +63,7 @@ class Verdict:
         return "".join(part.text for part in self.parts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Note:
     """A line about the machinery (a model retried, a model failed), not about the game."""
 
@@ -71,19 +71,29 @@ class Note:
     tone: str = DIM
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Call:
-    """A model call: who made it, a one-line summary, the request it sent, how long it took. `live`
+    """A model call: who made it, a one-line summary, the messages it sent, how long it took. `live`
     is False for calls that took no real time (offline players, people, replayed calls)."""
 
     agent: str
     summary: str
-    request: str
+    messages: object  # the request's messages as logged: a list of {"role", "content"}
     latency_ms: float | None
     live: bool
 
+    @property
+    def request(self) -> str:
+        """The request as text, one message after another (only the page shows it: made on demand)."""
+        messages = self.messages if isinstance(self.messages, list) else []
+        return "\n\n".join(
+            f"[{message.get('role')}]\n{message.get('content')}"
+            for message in messages
+            if isinstance(message, dict)
+        )
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Ending:
     """How a game ended (`ended` False: it was stopped mid-play and never ended)."""
 

@@ -18,6 +18,7 @@ import orjson
 from games.cli.registry import FollowedCatalog
 from games.cli.summary import RunStats, summarize, summary_rows
 from games.kit.common_events import INTERRUPTED
+from games.kit.events import Audience, EventCatalog
 from games.kit.shown import MARK, Call, Chat, Divider, Ending, Heading, Note, Part, Verdict
 from runtime.logread import ts_seconds
 
@@ -136,6 +137,7 @@ class HtmlReport:
         self._started_ids: dict[str, None] = {}
         self._ended_ids: set[str] = set()
         self._catalog = FollowedCatalog()
+        self._audience: tuple[EventCatalog | None, Audience] = (None, Audience(viewer))
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -159,7 +161,9 @@ class HtmlReport:
         elif event != "game_ended":
             self.stats(record)
         declared = catalog.get(event)
-        shown = declared.shown(record, catalog.audience(self.viewer)) if declared is not None else None
+        if catalog is not self._audience[0]:
+            self._audience = (catalog, catalog.audience(self.viewer))
+        shown = declared.shown(record, self._audience[1]) if declared is not None else None
         if shown is None:
             return
         game = self._game(record)

@@ -50,8 +50,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "rerun",
         help="play a recorded run again, model replies served from its log (no API key needed)",
         description=(
-            "Re-execute a run from its log: the same game, cards, seed, personas and settings, every "
-            "model reply served from the recorded llm_call events, judged by today's referee. Exit 0 "
+            "Re-execute a run from its log: the same game, subjects, seed, personas and settings, every "
+            "model reply served from the recorded llm_call events, judged by today's rules. Exit 0 "
             "when every game the log started is reproduced (or only today's rules judge differently, "
             "which is reported; a game the log never ended is reproduced as far as the log goes); 1 on "
             "a divergence or when a game raised while played again; 2 for a bad log or a log with no "

@@ -108,7 +108,9 @@ def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> P
     configuration) that the log started."""
     config = started["config"]
     game = _game_of(source, config)
-    flags = argparse.Namespace(**_game_flags(source, game, _current(config)))
+    upgrade = getattr(game, "upgrade_config", None)  # an older log's configuration in today's shape
+    current = upgrade(config) if upgrade is not None else config
+    flags = argparse.Namespace(**_game_flags(source, game, current))
     try:
         prepared = game.prepare(flags)
     except UsageError as exc:
@@ -232,15 +234,6 @@ def _game_flags(source: str, game: GameDefinition, config: Mapping[str, Any]) ->
 def shown_ids(game_ids: list[str]) -> str:
     shown = ", ".join(game_ids[:SHOWN_IDS])
     return shown + (f" and {len(game_ids) - SHOWN_IDS} more" if len(game_ids) > SHOWN_IDS else "")
-
-
-def _current(config: Mapping[str, Any]) -> Mapping[str, Any]:
-    """An older log's configuration in today's shape (docs/log-format.md): Taboo's `deck` was
-    `{"path", "name", "cards"}` before the games shared one command."""
-    deck = config.get("deck")
-    if config.get("game") == "taboo" and isinstance(deck, Mapping):
-        return {**config, "deck": deck.get("path"), "deck_name": deck.get("name")}
-    return config
 
 
 def _game_of(source: str, config: Mapping[str, Any]) -> GameDefinition:

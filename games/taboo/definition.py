@@ -83,6 +83,14 @@ class Taboo:
         )
         add_reprompts_flag(parser)
 
+    def upgrade_config(self, config: Mapping[str, Any]) -> Mapping[str, Any]:
+        """An older log's configuration in today's shape (docs/log-format.md): `deck` was
+        `{"path", "name", "cards"}` before the games shared one command."""
+        deck = config.get("deck")
+        if isinstance(deck, Mapping):
+            return {**config, "deck": deck.get("path"), "deck_name": deck.get("name")}
+        return config
+
     def prepare(self, args: argparse.Namespace) -> PreparedTaboo:
         deck_path = Path(args.deck) if args.deck else DEFAULT_DECK_PATH
         try:
