@@ -106,9 +106,8 @@ class PreparedTaboo:
     @property
     def config(self) -> Mapping[str, Any]:
         """The settings, and the deck's name after its path (where logs have always had it)."""
-        items = list(self.settings.to_json().items())
-        after_deck = [name for name, _ in items].index("deck") + 1
-        return dict([*items[:after_deck], ("deck_name", self.deck.name), *items[after_deck:]])
+        logged = self.settings.to_json()
+        return {"card": logged.pop("card"), "deck": logged.pop("deck"), "deck_name": self.deck.name, **logged}
 
     def seats(self) -> tuple[Seat, ...]:
         return (Seat(HINTER, HINTER), Seat(GUESSER, GUESSER))
@@ -120,9 +119,12 @@ class PreparedTaboo:
 
     async def play(self, spec: GameSpec, players: Mapping[str, Player], events: EventLog) -> GameResult:
         card = next(card for card in self.deck if card.target == spec.subject)
-        settings = self.settings
         setup = TabooSetup(
-            card, spec.game_id, turns=settings.turns, max_reprompts=settings.reprompts, seed=spec.seed
+            card=card,
+            game_id=spec.game_id,
+            turns=self.settings.turns,
+            max_reprompts=self.settings.reprompts,
+            seed=spec.seed,
         )
         return await play_taboo(setup, players[HINTER], players[GUESSER], events=events)
 
