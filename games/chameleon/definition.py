@@ -13,6 +13,7 @@ from typing import Any
 
 from agents import OfflineModel
 from games.chameleon.categories import DEFAULT_CATEGORIES_PATH, Categories, Category, load_categories
+from games.chameleon.config import DEFAULT_PLAYERS, ChameleonConfig
 from games.chameleon.errors import CategoriesError
 from games.chameleon.events import CHAMELEON_EVENTS, OFFICIALS
 from games.chameleon.game import play_chameleon
@@ -35,7 +36,6 @@ from runtime.events import EventLog
 
 __all__ = ["GAME", "Chameleon", "ChameleonPlan"]
 
-DEFAULT_PLAYERS = 4
 SAMPLE = PlayerState(name="p1", players=seat_names(DEFAULT_PLAYERS), category="fruit", secret="banana")
 
 
@@ -45,13 +45,15 @@ class ChameleonPlan:
 
     categories: Categories
     subjects: tuple[str, ...]  # the secret words a batch deals
-    config: Mapping[str, Any]
+    settings: ChameleonConfig = ChameleonConfig()
     fixed_subject: str | None = None  # no flag fixes the word: --category narrows the subjects instead
-    players: int = DEFAULT_PLAYERS
-    reprompts: int = 1
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        return self.settings.to_json()
 
     def seats(self) -> Sequence[Seat]:
-        return tuple(Seat(seat, PLAYER) for seat in seat_names(self.players))
+        return tuple(Seat(seat, PLAYER) for seat in seat_names(self.settings.players))
 
     def offline_policy(self, seat: Seat, seed: int, knobs: Any) -> Policy:
         """The built-in player for `seat`; `knobs` is a PlayerKnobs (or a mapping of its fields)."""
@@ -64,10 +66,10 @@ class ChameleonPlan:
         setup = ChameleonSetup.deal(
             category,
             spec.subject,
-            seat_names(self.players),
+            seat_names(self.settings.players),
             spec.seed,
             game_id=spec.game_id,
-            max_reprompts=self.reprompts,
+            max_reprompts=self.settings.reprompts,
         )
         return await play_chameleon(setup, players, events=events)
 
@@ -87,6 +89,7 @@ class Chameleon:
     events = CHAMELEON_EVENTS
     officials = OFFICIALS
     listed = 2  # where `--help` lists it
+    config_type = ChameleonConfig
     roles = (
         Role(
             name=PLAYER,
@@ -104,7 +107,7 @@ class Chameleon:
         parser.add_argument(
             "--players",
             type=int,
-            default=DEFAULT_PLAYERS,
+            default=ChameleonConfig.players,
             metavar="N",
             help=f"players, chameleon included: {MIN_PLAYERS} to {MAX_PLAYERS} (default {DEFAULT_PLAYERS})",
         )
@@ -114,26 +117,16 @@ class Chameleon:
         )
         add_reprompts_flag(parser)
 
-    def prepare(self, args: argparse.Namespace) -> ChameleonPlan:
-        if not MIN_PLAYERS <= args.players <= MAX_PLAYERS:
-            raise UsageError(f"--players takes {MIN_PLAYERS} to {MAX_PLAYERS}, got {args.players}")
+    def prepare(self, config: ChameleonConfig) -> ChameleonPlan:
         try:
             categories = load_categories(
-                Path(args.categories) if args.categories else DEFAULT_CATEGORIES_PATH
+                Path(config.categories) if config.categories else DEFAULT_CATEGORIES_PATH
             )
         except CategoriesError as exc:
             raise UsageError(str(exc)) from None
-        chosen = _find_category(categories, args.category) if args.category else None
+        chosen = _find_category(categories, config.category) if config.category else None
         subjects = chosen.words if chosen is not None else categories.words
-        config = {
-            "players": args.players,
-            "category": args.category,
-            "categories": args.categories,
-            "reprompts": args.reprompts,
-        }
-        return ChameleonPlan(
-            categories, tuple(subjects), config, players=args.players, reprompts=args.reprompts
-        )
+        return ChameleonPlan(categories, tuple(subjects), config)
 
 
 def _find_category(categories: Categories, name: str) -> Category:

@@ -1,6 +1,7 @@
 """The moderator: deals the word, asks for the clues in turn and checks each one before everyone hears
 it, collects the private votes, lets a caught chameleon guess, and ends the game for everyone.
-Judging is a pure function (`judge`); the nodes apply the decision.
+Judging is a pure function (`judge`); the nodes apply the decision. Re-prompting and ending the game are
+the shared referee's (games.kit.referee), with one re-prompt budget per player: votes come in together.
 """
 
 from __future__ import annotations
@@ -8,23 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from games.chameleon.players import (
-    ASK_CLUE,
-    ASK_GUESS,
-    ASK_VOTE,
-    CLUE,
-    DEAL,
-    REPROMPT,
-    VOTES,
-)
+from games.chameleon.players import ASK_CLUE, ASK_GUESS, ASK_VOTE, CLUE, DEAL, VOTES
 from games.chameleon.prompts import FORMATS
 from games.chameleon.replies import parse_clue, parse_guess, parse_vote, seat_named
 from games.chameleon.rules import Violation, check_clue
 from games.chameleon.state import MODERATOR, PASS, PLAYERS, ModeratorState, Phase
 from games.chameleon.votes import count_votes, reveal
 from games.kit.matching import matches
-from games.kit.outcome import GameResult, Outcome
-from runtime import CONTINUE, END, AgentNode, AsyncFlow, Message
+from games.kit.outcome import Outcome
+from games.kit.referee import GAVE_UP, REPROMPTED, JudgeNode, malformed
+from runtime import CONTINUE, AgentNode, AsyncFlow, Message
 
 WIN_SCORE = 100.0
 
@@ -35,8 +29,8 @@ class Verdict(StrEnum):
     VOTE = "vote"  # a valid vote, counted
     RIGHT = "right"  # the caught chameleon named the secret word
     WRONG = "wrong"
-    REPROMPT = "reprompt"  # a malformed reply, re-prompts left
-    ABORTED = "aborted"  # a malformed reply, none left
+    REPROMPT = REPROMPTED  # a malformed reply, re-prompts left
+    ABORTED = GAVE_UP  # a malformed reply, none left
 
 
 @dataclass(frozen=True)
@@ -83,11 +77,8 @@ def judge(state: ModeratorState, message: Message) -> Decision:
 
 
 def _malformed(state: ModeratorState, message: Message, problem: str) -> Decision:
-    if not message.text.strip():
-        problem = "Your reply was empty."
-    used = state.reprompts.get(message.sender, 0)
-    verdict = Verdict.REPROMPT if used < state.setup.max_reprompts else Verdict.ABORTED
-    return Decision(verdict, message.text, problem=problem)
+    verdict, problem = malformed(state, message, problem)
+    return Decision(Verdict(verdict), message.text, problem=problem)
 
 
 class Deal(AgentNode):
@@ -113,45 +104,27 @@ class Deal(AgentNode):
         return CONTINUE
 
 
-class Moderate(AgentNode):
-    """The moderator's loop: receive a reply, judge it, act on the verdict."""
+class Moderate(JudgeNode):
+    """The moderator's loop: receive a reply from a player it waits on, judge it, act on the verdict."""
 
-    async def prep_async(self, state: ModeratorState) -> tuple[ModeratorState, Message]:
-        return state, await self.agent.receive(expecting=state.expecting())
+    judge = staticmethod(judge)
 
-    async def exec_async(self, prep_res: tuple[ModeratorState, Message]) -> Decision:
-        state, message = prep_res
-        return judge(state, message)
+    def hearing(self, state: ModeratorState) -> tuple[str, ...]:
+        return state.expecting()
 
-    async def post_async(
-        self, state: ModeratorState, prep_res: tuple[ModeratorState, Message], decision: Decision
-    ) -> str:
-        _, message = prep_res
+    def malformed_fields(self, offender: str) -> dict[str, list[str]]:
+        return {"seen_by": [offender, MODERATOR]}  # told to the offender alone
+
+    def gave_up_reason(self, offender: str) -> str:
+        return f"{offender} kept replying malformed"
+
+    async def act(self, state: ModeratorState, message: Message, decision: Decision) -> str:
         sender = message.sender
-        if decision.verdict in (Verdict.REPROMPT, Verdict.ABORTED):
-            return await self._malformed(state, message, decision)
-        state.reprompts.pop(sender, None)
         if decision.verdict in (Verdict.CLUE, Verdict.VIOLATION):
             return await self._clue(state, sender, decision)
         if decision.verdict is Verdict.VOTE:
             return await self._vote(state, sender, decision.said)
         return self._guess(state, decision)
-
-    async def _malformed(self, state: ModeratorState, message: Message, decision: Decision) -> str:
-        used = state.reprompts.get(message.sender, 0)
-        self.agent.events.info(
-            "reply_malformed",
-            offender=message.sender,
-            text=message.text,
-            problem=decision.problem,
-            reprompts_left=state.setup.max_reprompts - used,
-            seen_by=[message.sender, MODERATOR],
-        )
-        if decision.verdict is Verdict.ABORTED:
-            return self._finish(state, Outcome.ABORTED, f"{message.sender} kept replying malformed")
-        state.reprompts[message.sender] = used + 1
-        await self.agent.send(message.sender, REPROMPT, decision.problem, body={"problem": decision.problem})
-        return CONTINUE
 
     async def _clue(self, state: ModeratorState, sender: str, decision: Decision) -> str:
         violation = decision.violation
@@ -216,7 +189,7 @@ class Moderate(AgentNode):
         await self.agent.broadcast(VOTES, announcement, to=PLAYERS, body=body)
         if tally.caught != setup.chameleon:
             who = "a tie caught nobody" if tally.caught is None else f"{tally.caught} was caught instead"
-            return self._finish(state, Outcome.LOSE_TURNS, f"the chameleon {setup.chameleon} escaped: {who}")
+            return self.finish(state, Outcome.LOSE_TURNS, f"the chameleon {setup.chameleon} escaped: {who}")
         state.phase = Phase.GUESS
         _round_started(self, Phase.GUESS)
         text = f"You are caught: guess the secret word. Reply {FORMATS[Phase.GUESS]}"
@@ -233,14 +206,9 @@ class Moderate(AgentNode):
         )
         if right:
             reason = f"the chameleon {setup.chameleon} was caught but guessed the word ({decision.said!r})"
-            return self._finish(state, Outcome.LOSE_TURNS, reason)
+            return self.finish(state, Outcome.LOSE_TURNS, reason)
         reason = f"the chameleon {setup.chameleon} was caught and guessed {decision.said!r}: {word}"
-        return self._finish(state, Outcome.SUCCESS, reason)
-
-    def _finish(self, state: ModeratorState, outcome: Outcome, reason: str) -> str:
-        state.result = result_of(state, outcome, reason)
-        self.agent.stop(reason)
-        return END
+        return self.finish(state, Outcome.SUCCESS, reason, WIN_SCORE)  # scored for those who knew the word
 
 
 def _everyone(state: ModeratorState) -> list[str]:
@@ -256,19 +224,6 @@ async def _ask_clue(node: AgentNode, state: ModeratorState) -> None:
     seat = state.turns.current
     assert seat is not None
     await node.agent.send(seat, ASK_CLUE, f"Your turn: one clue word. Reply {FORMATS[Phase.CLUES]}")
-
-
-def result_of(state: ModeratorState, outcome: Outcome, reason: str) -> GameResult:
-    """The game's result: scored from the side of the players who know the word (docs/chameleon.md)."""
-    score = WIN_SCORE if outcome is Outcome.SUCCESS else (0.0 if outcome.scored else None)
-    return GameResult(
-        game_id=state.setup.game_id,
-        outcome=outcome,
-        turns=state.phase.number,
-        score=score,
-        reason=reason,
-        subject=state.setup.secret,
-    )
 
 
 def moderator_flow() -> AsyncFlow:

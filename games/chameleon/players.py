@@ -13,13 +13,13 @@ from typing import Any
 from agents import AgentModel, ChatReply, ModelAskNode, ModelTurn, Prompt
 from games.chameleon import prompts
 from games.chameleon.state import MODERATOR, Phase, PlayerState
+from games.kit.referee import REPROMPT  # the reply was malformed, try again (body: problem)
 from runtime import CONTINUE, AgentNode, AsyncFlow, Message
 
 # Message kinds. The moderator's questions, each to one player unless said otherwise:
 ASK_CLUE = "ask_clue"
 ASK_VOTE = "ask_vote"  # to every player (a broadcast)
 ASK_GUESS = "ask_guess"  # to the chameleon, once caught
-REPROMPT = "reprompt"  # the reply was malformed, try again (body: problem)
 # The moderator's news:
 DEAL = "deal"  # body: category, players, first, chameleon, and the secret for all but the chameleon
 CLUE = "clue"  # a player's reply; from the moderator, a checked clue for everyone (body: player, clue)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from agents import ChatMessage
 from games.chameleon.categories import Category
 from games.kit.outcome import GameResult
+from games.kit.referee import Reprompts
 from runtime import Message
 from runtime.turns import RollCall, TurnOrder
 
@@ -99,19 +100,34 @@ class PlayerState:
 
 @dataclass
 class ModeratorState:
-    """The moderator's book: the phase, whose clue is due, the votes, re-prompts used, the result."""
+    """The moderator's book: the phase, whose clue is due, the votes, re-prompts used per player, the
+    result."""
 
     setup: ChameleonSetup
     phase: Phase = Phase.CLUES
     clues: list[tuple[str, str]] = field(default_factory=list)
-    reprompts: dict[str, int] = field(default_factory=dict)  # per player, on the pending reply
     result: GameResult | None = None
+    reprompts: Reprompts = field(init=False)
     turns: TurnOrder = field(init=False)
     votes: RollCall[str] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.reprompts = Reprompts(self.setup.max_reprompts)
         self.turns = TurnOrder(self.setup.players, first=self.setup.first)
         self.votes = RollCall(self.setup.players)
+
+    @property
+    def game_id(self) -> str:
+        return self.setup.game_id
+
+    @property
+    def subject(self) -> str:
+        return self.setup.secret
+
+    @property
+    def turn(self) -> int:
+        """The rounds reached, as the result counts them."""
+        return self.phase.number
 
     def expecting(self) -> tuple[str, ...]:
         """Who should write to the moderator next."""

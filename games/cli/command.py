@@ -36,6 +36,7 @@ from games.cli.resume import Resumed, read_resumed
 from games.cli.session import exit_code_for, log_path, outcome_line, versions
 from games.cli.summary import RunStats, summarize, summary_table
 from games.cli.transcript import Transcript
+from games.kit.config import config_from_args
 from games.kit.definition import GameDefinition, Player, Prepared, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
@@ -95,7 +96,10 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
     if args.resume:
         resumed = read_resumed(args.resume, game.name)
         args = resumed.flags(args, [role.name for role in game.roles])
-    prepared = game.prepare(args)
+        settings = resumed.settings(game.config_type)
+    else:
+        settings = config_from_args(game.config_type, args)
+    prepared = game.prepare(settings)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     fixed = prepared.fixed_subject
     if resumed is not None and resumed.specs is not None:

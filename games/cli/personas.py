@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -93,9 +93,9 @@ class PersonaChoice:
         return self.name
 
 
-def library_of(args: argparse.Namespace) -> PersonaLibrary:
+def library_of(persona_dirs: Sequence[str]) -> PersonaLibrary:
     """The persona search path the flags describe (--persona-dir DIR, repeatable)."""
-    dirs = [Path(d) for d in getattr(args, "persona_dir", None) or ()]
+    dirs = [Path(d) for d in persona_dirs]
     for directory in dirs:
         if not directory.is_dir():
             raise UsageError(f"--persona-dir {directory}: no such directory")
@@ -119,11 +119,20 @@ def find_persona(library: PersonaLibrary, spec: str, casting: Casting, role: str
 
 def choose_personas(args: argparse.Namespace, game: GameDefinition) -> dict[str, PersonaChoice]:
     """Each role's persona from its --ROLE flag (default: the built-in "default")."""
-    library = library_of(args)
+    named = {role.name: getattr(args, _dest(role.name), None) for role in game.roles}
+    return personas_named(game, named, getattr(args, "persona_dir", None) or ())
+
+
+def personas_named(
+    game: GameDefinition, named: Mapping[str, str | None], persona_dirs: Sequence[str] = ()
+) -> dict[str, PersonaChoice]:
+    """Each role's persona by name or file (None or missing: the built-in "default"), looked for in
+    `persona_dirs` first."""
+    library = library_of(persona_dirs)
     casting = casting_of(game)
     chosen = {}
     for role in game.roles:
-        spec = getattr(args, _dest(role.name), None) or DEFAULT_PERSONA
+        spec = named.get(role.name) or DEFAULT_PERSONA
         persona = find_persona(library, spec, casting, role.name)
         chosen[role.name] = PersonaChoice.of(persona, casting, role.name)
     return chosen

@@ -1,4 +1,5 @@
-"""`--resume LOG`: what an interrupted batch planned, what it finished, and the flags it was run with.
+"""`--resume LOG`: what an interrupted batch planned, what it finished, the game's settings and the
+flags it was run with.
 
 A run log carries its whole plan (`run_started.plan`: every game's id, seed, subject and cast) and the
 games finished in the logs it resumed (`run_started.carried`), so a resumed run can itself be resumed:
@@ -12,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from games.kit.config import Config, config_from_json
 from games.kit.definition import GameSpec
 from games.kit.exits import UsageError
 from runtime.logread import LogFileError, read_events
 
-# The common flags a resumed run takes from the log it resumes (the game's own come from its config).
-RESUMED_FLAGS = ("seed", "games", "swap")
-_COMMON_CONFIG = frozenset({"game", "models", "base_url", "personas", "resumed_from"})
+# The common flags a resumed run takes from the log it resumes (the game's own settings: `settings`).
+RESUMED_FLAGS = ("seed", "games", "swap", "request_timeout")
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,17 @@ class Resumed:
     casts: dict[str, dict[str, str]]  # game_id -> the cast the plan gave it
     finished: dict[str, dict[str, Any]]  # game_id -> its game_ended record, with the `log` it is in
 
+    def settings(self, config_type: type[Config]) -> Config:
+        """The game's settings as the resumed log recorded them; UsageError (one line) if malformed."""
+        return config_from_json(config_type, self.config, f"{self.source}: line 1")
+
     def flags(self, args: argparse.Namespace, roles: Sequence[str]) -> argparse.Namespace:
-        """The resumed run's flags: the game's own, the seed and size from the log; models and personas
-        from the log too, for every role the command line does not name one for."""
+        """The resumed run's flags: the seed and size from the log; models and personas from the log
+        too, for every role the command line does not name one for."""
         merged = argparse.Namespace(**vars(args))
-        for name, value in self.config.items():
-            if hasattr(merged, name) and (name in RESUMED_FLAGS or name not in _COMMON_CONFIG):
-                setattr(merged, name, value)
+        for name in RESUMED_FLAGS:
+            if name in self.config:
+                setattr(merged, name, self.config[name])
         models = _mapping(self.config.get("models"))
         personas = _mapping(self.config.get("personas"))
         chose_models = args.model is not None or args.offline

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+DEFAULT_REPROMPTS = 1  # re-prompts for a malformed reply, per player, before the game is aborted
+
 
 def whole_number(text: str) -> int:
     try:
@@ -31,7 +33,7 @@ def add_reprompts_flag(parser: argparse.ArgumentParser | argparse._ArgumentGroup
     parser.add_argument(
         "--reprompts",
         type=non_negative_int,
-        default=1,
+        default=DEFAULT_REPROMPTS,
         metavar="R",
-        help="re-prompts for a malformed reply (default 1)",
+        help=f"re-prompts for a malformed reply (default {DEFAULT_REPROMPTS})",
     )

@@ -2,8 +2,8 @@
 replay and rerun: a `GameDefinition` (docs/adding-a-game.md walks through one).
 
 The common code owns everything around a game: flags, models and personas per role, people at the
-terminal, the run log, many games at once, resume. The game owns its rules, its data, its agents and
-what an outcome means.
+terminal, the run log, many games at once, resume. The game owns its rules, its data, its agents, its
+settings (a typed `GameConfig`, games/kit/config.py) and what an outcome means.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from agents import AgentModel, ChatReply, ChatRequest
+from games.kit.config import GameConfig
 from games.kit.events import EventType
 from games.kit.outcome import GameResult
 from runtime.events import EventLog
@@ -105,7 +106,9 @@ class Prepared(Protocol):
 
     subjects: Sequence[str]  # what the games are about; a batch deals distinct ones
     fixed_subject: str | None  # every game plays this subject (Taboo's --card), or None
-    config: Mapping[str, Any]  # the game's own flags as given ({dest: value}), for run_started and resume
+    # The game's settings as run_started's `config` records them (its GameConfig's `to_json()`, with
+    # what preparing resolved: Taboo's deck path and name); config_from_json reads them back.
+    config: Mapping[str, Any]
 
     def seats(self) -> Sequence[Seat]: ...
 
@@ -125,11 +128,14 @@ class GameDefinition(Protocol):
     events: Sequence[EventType]  # the game's own events (games.kit.events), beside the shared ones
     officials: Sequence[str]  # the agents that judge (a referee, a moderator): not players
     listed: int  # where `--help` lists the game among the others (lowest first)
+    config_type: type[GameConfig]  # the game's settings: one field per flag of add_arguments
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        """The game's own flags (the common ones are added for it)."""
+        """The game's own flags (the common ones are added for it), each named as a field of
+        `config_type`."""
         ...
 
-    def prepare(self, args: argparse.Namespace) -> Prepared:
-        """Load and check the game's data and flags; raise games.kit.exits.UsageError if wrong."""
+    def prepare(self, config: Any) -> Prepared:
+        """Load and check the game's data for its settings (a `config_type`, from the flags or a log);
+        raise games.kit.exits.UsageError if wrong."""
         ...

@@ -5,7 +5,6 @@ games of its `plan` that it started, or for an older log the games its config pl
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from collections.abc import Mapping
@@ -17,8 +16,9 @@ from agents.conversation_log import Conversations
 from games.cli.batch import GameSpec, game_specs
 from games.cli.command import Plan
 from games.cli.models import Backend, RoleModel
-from games.cli.personas import PersonaChoice, choose_personas
+from games.cli.personas import PersonaChoice, personas_named
 from games.cli.registry import games_by_name
+from games.kit.config import config_from_json
 from games.kit.definition import GameDefinition
 from games.kit.exits import UsageError
 from games.logtools.compare import Transcripts
@@ -108,11 +108,9 @@ def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> P
     configuration) that the log started."""
     config = started["config"]
     game = _game_of(source, config)
-    upgrade = getattr(game, "upgrade_config", None)  # an older log's configuration in today's shape
-    current = upgrade(config) if upgrade is not None else config
-    flags = argparse.Namespace(**_game_flags(source, game, current))
+    settings = config_from_json(game.config_type, config, f"{source}: line 1")
     try:
-        prepared = game.prepare(flags)
+        prepared = game.prepare(settings)
     except UsageError as exc:
         raise UsageError(f"{source}: the run's game cannot be set up again: {exc}") from None
     seed = _need(source, config, "seed")
@@ -197,40 +195,6 @@ def _models(source: str, models: Mapping[str, Any]) -> Mapping[str, Mapping[str,
     return models
 
 
-def _game_flags(source: str, game: GameDefinition, config: Mapping[str, Any]) -> dict[str, Any]:
-    """The game's own settings from the config, each checked with the type its flag declares."""
-    parser = argparse.ArgumentParser(add_help=False)
-    game.add_arguments(parser)
-    flags = {name: value for name, value in config.items() if name != "game"}
-    for action in parser._actions:
-        if action.dest not in flags:  # an older log, from before the flag: its default
-            if action.dest != "help":
-                flags[action.dest] = action.default
-            continue
-        value = flags[action.dest]
-        where = f"{source}: line 1: run_started's config field {action.dest!r}"
-        if value is None:
-            if action.default is not None:  # a setting the game always has
-                raise UsageError(f"{where} is null")
-            continue
-        if action.nargs == 0:  # a switch
-            expected, ok = "true or false", isinstance(value, bool)
-        elif action.type is None:
-            expected, ok = "a string", isinstance(value, str)
-        else:
-            expected = "a value its flag accepts"
-            try:
-                now = action.type(str(value))
-                ok = not isinstance(value, bool) and (
-                    type(now) is type(value) or (isinstance(now, float) and isinstance(value, int))
-                )
-            except (argparse.ArgumentTypeError, TypeError, ValueError):
-                ok = False
-        if not ok:
-            raise UsageError(f"{where} is {str(value)[:40]!r}, expected {expected}")
-    return flags
-
-
 def shown_ids(game_ids: list[str]) -> str:
     shown = ", ".join(game_ids[:SHOWN_IDS])
     return shown + (f" and {len(game_ids) - SHOWN_IDS} more" if len(game_ids) > SHOWN_IDS else "")
@@ -248,16 +212,12 @@ def _game_of(source: str, config: Mapping[str, Any]) -> GameDefinition:
 
 def personas_of(game: GameDefinition, recorded: Mapping[str, Any]) -> dict[str, PersonaChoice]:
     """Today's personas for the recorded ones: a file by its path, a built-in by its name."""
-    names = argparse.Namespace(persona_dir=None)
+    named = {}
     for role in game.roles:
         persona = recorded.get(role.name) or {}
         source = str(persona.get("source") or "built-in")
-        setattr(
-            names,
-            role.name.replace("-", "_"),
-            str(persona.get("name") or "default") if source == "built-in" else source,
-        )
-    return choose_personas(names, game)
+        named[role.name] = str(persona.get("name") or "default") if source == "built-in" else source
+    return personas_named(game, named)
 
 
 def changed_inputs(config: Mapping[str, Any], plan: Plan) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from games.kit.arguments import add_reprompts_flag, positive_int
 from games.kit.definition import GameSpec, Player, Policy, Role, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
+from games.taboo.config import TabooConfig
 from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
 from games.taboo.events import OFFICIALS, TABOO_EVENTS
 from games.taboo.game import GAME as NAME
@@ -47,6 +48,7 @@ class Taboo:
     events = TABOO_EVENTS
     officials = OFFICIALS
     listed = 0  # where `--help` lists it
+    config_type = TabooConfig
     roles = (
         Role(
             name=HINTER,
@@ -77,28 +79,20 @@ class Taboo:
         parser.add_argument(
             "--turns",
             type=positive_int,
-            default=5,
+            default=TabooConfig.turns,
             metavar="N",
-            help="turns before the game is lost (default 5)",
+            help=f"turns before the game is lost (default {TabooConfig.turns})",
         )
         add_reprompts_flag(parser)
 
-    def upgrade_config(self, config: Mapping[str, Any]) -> Mapping[str, Any]:
-        """An older log's configuration in today's shape (docs/log-format.md): `deck` was
-        `{"path", "name", "cards"}` before the games shared one command."""
-        deck = config.get("deck")
-        if isinstance(deck, Mapping):
-            return {**config, "deck": deck.get("path"), "deck_name": deck.get("name")}
-        return config
-
-    def prepare(self, args: argparse.Namespace) -> PreparedTaboo:
-        deck_path = Path(args.deck) if args.deck else DEFAULT_DECK_PATH
+    def prepare(self, config: TabooConfig) -> PreparedTaboo:
+        deck_path = Path(config.deck) if config.deck else DEFAULT_DECK_PATH
         try:
             deck = load_deck(deck_path)
         except DeckError as exc:
             raise UsageError(str(exc)) from None
-        fixed = find_card(deck, args.card).target if args.card else None
-        return PreparedTaboo(deck, str(deck_path), args.card, fixed, args.turns, args.reprompts)
+        fixed = find_card(deck, config.card).target if config.card else None
+        return PreparedTaboo(deck, fixed, replace(config, deck=str(deck_path)))
 
 
 @dataclass(frozen=True)
@@ -106,11 +100,8 @@ class PreparedTaboo:
     """A deck loaded and the flags checked: ready to play any number of games."""
 
     deck: Deck
-    deck_path: str
-    card: str | None
     fixed_subject: str | None
-    turns: int
-    reprompts: int
+    settings: TabooConfig  # with the deck's path, the shipped deck's when no --deck named one
 
     @property
     def subjects(self) -> list[str]:
@@ -118,13 +109,9 @@ class PreparedTaboo:
 
     @property
     def config(self) -> Mapping[str, Any]:
-        return {
-            "card": self.card,
-            "deck": self.deck_path,
-            "deck_name": self.deck.name,
-            "turns": self.turns,
-            "reprompts": self.reprompts,
-        }
+        """The settings, and the deck's name after its path (where logs have always had it)."""
+        logged = self.settings.to_json()
+        return {"card": logged.pop("card"), "deck": logged.pop("deck"), "deck_name": self.deck.name, **logged}
 
     def seats(self) -> tuple[Seat, ...]:
         return (Seat(HINTER, HINTER), Seat(GUESSER, GUESSER))
@@ -137,7 +124,11 @@ class PreparedTaboo:
     async def play(self, spec: GameSpec, players: Mapping[str, Player], events: EventLog) -> GameResult:
         card = next(card for card in self.deck if card.target == spec.subject)
         setup = TabooSetup(
-            card=card, game_id=spec.game_id, turns=self.turns, max_reprompts=self.reprompts, seed=spec.seed
+            card=card,
+            game_id=spec.game_id,
+            turns=self.settings.turns,
+            max_reprompts=self.settings.reprompts,
+            seed=spec.seed,
         )
         return await play_taboo(setup, players[HINTER], players[GUESSER], events=events)
 

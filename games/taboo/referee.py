@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from games.kit.outcome import Outcome
-from games.kit.referee import JudgeNode, can_reprompt
+from games.kit.referee import GAVE_UP, REPROMPTED, JudgeNode, malformed
 from games.taboo.guesses import guess_matches
 from games.taboo.players import CARD, CLUE, WRONG, card_to_body
 from games.taboo.replies import parse_clue, parse_guess
@@ -20,8 +20,8 @@ from runtime import CONTINUE, AgentNode, AsyncFlow, Message
 class Verdict(StrEnum):
     APPROVED = "approved"  # the clue goes to the guesser
     VIOLATION = "violation"  # the clue broke a rule: the game is lost
-    REPROMPT = "reprompt"  # malformed reply, re-prompts left
-    ABORTED = "aborted"  # malformed reply, none left
+    REPROMPT = REPROMPTED  # malformed reply, re-prompts left
+    ABORTED = GAVE_UP  # malformed reply, none left
     CORRECT = "correct"
     WRONG = "wrong"  # another turn follows
     OUT_OF_TURNS = "out_of_turns"  # wrong, and it was the last turn
@@ -58,10 +58,8 @@ def judge(state: RefereeState, message: Message) -> Decision:
 
 
 def _malformed(state: RefereeState, message: Message, problem: str) -> Decision:
-    if not message.text.strip():
-        problem = "Your reply was empty."
-    verdict = Verdict.REPROMPT if can_reprompt(state) else Verdict.ABORTED
-    return Decision(verdict, message.text, problem=problem)
+    verdict, problem = malformed(state, message, problem)
+    return Decision(Verdict(verdict), message.text, problem=problem)
 
 
 def score_for(turn: int) -> float:
@@ -86,14 +84,8 @@ class Judge(JudgeNode):
     hears = (HINTER, GUESSER)
     judge = staticmethod(judge)
 
-    async def post_async(
-        self, state: RefereeState, prep_res: tuple[RefereeState, Message], decision: Decision
-    ) -> str:
-        _, message = prep_res
+    async def act(self, state: RefereeState, message: Message, decision: Decision) -> str:
         verdict = decision.verdict
-        if verdict in (Verdict.REPROMPT, Verdict.ABORTED):
-            return await self.reprompt_or_abort(state, message, decision.problem)
-        state.reprompts = 0
         if verdict is Verdict.VIOLATION:
             return self._violation(state, decision)
         if verdict is Verdict.APPROVED:

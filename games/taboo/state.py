@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from agents import ChatMessage
 from games.kit.outcome import GameResult
+from games.kit.referee import Reprompts
 from games.taboo.deck import Card
 
 HINTER = "hinter"
@@ -49,14 +50,17 @@ class PlayerState:
 
 @dataclass
 class RefereeState:
-    """The referee's book: the card, the turn, re-prompts used on the pending reply, and the result."""
+    """The referee's book: the card, the turn, re-prompts used per player, and the result."""
 
     setup: TabooSetup
     turn: int = 1
-    reprompts: int = 0
+    reprompts: Reprompts = field(init=False)
     clues: list[str] = field(default_factory=list)
     last_wrong_guess: str | None = None
     result: GameResult | None = None
+
+    def __post_init__(self) -> None:
+        self.reprompts = Reprompts(self.setup.max_reprompts)
 
     @property
     def game_id(self) -> str:
@@ -65,7 +69,3 @@ class RefereeState:
     @property
     def subject(self) -> str:
         return self.setup.card.target
-
-    @property
-    def max_reprompts(self) -> int:
-        return self.setup.max_reprompts

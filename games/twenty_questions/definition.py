@@ -16,6 +16,7 @@ from games.kit.arguments import add_reprompts_flag, positive_int
 from games.kit.definition import GameSpec, Player, Policy, Role, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
+from games.twenty_questions.config import TwentyQuestionsConfig
 from games.twenty_questions.events import OFFICIALS, TWENTY_QUESTIONS_EVENTS
 from games.twenty_questions.game import GAME as NAME
 from games.twenty_questions.game import play_twenty_questions
@@ -41,10 +42,12 @@ class TwentyQuestionsPlan:
 
     knowledge: Knowledge
     subjects: tuple[str, ...]  # the things a batch deals
-    config: Mapping[str, Any]
+    settings: TwentyQuestionsConfig = TwentyQuestionsConfig()
     fixed_subject: str | None = None  # --thing: every game plays this thing
-    questions: int = DEFAULT_QUESTIONS
-    reprompts: int = 1
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        return self.settings.to_json()
 
     def seats(self) -> Sequence[Seat]:
         return (Seat(QUESTIONER, QUESTIONER), Seat(ANSWERER, ANSWERER))
@@ -62,8 +65,8 @@ class TwentyQuestionsPlan:
         setup = TwentyQuestionsSetup(
             thing=thing,
             game_id=spec.game_id,
-            questions=self.questions,
-            max_reprompts=self.reprompts,
+            questions=self.settings.questions,
+            max_reprompts=self.settings.reprompts,
             seed=spec.seed,
         )
         return await play_twenty_questions(setup, players[QUESTIONER], players[ANSWERER], events=events)
@@ -91,6 +94,7 @@ class TwentyQuestions:
     events = TWENTY_QUESTIONS_EVENTS
     officials = OFFICIALS
     listed = 1  # where `--help` lists it
+    config_type = TwentyQuestionsConfig
     roles = (
         Role(
             name=QUESTIONER,
@@ -123,33 +127,20 @@ class TwentyQuestions:
         parser.add_argument(
             "--questions",
             type=positive_int,
-            default=DEFAULT_QUESTIONS,
+            default=TwentyQuestionsConfig.questions,
             metavar="N",
             help=f"questions (guesses included) before the game is lost (default {DEFAULT_QUESTIONS})",
         )
         add_reprompts_flag(parser)
 
-    def prepare(self, args: argparse.Namespace) -> TwentyQuestionsPlan:
+    def prepare(self, config: TwentyQuestionsConfig) -> TwentyQuestionsPlan:
         try:
-            knowledge = load_knowledge(Path(args.things) if args.things else DEFAULT_THINGS_PATH)
+            knowledge = load_knowledge(Path(config.things) if config.things else DEFAULT_THINGS_PATH)
         except KnowledgeError as exc:
             raise UsageError(str(exc)) from None
         subjects = tuple(thing.name for thing in knowledge.things)
-        fixed = _find_thing(knowledge, args.thing) if args.thing else None
-        config = {
-            "thing": args.thing,
-            "things": args.things,
-            "questions": args.questions,
-            "reprompts": args.reprompts,
-        }
-        return TwentyQuestionsPlan(
-            knowledge,
-            subjects,
-            config,
-            fixed_subject=fixed,
-            questions=args.questions,
-            reprompts=args.reprompts,
-        )
+        fixed = _find_thing(knowledge, config.thing) if config.thing else None
+        return TwentyQuestionsPlan(knowledge, subjects, config, fixed_subject=fixed)
 
 
 def _find_thing(knowledge: Knowledge, name: str) -> str:

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from games.kit.matching import matches
 from games.kit.outcome import Outcome
-from games.kit.referee import JudgeNode, can_reprompt
+from games.kit.referee import GAVE_UP, REPROMPTED, JudgeNode, malformed
 from games.twenty_questions.players import ANSWER, QUESTION, START, WRONG
 from games.twenty_questions.replies import Tag, parse_move
 from games.twenty_questions.rules import Rule, Violation, check_answer
@@ -22,8 +22,8 @@ class Verdict(StrEnum):
     ASK = "ask"  # a question: it goes to the answerer
     ANSWERED = "answered"  # a valid answer: it goes to the questioner
     VIOLATION = "violation"  # the answer broke a rule: the game is lost
-    REPROMPT = "reprompt"  # malformed reply, re-prompts left
-    ABORTED = "aborted"  # malformed reply, none left
+    REPROMPT = REPROMPTED  # malformed reply, re-prompts left
+    ABORTED = GAVE_UP  # malformed reply, none left
     CORRECT = "correct"
     WRONG = "wrong"  # another question follows
     OUT_OF_QUESTIONS = "out_of_questions"  # wrong, and it was the last question
@@ -66,10 +66,8 @@ def judge(state: RefereeState, message: Message) -> Decision:
 
 
 def _malformed(state: RefereeState, message: Message, problem: str) -> Decision:
-    if not message.text.strip():
-        problem = "Your reply was empty."
-    verdict = Verdict.REPROMPT if can_reprompt(state) else Verdict.ABORTED
-    return Decision(verdict, message.text, problem=problem)
+    verdict, problem = malformed(state, message, problem)
+    return Decision(Verdict(verdict), message.text, problem=problem)
 
 
 def score_for(turn: int, questions: int) -> float:
@@ -94,14 +92,8 @@ class Judge(JudgeNode):
     hears = (QUESTIONER, ANSWERER)
     judge = staticmethod(judge)
 
-    async def post_async(
-        self, state: RefereeState, prep_res: tuple[RefereeState, Message], decision: Decision
-    ) -> str:
-        _, message = prep_res
+    async def act(self, state: RefereeState, message: Message, decision: Decision) -> str:
         verdict = decision.verdict
-        if verdict in (Verdict.REPROMPT, Verdict.ABORTED):
-            return await self.reprompt_or_abort(state, message, decision.problem)
-        state.reprompts = 0
         if verdict is Verdict.VIOLATION:
             return self._violation(state, decision)
         if verdict is Verdict.ASK:

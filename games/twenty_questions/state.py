@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from agents import ChatMessage
 from games.kit.outcome import GameResult
+from games.kit.referee import Reprompts
 from games.twenty_questions.knowledge import Thing
 
 QUESTIONER = "questioner"
@@ -57,16 +58,19 @@ class PlayerState:
 
 @dataclass
 class RefereeState:
-    """The referee's book: the turn (questions used so far + 1), re-prompts used on the pending reply,
-    the pending question, what was asked and answered, and the result."""
+    """The referee's book: the turn (questions used so far + 1), re-prompts used per player, the
+    pending question, what was asked and answered, and the result."""
 
     setup: TwentyQuestionsSetup
     turn: int = 1
-    reprompts: int = 0
+    reprompts: Reprompts = field(init=False)
     question: str = ""
     exchanges: list[Exchange] = field(default_factory=list)
     guesses: list[str] = field(default_factory=list)
     result: GameResult | None = None
+
+    def __post_init__(self) -> None:
+        self.reprompts = Reprompts(self.setup.max_reprompts)
 
     @property
     def last_turn(self) -> bool:
@@ -79,7 +83,3 @@ class RefereeState:
     @property
     def subject(self) -> str:
         return self.setup.thing.name
-
-    @property
-    def max_reprompts(self) -> int:
-        return self.setup.max_reprompts

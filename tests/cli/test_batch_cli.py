@@ -89,6 +89,48 @@ def test_resume_plays_only_the_missing_games(tmp_path: Path) -> None:
     assert all(original[game] == outcome for game, outcome in again.items())  # same seeds, same games
 
 
+def _cut_after_first_game(full: Path, cut: Path, change=None) -> Path:
+    """The log of a batch that crashed once its first game ended; `change` edits run_started."""
+    lines = full.read_text().splitlines(keepends=True)
+    first_end = next(i for i, line in enumerate(lines) if '"event":"game_ended"' in line)
+    started = json.loads(lines[0])
+    if change is not None:
+        change(started["config"])
+    cut.write_text(json.dumps(started) + "\n" + "".join(lines[1 : first_end + 1]))
+    return cut
+
+
+def test_resume_takes_the_games_settings_from_the_log(tmp_path: Path) -> None:
+    """A resumed batch plays with the settings its log recorded (--turns 2), not the flags' defaults."""
+    full = tmp_path / "full.jsonl"
+    assert (
+        run_main(
+            "taboo", "--games", "4", "--seed", "9", "--turns", "2", "--quiet", "--log", str(full)
+        ).returncode
+        == 0
+    )
+    cut = _cut_after_first_game(full, tmp_path / "cut.jsonl")
+    resumed = tmp_path / "resumed.jsonl"
+    done = run_main("taboo", "--resume", str(cut), "--quiet", "--log", str(resumed))
+    assert done.returncode == 0, done.stderr
+    records = read_log(resumed)
+    assert records[0]["config"]["turns"] == 2
+    assert {e["turns"] for e in events(records, "game_started")} == {2}
+
+
+def test_resume_of_a_log_with_a_bad_setting_is_one_line(tmp_path: Path) -> None:
+    """A game setting of the wrong type in the resumed log: one line naming file and field, exit 2."""
+    full = tmp_path / "full.jsonl"
+    assert run_main("taboo", "--games", "3", "--seed", "9", "--quiet", "--log", str(full)).returncode == 0
+    cut = _cut_after_first_game(full, tmp_path / "cut.jsonl", lambda config: config.update(turns="five"))
+    done = run_main("taboo", "--resume", str(cut), "--log", str(tmp_path / "x.jsonl"))
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"error: {cut}: line 1: run_started's config field 'turns' is 'five', "
+        "expected a whole number of at least 1\n"
+    )
+
+
 def test_resume_of_a_bad_log_is_a_usage_error(tmp_path: Path) -> None:
     """--resume of a file that is not a run log gets one line and exit 2."""
     bad = tmp_path / "bad.jsonl"

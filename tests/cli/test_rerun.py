@@ -350,12 +350,17 @@ def test_an_older_log_claiming_more_games_than_it_played_reruns_what_it_played(
 
 @pytest.mark.parametrize(
     ("value", "needle"),
-    [(None, "'turns' is null"), ("five", "'turns' is 'five', expected a value its flag accepts")],
+    [
+        (None, "'turns' is null, expected a whole number of at least 1"),
+        ("five", "'turns' is 'five', expected a whole number of at least 1"),
+        (0, "'turns' is 0, expected a whole number of at least 1"),
+        (True, "'turns' is True, expected a whole number of at least 1"),
+    ],
 )
 def test_a_game_setting_of_the_wrong_type_is_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], value: Any, needle: str
 ) -> None:
-    """A game's own setting in the config checked with its flag's type: file, line 1, field; exit 2."""
+    """A game's own setting in the config checked against its declared type: file, line 1, field; exit 2."""
     old = tmp_path / "old.jsonl"
     play(old, "--seed", "3")
 

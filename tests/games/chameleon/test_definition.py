@@ -11,6 +11,7 @@ from games.chameleon.definition import GAME, ChameleonPlan
 from games.chameleon.offline import PlayerKnobs
 from games.chameleon.prompts import DEFAULT_PROMPT, prompt_values, render
 from games.chameleon.state import ChameleonSetup, PlayerState, seat_names
+from games.kit.config import config_from_args
 from games.kit.definition import GameSpec, Player, Seat
 from games.kit.exits import UsageError
 from runtime.events import capture_events
@@ -20,7 +21,7 @@ from tests.games.chameleon.helpers import categories, named, no_sleep
 def prepare(*flags: str) -> ChameleonPlan:
     parser = argparse.ArgumentParser()
     GAME.add_arguments(parser)
-    return GAME.prepare(parser.parse_args(list(flags)))
+    return GAME.prepare(config_from_args(GAME.config_type, parser.parse_args(list(flags))))
 
 
 def test_one_role_plays_every_seat():
@@ -64,8 +65,8 @@ def test_a_category_limits_the_words_dealt():
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (("--players", "2"), "--players takes 3 to 8, got 2"),
-        (("--players", "9"), "--players takes 3 to 8, got 9"),
+        (("--players", "2"), "--players: expected a whole number from 3 to 8, got 2"),
+        (("--players", "9"), "--players: expected a whole number from 3 to 8, got 9"),
         (("--category", "fruits"), "no category named 'fruits'; did you mean fruit"),
         (("--categories", "/nonexistent/cats.json"), "cannot read the file"),
     ],

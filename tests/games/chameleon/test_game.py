@@ -158,6 +158,23 @@ async def test_a_vote_for_oneself_or_a_stranger_is_re_prompted():
     assert result.outcome is Outcome.SUCCESS
 
 
+async def test_re_prompts_are_counted_per_player_while_votes_are_pending_together():
+    """p2's re-prompted vote leaves p1 its own re-prompt: p1's second malformed vote alone aborts."""
+    scripts = {
+        "p1": ["CLUE: monkey", "VOTE: nobody", "VOTE: nobody"],
+        "p2": ["CLUE: peel", "VOTE: p2", "VOTE: p3"],
+        "p3": ["CLUE: juicy", "VOTE: p1"],
+    }
+
+    result, events, _ = await play_scripted(make_setup(max_reprompts=1), scripts)
+
+    malformed = [(e["offender"], e["reprompts_left"]) for e in named(events, "reply_malformed")]
+    assert sorted(malformed) == [("p1", 0), ("p1", 1), ("p2", 1)]
+    assert sorted(e["recipient"] for e in sent(events, "reprompt")) == ["p1", "p2"]
+    assert result.outcome is Outcome.ABORTED and result.score is None
+    assert result.reason == "p1 kept replying malformed" and result.turns == 2
+
+
 # -- the real client against the loopback server ------------------------------------------------------
 
 

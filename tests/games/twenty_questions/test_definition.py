@@ -10,6 +10,7 @@ import pytest
 
 from agents import AgentModel, Gateway, ModelSettings
 from agents.personas import placeholders
+from games.kit.config import config_from_args
 from games.kit.definition import GameDefinition, GameSpec, Player, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import Outcome
@@ -23,7 +24,7 @@ from runtime.events import NULL_EVENTS
 def prepare(*flags: str):
     parser = argparse.ArgumentParser()
     GAME.add_arguments(parser)
-    return GAME.prepare(parser.parse_args(list(flags)))
+    return GAME.prepare(config_from_args(GAME.config_type, parser.parse_args(list(flags))))
 
 
 def test_the_game_describes_itself() -> None:
@@ -53,7 +54,7 @@ def test_thing_is_found_tolerantly() -> None:
     """--thing takes an alternate or a plural and fixes the canonical name."""
     plan = prepare("--thing", "Bikes", "--questions", "10", "--reprompts", "0")
     assert plan.fixed_subject == "bicycle"
-    assert (plan.questions, plan.reprompts) == (10, 0)
+    assert (plan.settings.questions, plan.settings.reprompts) == (10, 0)
 
 
 @pytest.mark.parametrize(

@@ -96,9 +96,11 @@ def test_score(turn: int, questions: int, score: float) -> None:
     assert score_for(turn, questions) == score
 
 
-def referee(turn: int = 1, questions: int = 20, reprompts: int = 0) -> RefereeState:
+def referee(turn: int = 1, questions: int = 20, reprompted: str | None = None) -> RefereeState:
+    """A referee on `turn`; `reprompted` has already spent its one re-prompt on the pending reply."""
     state = RefereeState(TwentyQuestionsSetup(FIRE_TRUCK, questions=questions), turn=turn)
-    state.reprompts = reprompts
+    if reprompted is not None:
+        state.reprompts.spend(reprompted)
     return state
 
 
@@ -114,9 +116,10 @@ def message(sender: str, text: str) -> Message:
         (referee(), QUESTIONER, "GUESS: truck", Verdict.WRONG),
         (referee(turn=20), QUESTIONER, "GUESS: truck", Verdict.OUT_OF_QUESTIONS),
         (referee(turn=20), QUESTIONER, "QUESTION: Is it red?", Verdict.REPROMPT),
-        (referee(turn=20, reprompts=1), QUESTIONER, "QUESTION: Is it red?", Verdict.ABORTED),
+        (referee(turn=20, reprompted=QUESTIONER), QUESTIONER, "QUESTION: Is it red?", Verdict.ABORTED),
         (referee(), QUESTIONER, "is it red?", Verdict.REPROMPT),
-        (referee(reprompts=1), ANSWERER, "yes", Verdict.ABORTED),
+        (referee(reprompted=ANSWERER), QUESTIONER, "is it red?", Verdict.REPROMPT),
+        (referee(reprompted=ANSWERER), ANSWERER, "yes", Verdict.ABORTED),
         (referee(), ANSWERER, "ANSWER: yes", Verdict.ANSWERED),
         (referee(), ANSWERER, "ANSWER: yes, a fire truck", Verdict.VIOLATION),
     ],
