@@ -85,7 +85,8 @@ class Associations:
         """Each word's fit to `clues` as recalled, rarer clue words weighing more."""
         fits = {}
         for word in self.words:
-            fits[word] = sum(1 / self.share[clue] for clue in set(clues) if clue in self.bags[word])
+            # In a fixed order: a float sum over a set would differ with the process's string hashing.
+            fits[word] = sum(1 / self.share[clue] for clue in sorted(set(clues)) if clue in self.bags[word])
         return fits
 
     def ranked(self, clues: Sequence[str], rng: random.Random) -> list[str]:

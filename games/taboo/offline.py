@@ -166,7 +166,7 @@ class OfflineGuesser:
         # Later clues weigh a little more: they answer the wrong guesses before them.
         weights: Counter[str] = Counter()
         for position, clue in enumerate(clues, start=1):
-            for stem in set(content_stems(clue)):
+            for stem in sorted(set(content_stems(clue))):  # a fixed order: float sums follow it
                 weights[stem] += 1 + 0.25 * position
         shape = _shape(clues)
         scores: list[tuple[float, float, str]] = []
