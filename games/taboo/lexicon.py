@@ -16,6 +16,7 @@ from games.kit.morphology import bases, lemmas, related, singulars
 DATA_DIR = Path(__file__).with_name("data")
 MIN_PART = 3  # shortest part of a compound (sun + flower)
 MIN_EMBEDDED = 4  # shortest forbidden word looked for inside a longer token
+MIN_PARTNER = 4  # a three-letter word counts inside a compound only beside a word this long (sunlight)
 # Suffix-like words that never count as a compound part (friendship is not friend + ship).
 NOT_PARTS = frozenset(
     "ship hood less ful ness some like wise ward wards ways dom ism ist her hers our ours yours its his per "
@@ -86,3 +87,16 @@ def _is_form_of(piece: str, word: str) -> bool:
     if piece == word or piece in lemmas(word):
         return True
     return len(piece) > len(word) and related(piece, word, standalone())
+
+
+def embeds_short(token: str, word: str, extra: Collection[str] = frozenset()) -> bool:
+    """True when token is a three-letter word joined at its start or end to a known word of
+    MIN_PARTNER+ letters (sunlight, carpool, racecar for sun and car). Shorter partners are too often
+    chance (cobweb, Sunday), and standalone words are never split (carpet, earring)."""
+    if len(word) != 3 or len(token) < len(word) + MIN_PARTNER or token in standalone():
+        return False
+    if token.startswith(word) and _is_plain_word(token[3:], extra):
+        return True
+    return (
+        token.endswith(word) and token[:-3] not in NOT_PARTS and is_word(token[:-3], extra, inflected=False)
+    )
