@@ -26,7 +26,7 @@ SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sion", ("de", "d", "se", "t")), ("ction", ("ct",)), ("tion", ("te",)), ("ion", ("e", "")),
     ("lihood", ("ly",)), ("ment", ("",)), ("ness", ("",)),
     ("ity", ("e", "")), ("ance", ("e", "", "ant")), ("ence", ("e", "", "ent")), ("ancy", ("ant",)),
-    ("ency", ("ent",)), ("ture", ("",)), ("ure", ("e",)), ("ator", ("ate",)), ("utor", ("ute",)),
+    ("ency", ("ent",)), ("ense", ("end",)), ("onse", ("ond",)), ("ture", ("",)), ("ure", ("e",)), ("ator", ("ate",)), ("utor", ("ute",)),
     ("or", ("e", "")), ("er", ("e", "")), ("ee", ("",)), ("ist", ("", "e", "y")), ("ism", ("", "e")),
     ("ical", ("ic", "y")), ("ally", ("al", "")), ("ily", ("y",)), ("ly", ("", "le")), ("ful", ("",)),
     ("less", ("",)), ("able", ("e", "")), ("ible", ("e", "")), ("ive", ("e", "")), ("ous", ("", "e")),
