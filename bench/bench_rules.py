@@ -78,8 +78,10 @@ def run(items: list[tuple[str, Card]], repeat: int) -> tuple[list[float], list[f
     return tokenise_medians, check_medians
 
 
-def spread(values: list[float], scale: float) -> str:
-    return f"{statistics.median(values) * scale:,.3f} ({min(values) * scale:,.3f}–{max(values) * scale:,.3f})"
+def spread(values: list[float], scale: float, digits: int = 3) -> str:
+    """The median of values and their range, scaled, as "median (lowest–highest)"."""
+    low, mid, high = (x * scale for x in (min(values), statistics.median(values), max(values)))
+    return f"{mid:,.{digits}f} ({low:,.{digits}f}–{high:,.{digits}f})"
 
 
 def main() -> None:
@@ -102,8 +104,8 @@ def main() -> None:
         print(f"\n{label} ({len(items)} per repetition, {args.repeat} repetitions): median (lowest–highest)")
         print(f"  tokenise   ms {spread(tokenise, 1e3)}")
         print(f"  check      ms {spread(check, 1e3)}")
-        print(f"  judgments/s   {spread(per_second, 1)}")
-        print(f"  ratio check/tokenise {spread(ratios, 1)}")
+        print(f"  judgments/s   {spread(per_second, 1, 0)}")
+        print(f"  ratio check/tokenise {spread(ratios, 1, 2)}")
 
 
 if __name__ == "__main__":
