@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from functools import lru_cache
 
+import lemminflect
 import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -28,31 +29,15 @@ IRREGULAR_PLURALS: dict[str, str] = {
     "cacti": "cactus", "fungi": "fungus", "knives": "knife", "wolves": "wolf",
 }
 # fmt: on
-# Irregular past forms of common verbs (ran → run); forms that are also unrelated words (saw, rose,
-# left, felt, found, ground, wound, bore, stole, spoke, lay, lit) are deliberately left out.
-# fmt: off
-_IRREGULAR_VERB_FORMS = {
-    "be": "was were been", "begin": "began begun", "bite": "bitten", "blow": "blew blown",
-    "break": "broke broken", "bring": "brought", "build": "built", "buy": "bought", "catch": "caught",
-    "choose": "chose chosen", "come": "came", "dig": "dug", "do": "did done", "draw": "drew drawn",
-    "dream": "dreamt", "drink": "drank drunk", "drive": "drove driven", "eat": "ate eaten",
-    "fall": "fallen", "feed": "fed", "fight": "fought", "fly": "flew flown", "forget": "forgot forgotten",
-    "freeze": "froze frozen", "get": "got gotten", "give": "gave given", "go": "went gone",
-    "grow": "grew grown", "hang": "hung", "have": "had", "hear": "heard", "hide": "hid hidden",
-    "hold": "held", "keep": "kept", "kneel": "knelt", "know": "knew known", "learn": "learnt",
-    "leap": "leapt", "make": "made", "mean": "meant", "meet": "met", "pay": "paid", "ride": "rode ridden",
-    "ring": "rang rung", "run": "ran", "say": "said", "seek": "sought", "sell": "sold", "send": "sent",
-    "shake": "shook shaken", "shine": "shone", "shoot": "shot", "shrink": "shrank shrunk",
-    "sing": "sang sung", "sink": "sank sunk", "sit": "sat", "sleep": "slept", "slide": "slid",
-    "speak": "spoken", "spend": "spent", "spin": "spun", "stand": "stood", "sting": "stung",
-    "stink": "stank stunk", "sweep": "swept", "swim": "swam swum", "swing": "swung", "take": "took taken",
-    "teach": "taught", "tear": "tore torn", "tell": "told", "think": "thought", "throw": "threw thrown",
-    "wake": "woke woken", "wear": "wore worn", "weep": "wept", "win": "won", "write": "wrote written",
-}
-# fmt: on
-IRREGULAR_VERBS: dict[str, str] = {
-    form: base for base, forms in _IRREGULAR_VERB_FORMS.items() for form in forms.split()
-}
+# Irregular forms that are also everyday words of their own (a saw, a rose, turn left, a bit of): their
+# verb reading is ignored, so "a saw" never counts as a form of "see".
+HOMOGRAPHS = frozenset(
+    "saw rose left found ground wound bore stole spoke lay lit bit dove bound fell".split()
+)
+# lemminflect's parts of speech whose lemmas count; adjective and adverb lemmas only when regular (see
+# dictionary_lemmas), so "better" is not read as "good" nor "more" as "much".
+_OPEN_CLASSES = ("NOUN", "VERB", "AUX")
+_GRADED_CLASSES = ("ADJ", "ADV")
 # Words ending in -s that are not plurals of a shorter word.
 NOT_PLURAL = frozenset(
     "news series species lens gas bus yes this his was has does always perhaps chaos canvas "
@@ -194,10 +179,36 @@ def _same_stem(short: str, long: str, standalone: Collection[str]) -> bool:
     return any(long.startswith(_stem_prefix(base)) for base in candidates)
 
 
+@lru_cache(maxsize=65536)
+def dictionary_lemmas(word: str) -> frozenset[str]:
+    """The lemmas lemminflect's English dictionary gives for word (mice → mouse, felt → feel, flying →
+    fly, went → go), without the verb reading of HOMOGRAPHS and without irregular comparatives; empty for
+    a word the dictionary does not know."""
+    found = lemminflect.getAllLemmas(word)
+    out = {
+        lemma
+        for pos in _OPEN_CLASSES
+        for lemma in found.get(pos, ())
+        if pos != "VERB" or word not in HOMOGRAPHS
+    }
+    out.update(lemma for pos in _GRADED_CLASSES for lemma in found.get(pos, ()) if lemma[:2] == word[:2])
+    return frozenset(lemma.casefold() for lemma in out if lemma.isalpha())
+
+
+def is_dictionary_word(word: str) -> bool:
+    """True when lemminflect's dictionary knows word (about 100,000 English words and their forms)."""
+    return bool(lemminflect.getAllLemmas(word))
+
+
+def verb_bases(word: str) -> frozenset[str]:
+    """The word and its dictionary lemmas that do not merely undo a regular plural."""
+    return frozenset({word, *dictionary_lemmas(word)})
+
+
 def lemmas(word: str) -> frozenset[str]:
-    """The word, every singular it may be the plural of, and the base of an irregular verb form."""
-    verb = IRREGULAR_VERBS.get(word)
-    return singulars(word) | {verb} if verb else singulars(word)
+    """The word, every singular it may be the plural of, and its dictionary lemmas (irregular verb forms
+    and plurals included)."""
+    return singulars(word) | dictionary_lemmas(word)
 
 
 @lru_cache(maxsize=65536)  # the referee asks about the same word pairs in every game
@@ -221,8 +232,8 @@ def related(a: str, b: str, standalone: frozenset[str] = frozenset()) -> bool:
         for y in lemmas_b:
             if any(allowed(base, der) and _suffixed(base, der) for base, der in ((x, y), (y, x))):
                 return True
-    for x in {a, IRREGULAR_VERBS.get(a, a)}:  # Porter2 handles regular plurals itself
-        for y in {b, IRREGULAR_VERBS.get(b, b)}:
+    for x in verb_bases(a):  # Porter2 handles regular plurals itself
+        for y in verb_bases(b):
             short, long = sorted((x, y), key=len)
             if allowed(short, long) and _same_stem(short, long, standalone):
                 return True

@@ -6,6 +6,7 @@ for every folded character, the offset of the original character it came from.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -27,6 +28,9 @@ CONFUSABLES: dict[str, str] = {
 }
 # fmt: on
 
+# A maximal run of letters and digits (str.isalnum), and any whitespace between two runs.
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_SPACE = re.compile(r"\s")
 _DROPPED_CATEGORIES = frozenset({"Cf", "Mn", "Me"})  # format characters and combining marks
 
 
@@ -45,9 +49,15 @@ class Folded:
 def fold(text: str) -> Folded:
     """Strip format characters and accents, apply NFKC-style compatibility folding, map confusables,
     and case-fold; every output character remembers its original offset."""
+    if text.isascii():  # the common case: nothing to decompose, one output character per input one
+        return Folded(text.lower(), tuple(range(len(text))))
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
+        if char < "\x80":
+            chars.append(char.lower())
+            origin.append(index)
+            continue
         if unicodedata.category(char) == "Cf":
             continue
         for piece in unicodedata.normalize("NFKD", char):
@@ -78,19 +88,14 @@ def tokenize(text: str) -> list[Token]:
     """Split text into alphanumeric tokens after folding; separators are everything else."""
     folded = fold(text)
     chars = folded.text
+    origin = folded.origin
     tokens: list[Token] = []
-    index, previous_end = 0, 0
-    while index < len(chars):
-        if not chars[index].isalnum():
-            index += 1
-            continue
-        start = index
-        while index < len(chars) and chars[index].isalnum():
-            index += 1
-        gap = chars[previous_end:start]
-        spaced = not tokens or any(c.isspace() for c in gap)
-        tokens.append(Token(chars[start:index], *folded.span(start, index), spaced))
-        previous_end = index
+    previous_end = 0
+    for match in _ALNUM_RUN.finditer(chars):
+        start, end = match.span()
+        spaced = not tokens or _SPACE.search(chars, previous_end, start) is not None
+        tokens.append(Token(match.group(), origin[start], origin[end - 1] + 1, spaced))
+        previous_end = end
     return tokens
 
 

@@ -11,11 +11,13 @@ from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
-from games.kit.morphology import bases, lemmas, related, singulars
+from games.kit.morphology import bases, is_dictionary_word, lemmas, related, singulars
 
 DATA_DIR = Path(__file__).with_name("data")
 MIN_PART = 3  # shortest part of a compound (sun + flower)
 MIN_EMBEDDED = 4  # shortest forbidden word looked for inside a longer token
+MIN_DICTIONARY_TAIL = 5  # a compound's second part this long lets any dictionary word be its first
+MIN_PARTNER = 4  # a three-letter word counts inside a compound only beside a word this long (sunlight)
 # Suffix-like words that never count as a compound part (friendship is not friend + ship).
 NOT_PARTS = frozenset(
     "ship hood less ful ness some like wise ward wards ways dom ism ist her hers our ours yours its his per "
@@ -55,13 +57,19 @@ def _is_plain_word(word: str, extra: Collection[str]) -> bool:
 
 def compound_parts(word: str, extra: Collection[str] = frozenset()) -> frozenset[str]:
     """The parts of every split of word into two known words of 3+ letters (flashlight → flash, light);
-    the first part must be a word as it stands, the second may be a plural (sunglasses)."""
+    the first part must be a word as it stands, the second may be a plural (sunglasses). Before a known
+    word of MIN_DICTIONARY_TAIL+ letters, the first part may be any dictionary word (forecourt,
+    automobile)."""
     if singulars(word) & standalone():
         return frozenset()
     parts: set[str] = set()
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         head, tail = word[:cut], word[cut:]
-        if head not in NOT_PARTS and is_word(head, extra, inflected=False) and _is_plain_word(tail, extra):
+        if head in NOT_PARTS or not _is_plain_word(tail, extra):
+            continue
+        if is_word(head, extra, inflected=False) or (
+            len(tail) >= MIN_DICTIONARY_TAIL and is_dictionary_word(head)
+        ):
             parts.update((head, tail))
     return frozenset(parts)
 
@@ -86,3 +94,16 @@ def _is_form_of(piece: str, word: str) -> bool:
     if piece == word or piece in lemmas(word):
         return True
     return len(piece) > len(word) and related(piece, word, standalone())
+
+
+def embeds_short(token: str, word: str, extra: Collection[str] = frozenset()) -> bool:
+    """True when token is a three-letter word joined at its start or end to a known word of
+    MIN_PARTNER+ letters (sunlight, carpool, racecar for sun and car). Shorter partners are too often
+    chance (cobweb, Sunday), and standalone words are never split (carpet, earring)."""
+    if len(word) != 3 or len(token) < len(word) + MIN_PARTNER or token in standalone():
+        return False
+    if token.startswith(word) and _is_plain_word(token[3:], extra):
+        return True
+    return (
+        token.endswith(word) and token[:-3] not in NOT_PARTS and is_word(token[:-3], extra, inflected=False)
+    )

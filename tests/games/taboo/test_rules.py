@@ -184,6 +184,11 @@ CASES: list[tuple[str, dict[str, Any], str | None]] = [
     ("ice сream", SNOWMAN, "phrase"),  # Cyrillic с
     ("рine", SHORT, "taboo_word"),  # Cyrillic р
     ("SΝOW", SNOWMAN, "taboo_word"),  # Greek Ν
+    # family, spelling, digits, clipping: see tests/games/taboo/test_families.py for each family
+    ("a likelihood of rain", fields("weather", "likely", "rain", "sun", "cloud", "forecast"), "family"),
+    ("a colourful one", fields("crayon", "color", "wax", "draw", "box", "child"), "spelling"),
+    ("sn0w in winter", SNOWMAN, "digits"),
+    ("ride in a limo", fields("limousine", "car", "luxury", "driver", "long", "wedding"), "clipping"),
     # innocent words: whole tokens only, short words never searched inside others
     ("without a doubt", SHORT, None),
     ("start the show", SHORT, None),
