@@ -20,7 +20,7 @@ from rich.text import Text
 
 from games.cli.registry import FollowedCatalog
 from games.cli.terminal import clean, clean_text
-from games.kit.events import Audience, EventCatalog, Record
+from games.kit.events import EventCatalog, Record
 from games.kit.shown import BAD, DIM, MARK, OK, WARN, Call, Chat, Divider, Ending, Heading, Note, Verdict
 
 AGENT_STYLES = (
@@ -60,7 +60,7 @@ class Transcript:
         self._styles: dict[str, str] = {}
         self._plain = plain_console(console)
         self._broadcast: tuple[tuple[object, ...], set[str]] | None = None  # the one being drawn
-        self._audience: tuple[EventCatalog | None, Audience] = (None, Audience(viewer))
+        self._follow(self._catalog({}))
         self._draw: dict[type, Callable[[Any, Record, frozenset[str]], None]] = {
             Heading: self._heading,
             Divider: self._divider,
@@ -72,16 +72,21 @@ class Transcript:
         }
 
     def __call__(self, record: Mapping[str, Any]) -> None:
-        catalog = self._catalog(record)
-        declared = catalog.get(record.get("event"))
-        if declared is None:
+        event = record.get("event")
+        if event == "run_started" or event == "game_started":  # where a log names its game
+            self._follow(self._catalog(record))
+        declared = self._events.get(event)  # type: ignore[arg-type]
+        if declared is None or declared.present is None:
             return
-        if catalog is not self._audience[0]:
-            self._audience = (catalog, catalog.audience(self.viewer))
-        shown = declared.shown(record, self._audience[1])
-        if shown is None:
+        if self.viewer is not None and not declared.visible(record, self._audience):
             return
-        self._draw[type(shown)](shown, record, catalog.officials)
+        shown = declared.present(record, self._audience)
+        if shown is not None:
+            self._draw[type(shown)](shown, record, self._officials)
+
+    def _follow(self, catalog: EventCatalog) -> None:
+        self._events, self._officials = catalog.events, catalog.officials
+        self._audience = catalog.audience(self.viewer)
 
     # -- the shapes ------------------------------------------------------------------------------
 
@@ -144,7 +149,7 @@ class Transcript:
         if not self._plain:
             self.console.print(Text.assemble(*(_clean_piece(piece) for piece in pieces)))
             return
-        self._write("".join(_plain_text(piece) for piece in pieces))
+        self._write("".join(map(_plain_text, pieces)))
 
     def _write(self, line: str) -> None:
         self.console.file.write(clean(line) + "\n")
