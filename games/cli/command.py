@@ -102,10 +102,13 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
     prepared = game.prepare(settings)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     fixed = prepared.fixed_subject
+    ordered = bool(getattr(prepared, "ordered", False))
+    games = args.games if args.games is not None else _default_games(prepared, ordered)
     if resumed is not None and resumed.specs is not None:
         specs = resumed.specs  # the plan as recorded, whatever the data files say today
     else:
-        specs = game_specs(seed, args.games, list(prepared.subjects), fixed=fixed, swap=args.swap)
+        subjects = list(prepared.subjects)
+        specs = game_specs(seed, games, subjects, fixed=fixed, swap=args.swap, ordered=ordered)
     try:
         endpoint = Endpoint.from_env(base_url=args.base_url)
         resolve_request_timeout(args.request_timeout, None, os.environ)  # a bad environment value: now
@@ -119,7 +122,7 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
     seat_models = resolve_models(
         roles, endpoint=endpoint, model=args.model, per_role=per_role, offline=args.offline, human=None
     )
-    if args.human and args.games > 1:
+    if args.human and games > 1:
         raise UsageError("--human plays one game at a time: leave out --games")
     personas = choose_personas(args, game)
     named = {role: per_role[role] or args.model for role in roles}
@@ -133,13 +136,21 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
         personas=personas,
         endpoint=endpoint,
         resumed=resumed.finished if resumed is not None else {},
-        games=args.games,
+        games=games,
         swap=args.swap,
         request_timeout=args.request_timeout,
     )
     if resumed is not None:
         _check_same_casts(chosen, resumed)
     return chosen
+
+
+def _default_games(prepared: Prepared, ordered: bool) -> int:
+    """Without --games: one game, or every subject of a game whose data orders them (a benchmark's
+    instances file)."""
+    if ordered and prepared.fixed_subject is None:
+        return len(prepared.subjects)
+    return 1
 
 
 def _check_same_casts(chosen: Plan, resumed: Resumed) -> None:

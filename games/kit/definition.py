@@ -106,6 +106,8 @@ class Prepared(Protocol):
 
     subjects: Sequence[str]  # what the games are about; a batch deals distinct ones
     fixed_subject: str | None  # every game plays this subject (Taboo's --card), or None
+    # Optional `ordered: bool`: the subjects are played in their own order, and a batch plays them all
+    # unless --games says how many (a benchmark's list of instances); absent means False.
     # The game's settings as run_started's `config` records them (its GameConfig's `to_json()`, with
     # what preparing resolved: Taboo's deck path and name); config_from_json reads them back.
     config: Mapping[str, Any]
