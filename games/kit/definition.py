@@ -131,6 +131,8 @@ class GameDefinition(Protocol):
     officials: Sequence[str]  # the agents that judge (a referee, a moderator): not players
     listed: int  # where `--help` lists the game among the others (lowest first)
     config_type: type[GameConfig]  # the game's settings: one field per flag of add_arguments
+    # Optional `rule_sets: Sequence[str]`: the game's rule sets, its default first, when it has more
+    # than one; its settings' field `rules` names the one a run plays (`rerun --rules NAME` picks another).
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """The game's own flags (the common ones are added for it), each named as a field of

@@ -52,6 +52,7 @@ class Taboo:
     officials = OFFICIALS
     listed = 0  # where `--help` lists it
     config_type = TabooConfig
+    rule_sets = (DEFAULT_RULES, *sorted(name for name in RULE_SETS if name != DEFAULT_RULES))
     roles = (
         Role(
             name=HINTER,
