@@ -46,6 +46,11 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
     )
     models.add_argument("--offline", action="store_true", help="same as --model offline")
     models.add_argument(
+        "--script",
+        metavar="FILE",
+        help="same as --model script:FILE: every role replies from FILE (see docs/models.md)",
+    )
+    models.add_argument(
         "--max-concurrent-calls",
         type=positive_int,
         default=8,
