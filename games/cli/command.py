@@ -330,6 +330,8 @@ def _player(
         model = OfflineModel(chosen.prepared.offline_policy(seat, spec.seed, role.knobs(**persona.offline)))
     elif choice.backend is Backend.SCRIPT:
         model = ScriptedModel(chosen.scripts[choice.model].for_seat(seat.agent, seat.role, spec.game_id))
+    elif choice.backend is Backend.RECORDED:
+        raise UsageError(f"the {seat.role}'s model {choice.model!r} was imported: rerun the log to play it")
     else:
         assert real_model is not None
         model = real_model

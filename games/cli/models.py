@@ -9,6 +9,7 @@ from enum import StrEnum
 from agents import Endpoint
 from games.cli.script import script_path
 from games.kit.exits import UsageError
+from games.kit.importing import RECORDED_BACKEND
 
 OFFLINE = "offline"
 HUMAN = "human"
@@ -24,6 +25,7 @@ class Backend(StrEnum):
     OPENAI = "openai"
     HUMAN = "human"
     SCRIPT = "script"  # replies from a file: the model name is script:FILE
+    RECORDED = RECORDED_BACKEND  # an imported run's models: their replies are in the log only
 
 
 @dataclass(frozen=True)

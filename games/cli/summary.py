@@ -21,6 +21,8 @@ from games.kit.events import EventCatalog, Tally
 from games.kit.outcome import Outcome
 
 Z_95 = 1.959964
+# The fields of a game_ended record the summary reads (readers of long logs keep only these).
+SUMMARY_FIELDS = ("outcome", "turns", "score", "rules", "scores")
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
@@ -92,6 +94,12 @@ class RunStats:
             self._tallies = {name: event.tally for name, event in catalog.events.items() if event.tally}
         return self._tallies.get(record.get("event"))  # type: ignore[arg-type]
 
+    def rules_from(self, started: Mapping[str, Any]) -> None:
+        """The rule set a run_started's configuration names (a game with several has `rules`)."""
+        config = started.get("config")
+        if isinstance(config, Mapping) and isinstance(config.get("rules"), str):
+            self.rules = config["rules"]
+
     def figures(self, ended: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
         """The rule set's own figures of these games (the game's `game_ended.figures`), if it has any."""
         declared = self._catalog({"event": "game_ended"}).get("game_ended")
@@ -105,9 +113,7 @@ class RunStats:
     def _started(self, record: Mapping[str, Any]) -> None:
         """The rule set, the plan (its games and casts) and the games finished in the logs this run
         resumes."""
-        config = record.get("config")
-        if isinstance(config, Mapping) and isinstance(config.get("rules"), str):
-            self.rules = config["rules"]
+        self.rules_from(record)
         plan = record.get("plan")
         for entry in plan if isinstance(plan, list) else ():
             if isinstance(entry, Mapping) and isinstance(entry.get("game_id"), str):

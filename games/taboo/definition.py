@@ -13,6 +13,7 @@ from games.kit.arguments import add_reprompts_flag, positive_int
 from games.kit.definition import GameSpec, Player, Policy, Role, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
+from games.taboo.clembench.importer import CLEMBENCH_IMPORTER
 from games.taboo.clembench.instances import InstanceFile, load_instances
 from games.taboo.config import TabooConfig
 from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
@@ -52,6 +53,7 @@ class Taboo:
     officials = OFFICIALS
     listed = 0  # where `--help` lists it
     config_type = TabooConfig
+    importers = (CLEMBENCH_IMPORTER,)  # python main.py import clembench DIR
     rule_sets = (DEFAULT_RULES, *sorted(name for name in RULE_SETS if name != DEFAULT_RULES))
     roles = (
         Role(
