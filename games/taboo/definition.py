@@ -28,6 +28,7 @@ from games.taboo.rulesets import DEFAULT_RULES, RULE_SETS
 from games.taboo.state import GUESSER, HINTER, TabooSetup
 from runtime.events import EventLog
 
+RULE_SET_NAMES = (DEFAULT_RULES, *sorted(name for name in RULE_SETS if name != DEFAULT_RULES))
 SAMPLE_CARD = Card(target="snow", taboo=("white", "cold", "winter", "flake", "ice"))
 SAMPLE_TURNS = 5
 COMMON_PLACEHOLDERS = {
@@ -54,7 +55,7 @@ class Taboo:
     listed = 0  # where `--help` lists it
     config_type = TabooConfig
     importers = (CLEMBENCH_IMPORTER,)  # python main.py import clembench DIR
-    rule_sets = (DEFAULT_RULES, *sorted(name for name in RULE_SETS if name != DEFAULT_RULES))
+    rule_sets = RULE_SET_NAMES
     roles = (
         Role(
             name=HINTER,
@@ -87,12 +88,13 @@ class Taboo:
             type=positive_int,
             default=TabooConfig.turns,
             metavar="N",
-            help=f"turns before the game is lost (default {TabooConfig.turns})",
+            help=f"turns before the game is lost (default {TabooConfig.turns}; with --instances, each "
+            "experiment's max_turns)",
         )
         add_reprompts_flag(parser)
         parser.add_argument(
             "--rules",
-            choices=sorted(RULE_SETS),
+            choices=RULE_SET_NAMES,
             default=DEFAULT_RULES,
             help=f"the rule set: {DEFAULT_RULES} (ours, the default) or clembench (clembench's exactly, with "
             "its scores; needs --instances)",

@@ -213,3 +213,35 @@ def test_a_malformed_record_names_the_file_and_the_field(tmp_path: Path) -> None
     done = run_main("import", "clembench", str(records), "--out", str(tmp_path / "out"))
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: {broken}: turns[0][1].action.type: expected a string"
+
+
+def test_an_interrupted_instances_batch_resumes_and_its_summary_counts_every_game(tmp_path: Path) -> None:
+    """The resumed run plays the instances left; clembench's figures include the carried game."""
+    full, cut, resumed = tmp_path / "full.jsonl", tmp_path / "cut.jsonl", tmp_path / "resumed.jsonl"
+    flags = [
+        "--instances",
+        str(INSTANCES),
+        "--rules",
+        "clembench",
+        "--offline",
+        "--quiet",
+        "--concurrency",
+        "1",
+    ]
+    assert run_main("taboo", *flags, "--log", str(full)).returncode == 0
+    lines = full.read_text(encoding="utf-8").splitlines()
+    first_end = next(i for i, line in enumerate(lines) if json.loads(line)["event"] == "game_ended")
+    cut.write_text("\n".join(lines[: first_end + 1]) + "\n", encoding="utf-8")
+    summary = tmp_path / "summary.json"
+    done = run_main("taboo", "--resume", str(cut), "--log", str(resumed), "--summary-json", str(summary))
+    assert done.returncode == 0, done.stderr
+    assert len(events(read_log(resumed), "game_ended")) == 2
+    assert json.loads(summary.read_text(encoding="utf-8"))["rules_figures"]["episodes"] == 3
+
+
+def test_a_game_with_one_rule_set_refuses_rerun_rules(tmp_path: Path) -> None:
+    log = tmp_path / "tq.jsonl"
+    assert run_main("twenty-questions", "--offline", "--quiet", "--log", str(log)).returncode == 0
+    done = run_main("rerun", str(log), "--rules", "strict")
+    assert done.returncode == 2
+    assert "not a rule set of twenty-questions (it has one rule set, or current)" in done.stderr
