@@ -42,6 +42,7 @@ class Ending:
     outcome: Outcome
     scores: dict[str, Any]
     recorded_scores: bool  # from scores.json (else computed from the interactions)
+    agrees: bool = True  # scores.json agrees with the scorer's figures from the interactions
 
 
 def ending_of(episode: Episode) -> Ending:
@@ -61,8 +62,13 @@ def ending_of(episode: Episode) -> Ending:
         len(episode.rounds), aborted=outcome is Outcome.ABORTED, guessed=outcome is Outcome.SUCCESS
     )
     if episode.scores is not None:
-        return Ending(outcome, dict(episode.scores), True)
+        return Ending(outcome, dict(episode.scores), True, scores_agree(episode.scores, computed))
     return Ending(outcome, computed, False)
+
+
+def scores_agree(recorded: Mapping[str, Any], computed: Mapping[str, Any]) -> bool:
+    """Whether scores.json says what clembench's scorer makes of the interactions (NaN read as None)."""
+    return all(recorded.get(name) == value for name, value in computed.items())
 
 
 class EpisodeWriter:

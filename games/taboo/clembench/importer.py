@@ -158,10 +158,14 @@ def _words(episode: Episode, experiments: dict[str, ExperimentFile], warnings: l
 
 def _finished(episode: Episode, warnings: list[str]) -> bool:
     try:
-        ending_of(episode)
+        ending = ending_of(episode)
     except Unfinished as exc:
         warnings.append(str(exc))
         return False
+    if not ending.agrees:
+        warnings.append(
+            f"{episode.folder}: scores.json differs from what its interactions score: kept as recorded"
+        )
     return True
 
 
