@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 try:
-    from games.cli import personas_command
+    from games.cli import import_command, personas_command
     from games.cli.command import add_game_parser
     from games.cli.registry import games_by_name
     from games.cli.signals import Terminated, until_stopped
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     personas_command.add_parser(subparsers)
     replay.add_parser(subparsers)
     rerun.add_parser(subparsers)
+    import_command.add_parser(subparsers)
     return parser
 
 

@@ -23,16 +23,24 @@ def game_seed(run_seed: int, index: int) -> int:
 
 
 def game_specs(
-    run_seed: int, count: int, subjects: Sequence[str], *, fixed: str | None = None, swap: bool = False
+    run_seed: int,
+    count: int,
+    subjects: Sequence[str],
+    *,
+    fixed: str | None = None,
+    swap: bool = False,
+    ordered: bool = False,
 ) -> list[GameSpec]:
-    """`count` games over distinct subjects (in an order the seed decides; repeated only when there
-    are more games than subjects). With `swap`, every game is followed by its role-swapped twin."""
+    """`count` games over distinct subjects (in an order the seed decides, or in their own order when
+    `ordered`; repeated only when there are more games than subjects). With `swap`, every game is
+    followed by its role-swapped twin."""
     if fixed is not None:
         order = [fixed]
     else:
         order = list(subjects)
-        random.Random(run_seed).shuffle(order)
-    if count == 1 and fixed is None:
+        if not ordered:
+            random.Random(run_seed).shuffle(order)
+    if count == 1 and fixed is None and not ordered:
         order = [random.Random(run_seed).choice(list(subjects))]
     specs = []
     for index in range(count):

@@ -8,7 +8,7 @@ import asyncio
 import json
 import os
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from agents import (
     ModelSettings,
     OfflineModel,
     OpenAIModel,
+    ScriptedModel,
     resolve_request_timeout,
 )
 from games.cli.batch import Batch, GameSpec, game_specs, run_batch
@@ -33,6 +34,8 @@ from games.cli.personas import PersonaChoice, choose_personas, with_persona_mode
 from games.cli.progress import BatchProgress
 from games.cli.registry import catalog_for
 from games.cli.resume import Resumed, read_resumed
+from games.cli.script import PREFIX as SCRIPT_PREFIX
+from games.cli.script import Script, load_script, script_path
 from games.cli.session import exit_code_for, log_path, outcome_line, versions
 from games.cli.summary import RunStats, summarize, summary_table
 from games.cli.transcript import Transcript
@@ -74,6 +77,7 @@ class Plan:
     games: int = 1  # as planned: a resumed run's come from the log it resumes
     swap: bool = False
     request_timeout: float | None = None  # --request-timeout; a persona's setting or the environment else
+    scripts: dict[str, Script] = field(default_factory=dict)  # "script:FILE" model name -> its file
 
     def cast(self, spec: GameSpec) -> dict[str, str]:
         """Who plays each seat of `spec`'s game: agent -> "model/persona"."""
@@ -91,6 +95,10 @@ class Plan:
 def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
     """Prepare the game, choose subjects, models and personas; UsageError for anything wrong."""
     resumed: Resumed | None = None
+    if args.script:
+        if args.model:
+            raise UsageError("--script FILE means --model script:FILE: give one of them")
+        args = argparse.Namespace(**{**vars(args), "model": SCRIPT_PREFIX + args.script, "script": None})
     if args.summary_json:
         _check_writable(args.summary_json, "--summary-json")
     if args.resume:
@@ -102,10 +110,13 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
     prepared = game.prepare(settings)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     fixed = prepared.fixed_subject
+    ordered = bool(getattr(prepared, "ordered", False))
+    games = args.games if args.games is not None else _default_games(prepared, ordered)
     if resumed is not None and resumed.specs is not None:
         specs = resumed.specs  # the plan as recorded, whatever the data files say today
     else:
-        specs = game_specs(seed, args.games, list(prepared.subjects), fixed=fixed, swap=args.swap)
+        subjects = list(prepared.subjects)
+        specs = game_specs(seed, games, subjects, fixed=fixed, swap=args.swap, ordered=ordered)
     try:
         endpoint = Endpoint.from_env(base_url=args.base_url)
         resolve_request_timeout(args.request_timeout, None, os.environ)  # a bad environment value: now
@@ -119,9 +130,10 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
     seat_models = resolve_models(
         roles, endpoint=endpoint, model=args.model, per_role=per_role, offline=args.offline, human=None
     )
-    if args.human and args.games > 1:
+    if args.human and games > 1:
         raise UsageError("--human plays one game at a time: leave out --games")
     personas = choose_personas(args, game)
+    scripts = _scripts(game, prepared, models)
     named = {role: per_role[role] or args.model for role in roles}
     chosen = Plan(
         game=game,
@@ -133,13 +145,38 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
         personas=personas,
         endpoint=endpoint,
         resumed=resumed.finished if resumed is not None else {},
-        games=args.games,
+        games=games,
         swap=args.swap,
         request_timeout=args.request_timeout,
+        scripts=scripts,
     )
     if resumed is not None:
         _check_same_casts(chosen, resumed)
     return chosen
+
+
+def _scripts(game: GameDefinition, prepared: Prepared, models: dict[str, RoleModel]) -> dict[str, Script]:
+    """The script files the `script:FILE` models read, each checked to hold replies for its roles."""
+    names = {role.name for role in game.roles} | {seat.agent for seat in prepared.seats()}
+    scripts: dict[str, Script] = {}
+    for role, choice in models.items():
+        if choice.backend is not Backend.SCRIPT:
+            continue
+        script = scripts.get(choice.model) or load_script(str(script_path(choice.model)), names)
+        scripts[choice.model] = script
+        seats = [seat.agent for seat in prepared.seats() if seat.role == role]
+        listed = [script.replies, *script.games.values()]
+        if not any(key in replies for replies in listed for key in (role, *seats)):
+            raise UsageError(f"{script.path}: no replies for the {role} (a list under {role!r})")
+    return scripts
+
+
+def _default_games(prepared: Prepared, ordered: bool) -> int:
+    """Without --games: one game, or every subject of a game whose data orders them (a benchmark's
+    instances file)."""
+    if ordered and prepared.fixed_subject is None:
+        return len(prepared.subjects)
+    return 1
 
 
 def _check_same_casts(chosen: Plan, resumed: Resumed) -> None:
@@ -261,7 +298,7 @@ async def play_game(
     and personas stay as planned."""
     models = _swapped(chosen, spec)
     players = {
-        seat.agent: _player(gateway, chosen, seat, models[seat.role], real_model, spec.seed, override)
+        seat.agent: _player(gateway, chosen, seat, models[seat.role], real_model, spec, override)
         for seat in chosen.prepared.seats()
     }
     cast = {agent: player.label for agent, player in players.items()}
@@ -278,7 +315,7 @@ def _player(
     seat: Seat,
     choice: RoleModel,
     real_model: ChatModel | None,
-    seed: int,
+    spec: GameSpec,
     override: ChatModel | None,
 ) -> Player:
     persona = chosen.personas[seat.role]
@@ -290,7 +327,11 @@ def _player(
     elif choice.backend is Backend.HUMAN:
         model = HumanModel(role.human_prompt, role.reply_prefix)
     elif choice.backend is Backend.OFFLINE:
-        model = OfflineModel(chosen.prepared.offline_policy(seat, seed, role.knobs(**persona.offline)))
+        model = OfflineModel(chosen.prepared.offline_policy(seat, spec.seed, role.knobs(**persona.offline)))
+    elif choice.backend is Backend.SCRIPT:
+        model = ScriptedModel(chosen.scripts[choice.model].for_seat(seat.agent, seat.role, spec.game_id))
+    elif choice.backend is Backend.RECORDED:
+        raise UsageError(f"the {seat.role}'s model {choice.model!r} was imported: rerun the log to play it")
     else:
         assert real_model is not None
         model = real_model

@@ -22,7 +22,12 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
     parser.add_argument(
         "--seed", type=whole_number, help="seed every random choice (same seed, same offline game)"
     )
-    parser.add_argument("--games", type=positive_int, default=1, metavar="N", help="play N games (default 1)")
+    parser.add_argument(
+        "--games",
+        type=positive_int,
+        metavar="N",
+        help="play N games (default 1; a game whose data lists its games, such as an instances file: all)",
+    )
     parser.add_argument(
         "--concurrency",
         type=positive_int,
@@ -40,6 +45,11 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
         "--base-url", metavar="URL", help="an OpenAI-compatible endpoint (default: OPENAI_BASE_URL)"
     )
     models.add_argument("--offline", action="store_true", help="same as --model offline")
+    models.add_argument(
+        "--script",
+        metavar="FILE",
+        help="same as --model script:FILE: every role replies from FILE (see docs/models.md)",
+    )
     models.add_argument(
         "--max-concurrent-calls",
         type=positive_int,

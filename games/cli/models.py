@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from agents import Endpoint
+from games.cli.script import script_path
 from games.kit.exits import UsageError
+from games.kit.importing import RECORDED_BACKEND
 
 OFFLINE = "offline"
 HUMAN = "human"
@@ -22,6 +24,8 @@ class Backend(StrEnum):
     OFFLINE = "offline"
     OPENAI = "openai"
     HUMAN = "human"
+    SCRIPT = "script"  # replies from a file: the model name is script:FILE
+    RECORDED = RECORDED_BACKEND  # an imported run's models: their replies are in the log only
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ def resolve_models(
     """Per role: a person (--human), the offline players, or a model at the endpoint.
 
     A role's own model flag beats --model, which beats OPENAI_MODEL. With no model named and no key or
-    base URL, every role plays offline.
+    base URL, every role plays offline. A model named `script:FILE` replies from FILE (games.cli.script).
     """
     roles = tuple(roles)
     if human is not None and human not in roles:
@@ -59,6 +63,8 @@ def resolve_models(
         name = per_role.get(role) or model
         if offline or name == OFFLINE:
             chosen[role] = RoleModel(role, Backend.OFFLINE, OFFLINE)
+        elif script_path(name):
+            chosen[role] = RoleModel(role, Backend.SCRIPT, str(name))
         elif name is None and not endpoint.configured:
             chosen[role] = RoleModel(role, Backend.OFFLINE, OFFLINE)
         elif not endpoint.configured:

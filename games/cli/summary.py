@@ -21,6 +21,8 @@ from games.kit.events import EventCatalog, Tally
 from games.kit.outcome import Outcome
 
 Z_95 = 1.959964
+# The fields of a game_ended record the summary reads (readers of long logs keep only these).
+SUMMARY_FIELDS = ("outcome", "turns", "score", "rules", "scores")
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
@@ -57,6 +59,7 @@ class RunStats:
         self.latencies_ms: list[float] = []
         self.casts: dict[str, str] = {}  # game_id -> "agent=model/persona, ..."
         self.planned: list[str] = []  # every game of the run's plan, in order
+        self.rules: str | None = None  # the game's rule set, for a game that has several
         self._catalog = (lambda record: catalog) if catalog is not None else FollowedCatalog()
         self._counted: EventCatalog | None = None
         self._tallies: dict[str, Tally] = {}
@@ -91,11 +94,26 @@ class RunStats:
             self._tallies = {name: event.tally for name, event in catalog.events.items() if event.tally}
         return self._tallies.get(record.get("event"))  # type: ignore[arg-type]
 
+    def rules_from(self, started: Mapping[str, Any]) -> None:
+        """The rule set a run_started's configuration names (a game with several has `rules`)."""
+        config = started.get("config")
+        if isinstance(config, Mapping) and isinstance(config.get("rules"), str):
+            self.rules = config["rules"]
+
+    def figures(self, ended: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+        """The rule set's own figures of these games (the game's `game_ended.figures`), if it has any."""
+        declared = self._catalog({"event": "game_ended"}).get("game_ended")
+        if declared is None or declared.figures is None or not ended:
+            return None
+        return declared.figures(ended)
+
     def count(self, counter: str) -> int:
         return sum(self.tallies[counter].values()) if counter in self.tallies else 0
 
     def _started(self, record: Mapping[str, Any]) -> None:
-        """The plan (its games and casts) and the games finished in the logs this run resumes."""
+        """The rule set, the plan (its games and casts) and the games finished in the logs this run
+        resumes."""
+        self.rules_from(record)
         plan = record.get("plan")
         for entry in plan if isinstance(plan, list) else ():
             if isinstance(entry, Mapping) and isinstance(entry.get("game_id"), str):
@@ -149,6 +167,8 @@ def summarize(stats: RunStats) -> dict[str, Any]:
         "latency_ms": {"p50": percentile(stats.latencies_ms, 50), "p95": percentile(stats.latencies_ms, 95)},
         "by_pairing": _by_pairing(stats, ended),
         "errors_by_cause": dict(errors.most_common()),
+        "rules": stats.rules,
+        "rules_figures": stats.figures(ended),
     }
 
 
@@ -170,6 +190,9 @@ def _by_pairing(stats: RunStats, ended: list[Mapping[str, Any]]) -> dict[str, di
             "success_rate": _round(wins / len(played)) if played else None,
             "mean_score": _mean(scores),
         }
+        figures = stats.figures(records)
+        if figures is not None:
+            table[cast]["rules_figures"] = figures
     return table
 
 
@@ -189,7 +212,10 @@ def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     rate, ci = summary["success_rate"], summary["success_rate_ci95"]
     tokens = summary["tokens"]
     latency = summary["latency_ms"]
-    rows = [
+    rows = []
+    if summary.get("rules"):
+        rows.append(("rules", str(summary["rules"])))
+    rows += [
         ("games", str(summary["games"])),
         ("outcomes", outcomes or "none"),
         ("success rate", f"{rate:.1%} (95% CI {ci[0]:.1%}–{ci[1]:.1%})" if rate is not None else "n/a"),
@@ -205,6 +231,7 @@ def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
         ),
         ("model latency p50 / p95", f"{_show(latency['p50'])} / {_show(latency['p95'])} ms"),
     ]
+    rows += _figure_rows(summary.get("rules_figures"))
     not_played = summary.get("not_played") or []
     if not_played:
         shown = ", ".join(not_played[:10]) + (
@@ -216,10 +243,33 @@ def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     for cast, figures in summary.get("by_pairing", {}).items():
         rate = figures["success_rate"]
         shown = f"{rate:.1%}" if rate is not None else "n/a"
-        rows.append(
-            (cast, f"{figures['games']} games, success {shown}, mean score {_show(figures['mean_score'])}")
-        )
+        own = _headline(figures.get("rules_figures"))
+        mean = _show(figures["mean_score"])
+        rows.append((cast, f"{figures['games']} games, success {shown}, mean score {mean}{own}"))
     return rows
+
+
+# A rule set's own figures (`rules_figures`): "rules" names the rule set, "headline" its main figure
+# (shown per cast too); each other figure is a row, "percent_" written "% ".
+_NOT_ROWS = ("rules", "headline")
+
+
+def _figure_rows(figures: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    if not figures:
+        return []
+    rules = str(figures.get("rules", "rules"))
+    return [
+        (f"{rules} {name.replace('percent_', '% ').replace('_', ' ')}", _show(value))
+        for name, value in figures.items()
+        if name not in _NOT_ROWS
+    ]
+
+
+def _headline(figures: Mapping[str, Any] | None) -> str:
+    if not figures or figures.get("headline") not in figures:
+        return ""
+    name = str(figures["headline"])
+    return f", {figures.get('rules', 'rules')} {name} {_show(figures[name])}"
 
 
 def _mean(values: Sequence[float]) -> float | None:

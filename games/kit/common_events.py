@@ -194,9 +194,17 @@ def _check_usage(record: Record, where: str) -> None:
 
 GAME_ENDED = EventType(
     "game_ended",
-    fields={"outcome": str, "turns": int, "score": (float, NULL), "reason": TEXT, "subject": TEXT},
+    fields={
+        "outcome": str,
+        "turns": int,
+        "score": (float, NULL),
+        "reason": TEXT,
+        "subject": TEXT,
+        "rules": TEXT,
+        "scores": (dict, NULL),
+    },
     present=_game_ended,
-    compared=("outcome", "turns", "score"),
+    compared=("outcome", "turns", "score", "scores"),
     official=True,
     describe=_describe_ended,
     check=lambda record, where: _check_ended(record, where, "game_ended"),

@@ -106,6 +106,8 @@ class Prepared(Protocol):
 
     subjects: Sequence[str]  # what the games are about; a batch deals distinct ones
     fixed_subject: str | None  # every game plays this subject (Taboo's --card), or None
+    # Optional `ordered: bool`: the subjects are played in their own order, and a batch plays them all
+    # unless --games says how many (a benchmark's list of instances); absent means False.
     # The game's settings as run_started's `config` records them (its GameConfig's `to_json()`, with
     # what preparing resolved: Taboo's deck path and name); config_from_json reads them back.
     config: Mapping[str, Any]
@@ -129,6 +131,8 @@ class GameDefinition(Protocol):
     officials: Sequence[str]  # the agents that judge (a referee, a moderator): not players
     listed: int  # where `--help` lists the game among the others (lowest first)
     config_type: type[GameConfig]  # the game's settings: one field per flag of add_arguments
+    # Optional `rule_sets: Sequence[str]`: the game's rule sets, its default first, when it has more
+    # than one; its settings' field `rules` names the one a run plays (`rerun --rules NAME` picks another).
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """The game's own flags (the common ones are added for it), each named as a field of

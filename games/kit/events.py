@@ -12,7 +12,7 @@ transcript, the HTML page, the events table, rerun's comparison, the summary and
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -40,6 +40,7 @@ class Audience:
 Presenter = Callable[[Record, Audience], Shown | None]
 Tally = Callable[[Record], Iterable[tuple[str, str]]]  # (counter, key) pairs the summary adds one to
 Checker = Callable[[Record, str], None]  # further checks (nested fields): LogFileError naming `where`
+Figures = Callable[[Sequence[Record]], Mapping[str, Any] | None]  # a run's own figures from its records
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class EventType:
       holding who acted, which makes the record official when that agent is one of the game's officials.
     - `describe`: a record in one line, for rerun's reports (default: the name and compared fields).
     - `tally`: what the summary counts of a record.
+    - `figures`: what the summary makes of all the run's records of this event, as named figures (a
+      rule set's own benchmark scores, from `game_ended`), or None when it has nothing to say.
     """
 
     name: str
@@ -69,6 +72,7 @@ class EventType:
     describe: Callable[[Record], str] | None = None
     tally: Tally | None = None
     check: Checker | None = None
+    figures: Figures | None = None
 
     def __post_init__(self) -> None:
         # The exact JSON types each field may have, to check a record with one set lookup per field;

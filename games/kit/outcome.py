@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from runtime.events import EventLog
 
@@ -38,9 +40,18 @@ class GameResult:
     score: float | None
     reason: str
     subject: str = ""  # what the game was about (Taboo: the card's target)
+    # A game played under one of several rule sets that has scores of its own (a published benchmark's):
+    # the rule set's name and the game's scores as that rule set names them.
+    rules: str | None = None
+    scores: Mapping[str, Any] | None = None
 
     def log(self, events: EventLog) -> None:
-        """Write the `game_ended` event to `events`."""
+        """Write the `game_ended` event to `events` (`rules` and `scores` only when set)."""
+        extra: dict[str, Any] = {}
+        if self.rules is not None:
+            extra["rules"] = self.rules
+        if self.scores is not None:
+            extra["scores"] = dict(self.scores)
         events.info(
             "game_ended",
             game_id=self.game_id,
@@ -49,4 +60,5 @@ class GameResult:
             score=self.score,
             reason=self.reason,
             subject=self.subject,
+            **extra,
         )

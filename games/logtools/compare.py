@@ -199,3 +199,9 @@ def change_line(difference: Difference, recorded: Transcripts, rerun: Transcript
 def _outcome(items: list[Item]) -> str:
     ended = [item for item in items if item.event == "game_ended"]
     return ended[-1].describe() if ended else "no outcome"
+
+
+def outcome_of(items: list[Item]) -> str | None:
+    """The outcome a game's transcript ends with (`success`, `lose_violation`...), or None."""
+    ended = [item for item in items if item.event == "game_ended"]
+    return str(ended[-1].value("outcome")) if ended else None

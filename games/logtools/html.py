@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import orjson
 
 from games.cli.registry import FollowedCatalog
-from games.cli.summary import RunStats, summarize, summary_rows
+from games.cli.summary import SUMMARY_FIELDS, RunStats, summarize, summary_rows
 from games.kit.common_events import INTERRUPTED
 from games.kit.events import Audience, EventCatalog
 from games.kit.shown import MARK, Call, Chat, Divider, Ending, Heading, Note, Part, Verdict
@@ -145,6 +145,7 @@ class HtmlReport:
         event = str(record.get("event"))
         catalog = self._catalog(record)
         if event == "run_started":
+            self.stats.rules_from(record)
             self._head(record)
             return
         if not self._opened:
@@ -156,7 +157,7 @@ class HtmlReport:
             self._started_ids[str(record.get("game_id"))] = None
         if event == "game_ended" and record.get("reason") != INTERRUPTED:
             self._ended_ids.add(str(record.get("game_id")))
-            slim = {key: record.get(key) for key in ("outcome", "turns", "score")}
+            slim = {key: record.get(key) for key in SUMMARY_FIELDS if key in record}
             self.stats.games[str(record.get("game_id"))] = slim
         elif event != "game_ended":
             self.stats(record)

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from games.cli.session import outcome_line
-from games.cli.summary import RunStats, summarize, summary_table
+from games.cli.summary import SUMMARY_FIELDS, RunStats, summarize, summary_table
 from games.cli.terminal import clean, json_safe
 from games.cli.transcript import Transcript, plain_console
 from games.kit.exits import UsageError
@@ -124,6 +124,7 @@ class GamesView(View):
     def draw(self, record: Mapping[str, Any]) -> None:
         event = record.get("event")
         if event == "run_started":
+            self.stats.rules_from(record)
             config = record.get("config") or {}
             self.lines.line(
                 f"run {record.get('run_id')} · {config.get('game', record.get('command'))} · "
@@ -135,7 +136,7 @@ class GamesView(View):
             self.stats(record)
             return
         # The summary needs three fields per game; keeping only those keeps the memory small.
-        slim = {key: record.get(key) for key in ("outcome", "turns", "score")}
+        slim = {key: record.get(key) for key in SUMMARY_FIELDS if key in record}
         self.stats.games[str(record.get("game_id"))] = slim
         outcome = str(record.get("outcome"))
         score = record.get("score")

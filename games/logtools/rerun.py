@@ -38,11 +38,19 @@ from games.cli.transcript import Transcript
 from games.kit.exits import FAILED, OK, UsageError
 from games.kit.outcome import GameResult
 from games.logtools.compare import Transcripts, change_line, divergence_line, first_difference
-from games.logtools.rerun_setup import Recorded, changed_inputs, plan_of, read_recorded, shown_ids
+from games.logtools.rejudge import Rejudged, rejudge_lines
+from games.logtools.rerun_setup import (
+    Recorded,
+    changed_inputs,
+    game_of,
+    plan_of,
+    read_recorded,
+    shown_ids,
+)
 from runtime import RunLog
 from runtime.log import new_run_id
 
-RULES = ("current",)
+CURRENT = "current"  # the log's rule set, as today's code judges it
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -61,9 +69,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("source", metavar="LOG", help="the run log to re-execute")
     parser.add_argument(
         "--rules",
-        choices=RULES,
-        default="current",
-        help="judge with today's rules (the only choice; see docs/log-format.md, 'rerun')",
+        default=CURRENT,
+        metavar="NAME",
+        help=(
+            "judge with the log's rules as today's code has them (current, the default), or with another "
+            "of the game's rule sets: the same replies, served in order, re-judged (see docs/log-format.md)"
+        ),
     )
     parser.add_argument("--log", metavar="PATH", help="write the rerun's own log to PATH")
     parser.add_argument("--log-dir", metavar="DIR", help="write the rerun's log into DIR (default runs/)")
@@ -88,7 +99,9 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     config = started.get("config")
     if not isinstance(config, Mapping):
         raise UsageError(f"{args.source}: run_started has no config: cannot rerun this run")
-    plan = plan_of(args.source, started, recorded.transcripts)
+    config, then_rules = _with_rules(args.source, config, args.rules)
+    switched = then_rules is not None
+    plan = plan_of(args.source, {**started, "config": config}, recorded.transcripts)
     if not plan.specs:
         raise UsageError(f"{args.source}: {_no_games(started)}: nothing to rerun")
     changed = changed_inputs(config, plan)
@@ -96,12 +109,13 @@ async def run(args: argparse.Namespace, console: Console) -> int:
         print(changed, file=sys.stderr)
         return FAILED
     _note_versions(console, started.get("versions"), args.quiet)
-    replay = ReplayModel(recorded.calls)
+    replay = ReplayModel(recorded.calls, check_requests=not switched)
     rerun = Transcripts()
+    rejudged = Rejudged()
     raised: dict[str, str] = {}
     run_id = new_run_id()
     path = log_path(args.log, args.log_dir, f"{plan.game.name}-rerun", run_id)
-    listeners: list = [rerun]
+    listeners: list = [rerun, rejudged]
     if len(plan.specs) == 1 and not args.quiet:
         listeners.append(Transcript(console, show_calls=False))  # replayed calls take no time
     gateway = Gateway(max_concurrency=args.concurrency)
@@ -123,7 +137,10 @@ async def run(args: argparse.Namespace, console: Console) -> int:
             "rerun", dict(config), versions=versions(), rerun_of=rerun_of, rules=args.rules, **extra
         )
         await run_batch(batch, play, concurrency=args.concurrency, events=run_log.events)
-        code, lines = _compare(recorded, rerun, plan.specs, raised)
+        if switched:
+            code, lines = _rejudge(recorded, rerun, rejudged, plan.specs, raised, args.rules, then_rules)
+        else:
+            code, lines = _compare(recorded, rerun, plan.specs, raised)
         run_log.end("ok" if code == OK else "error", reason=lines[-1])
     for line in lines[:-1]:
         console.print(line, highlight=False, markup=False, soft_wrap=True)
@@ -133,6 +150,38 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     else:
         console.print(f"{lines[-1]} — log: {path}", highlight=False, markup=False, soft_wrap=True)
     return code
+
+
+def _with_rules(source: str, config: Mapping[str, Any], rules: str) -> tuple[Mapping[str, Any], str | None]:
+    """The run's config with the rule set `rules` (CURRENT: the log's), and the log's rule set when it is
+    another (None: the log's rules judge). UsageError for a rule set the game does not have."""
+    if rules == CURRENT:
+        return config, None
+    game = game_of(source, config)
+    offered = tuple(getattr(game, "rule_sets", ()))
+    if rules not in offered:
+        sets = f"its rule sets are {', '.join(offered)}" if offered else "it has one rule set"
+        raise UsageError(f"--rules {rules}: not a rule set of {game.name} ({sets}, or {CURRENT})")
+    recorded = config.get("rules")
+    then = recorded if isinstance(recorded, str) else offered[0]
+    return {**config, "rules": rules}, (then if then != rules else None)
+
+
+def _rejudge(
+    recorded: Recorded,
+    rerun: Transcripts,
+    rejudged: Rejudged,
+    specs: list[GameSpec],
+    raised: Mapping[str, str],
+    rules: str,
+    then_rules: str,
+) -> tuple[int, list[str]]:
+    """The lines of a rerun under another rule set; exit 1 only when a game raised."""
+    if raised:
+        game_id, cause = next(iter(raised.items()))
+        return FAILED, [f"rerun failed: game {game_id!r} raised {cause}"]
+    game_ids = [spec.game_id for spec in specs]
+    return OK, rejudge_lines(recorded.transcripts, rerun, rejudged, game_ids, rules, then_rules)
 
 
 def _no_games(started: Mapping[str, Any]) -> str:

@@ -107,7 +107,7 @@ def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> P
     """The Plan the recorded run played: the games of its `plan` (or, for an older log, of its
     configuration) that the log started."""
     config = started["config"]
-    game = _game_of(source, config)
+    game = game_of(source, config)
     settings = config_from_json(game.config_type, config, f"{source}: line 1")
     try:
         prepared = game.prepare(settings)
@@ -200,7 +200,8 @@ def shown_ids(game_ids: list[str]) -> str:
     return shown + (f" and {len(game_ids) - SHOWN_IDS} more" if len(game_ids) > SHOWN_IDS else "")
 
 
-def _game_of(source: str, config: Mapping[str, Any]) -> GameDefinition:
+def game_of(source: str, config: Mapping[str, Any]) -> GameDefinition:
+    """The game a log's config names; UsageError for a game this version does not know."""
     known = games_by_name()
     name = config.get("game")
     if name not in known:

@@ -13,17 +13,22 @@ from games.kit.arguments import add_reprompts_flag, positive_int
 from games.kit.definition import GameSpec, Player, Policy, Role, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
+from games.taboo.clembench.importer import CLEMBENCH_IMPORTER
+from games.taboo.clembench.instances import InstanceFile, load_instances
 from games.taboo.config import TabooConfig
 from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
+from games.taboo.errors import InstancesError
 from games.taboo.events import OFFICIALS, TABOO_EVENTS
 from games.taboo.game import GAME as NAME
 from games.taboo.game import play_taboo
 from games.taboo.guesses import answer_words
 from games.taboo.offline import GuesserStyle, HinterStyle, offline_policy
 from games.taboo.prompts import DEFAULT_PROMPTS, prompt_values
+from games.taboo.rulesets import DEFAULT_RULES, RULE_SETS
 from games.taboo.state import GUESSER, HINTER, TabooSetup
 from runtime.events import EventLog
 
+RULE_SET_NAMES = (DEFAULT_RULES, *sorted(name for name in RULE_SETS if name != DEFAULT_RULES))
 SAMPLE_CARD = Card(target="snow", taboo=("white", "cold", "winter", "flake", "ice"))
 SAMPLE_TURNS = 5
 COMMON_PLACEHOLDERS = {
@@ -49,6 +54,8 @@ class Taboo:
     officials = OFFICIALS
     listed = 0  # where `--help` lists it
     config_type = TabooConfig
+    importers = (CLEMBENCH_IMPORTER,)  # python main.py import clembench DIR
+    rule_sets = RULE_SET_NAMES
     roles = (
         Role(
             name=HINTER,
@@ -81,11 +88,32 @@ class Taboo:
             type=positive_int,
             default=TabooConfig.turns,
             metavar="N",
-            help=f"turns before the game is lost (default {TabooConfig.turns})",
+            help=f"turns before the game is lost (default {TabooConfig.turns}; with --instances, each "
+            "experiment's max_turns)",
         )
         add_reprompts_flag(parser)
+        parser.add_argument(
+            "--rules",
+            choices=RULE_SET_NAMES,
+            default=DEFAULT_RULES,
+            help=f"the rule set: {DEFAULT_RULES} (ours, the default) or clembench (clembench's exactly, with "
+            "its scores; needs --instances)",
+        )
+        parser.add_argument(
+            "--instances",
+            metavar="PATH",
+            help="play a clembench Taboo instances file instead of the deck: every instance in order, "
+            "each experiment's max_turns (see docs/taboo-rules.md)",
+        )
 
     def prepare(self, config: TabooConfig) -> PreparedTaboo:
+        if config.rules not in RULE_SETS:
+            raise UsageError(f"unknown rule set {config.rules!r}: choose {' or '.join(sorted(RULE_SETS))}")
+        if config.instances is not None:
+            return _prepare_instances(config)
+        if config.rules != DEFAULT_RULES:
+            needs = "plays a clembench instances file: give --instances PATH"
+            raise UsageError(f"--rules {config.rules} {needs}")
         deck_path = Path(config.deck) if config.deck else DEFAULT_DECK_PATH
         try:
             deck = load_deck(deck_path)
@@ -95,6 +123,21 @@ class Taboo:
         return PreparedTaboo(deck, fixed, replace(config, deck=str(deck_path)))
 
 
+def _prepare_instances(config: TabooConfig) -> PreparedTaboo:
+    if config.deck is not None:
+        raise UsageError("--deck and --instances each choose the cards: give one of them")
+    try:
+        instances = load_instances(config.instances or "")
+    except InstancesError as exc:
+        raise UsageError(str(exc)) from None
+    deck = instances.deck()
+    fixed = None
+    if config.card:
+        target = find_card(deck, config.card).target
+        fixed = next(instance.subject for instance in instances if instance.target == target)
+    return PreparedTaboo(deck, fixed, config, instances)
+
+
 @dataclass(frozen=True)
 class PreparedTaboo:
     """A deck loaded and the flags checked: ready to play any number of games."""
@@ -102,16 +145,25 @@ class PreparedTaboo:
     deck: Deck
     fixed_subject: str | None
     settings: TabooConfig  # with the deck's path, the shipped deck's when no --deck named one
+    instances: InstanceFile | None = None  # --instances: the games are its instances, in order
 
     @property
     def subjects(self) -> list[str]:
+        if self.instances is not None:
+            return [instance.subject for instance in self.instances]
         return [card.target for card in self.deck]
+
+    @property
+    def ordered(self) -> bool:
+        """An instances file's games are played in its order, all of them unless --games says less."""
+        return self.instances is not None
 
     @property
     def config(self) -> Mapping[str, Any]:
         """The settings, and the deck's name after its path (where logs have always had it)."""
         logged = self.settings.to_json()
-        return {"card": logged.pop("card"), "deck": logged.pop("deck"), "deck_name": self.deck.name, **logged}
+        deck_name = None if self.instances is not None else self.deck.name
+        return {"card": logged.pop("card"), "deck": logged.pop("deck"), "deck_name": deck_name, **logged}
 
     def seats(self) -> tuple[Seat, ...]:
         return (Seat(HINTER, HINTER), Seat(GUESSER, GUESSER))
@@ -122,13 +174,21 @@ class PreparedTaboo:
         return offline_policy(GUESSER, self.deck, seed, guesser=knobs)
 
     async def play(self, spec: GameSpec, players: Mapping[str, Player], events: EventLog) -> GameResult:
-        card = next(card for card in self.deck if card.target == spec.subject)
+        settings = self.settings
+        if self.instances is not None:
+            instance = self.instances.by_subject(spec.subject)
+            card, turns = instance.card, instance.experiment.max_turns
+        else:
+            instance, turns = None, settings.turns
+            card = next(card for card in self.deck if card.target == spec.subject)
         setup = TabooSetup(
             card=card,
             game_id=spec.game_id,
-            turns=self.settings.turns,
-            max_reprompts=self.settings.reprompts,
+            turns=turns,
+            max_reprompts=settings.reprompts,
             seed=spec.seed,
+            rules=settings.rules,
+            instance=instance,
         )
         return await play_taboo(setup, players[HINTER], players[GUESSER], events=events)
 

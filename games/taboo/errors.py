@@ -38,3 +38,8 @@ class DeckError(TabooError):
             parts.append(f"field {self.field!r}")
         parts.append(self.reason)
         return ": ".join(parts)
+
+
+class InstancesError(TabooError):
+    """A clembench instances file that cannot be played: one line naming the file, the field (its JSON
+    path, such as ``experiments[0].game_instances[3].related_word``) and what is wrong."""

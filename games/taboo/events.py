@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from games.kit.common_events import SHARED_EVENTS, game_title
 from games.kit.events import TEXT, Audience, EventType, Record
 from games.kit.shown import BAD, OK, Heading, Part, Verdict
+from games.taboo.clembench.figures import clembench_figures
 from games.taboo.state import HINTER, REFEREE
 from runtime.logread import LogFileError, check_fields
 
@@ -19,7 +20,8 @@ def _started(record: Record, audience: Audience) -> Heading:
     if not isinstance(card, Mapping) or not audience.sees(CARD_SEEN_BY):
         return Heading(game_title(record))
     taboo = ", ".join(str(word) for word in card.get("taboo") or ())
-    return Heading(game_title(record), f"card {card.get('target')} (taboo: {taboo})")
+    rules = f" · {record['rules']} rules" if isinstance(record.get("rules"), str) else ""
+    return Heading(game_title(record), f"card {card.get('target')} (taboo: {taboo}){rules}")
 
 
 def _check_card(record: Record, where: str) -> None:
@@ -47,8 +49,11 @@ def _judged(record: Record) -> str:
 
 TABOO_EVENTS = (
     SHARED_EVENTS.get("game_started").extended(
-        fields={"card": dict, "turns": (int, type(None))}, present=_started, check=_check_card
+        fields={"card": dict, "turns": (int, type(None)), "rules": TEXT, "instance": (dict, type(None))},
+        present=_started,
+        check=_check_card,
     ),
+    SHARED_EVENTS.get("game_ended").extended(figures=clembench_figures),
     EventType(
         "clue_approved",
         fields={"turn": (int, type(None)), "clue": TEXT},

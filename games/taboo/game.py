@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from agents import AgentModel
 from games.kit.definition import Player
 from games.kit.outcome import GameResult
 from games.kit.play import play_in_runtime
-from games.taboo.players import player_flow
 from games.taboo.prompts import DEFAULT_PROMPTS
 from games.taboo.referee import referee_flow
+from games.taboo.rulesets import DEFAULT_RULES, RULE_SETS
 from games.taboo.state import GUESSER, HINTER, REFEREE, PlayerState, RefereeState, TabooSetup
 from runtime.clock import Clock
 from runtime.events import NULL_EVENTS, EventLog
@@ -31,7 +33,8 @@ async def play_taboo(
 ) -> GameResult:
     """Play one game to its end, its events to `events`; every ending, including a crash or Ctrl-C,
     writes `game_ended`."""
-    referee = RefereeState(setup)
+    rules = RULE_SETS[setup.rules]
+    referee = RefereeState(setup, rules)
     card = setup.card
     hinter = hinter.in_game(events, setup.game_id)
     guesser = guesser.in_game(events, setup.game_id)
@@ -43,23 +46,31 @@ async def play_taboo(
             (REFEREE, referee_flow(), referee),
             (
                 HINTER,
-                player_flow(HINTER, hinter.model, hinter.system_template),
+                rules.player_flow(HINTER, hinter.model, hinter.system_template),
                 PlayerState(HINTER, setup.turns),
             ),
             (
                 GUESSER,
-                player_flow(GUESSER, guesser.model, guesser.system_template),
+                rules.player_flow(GUESSER, guesser.model, guesser.system_template),
                 PlayerState(GUESSER, setup.turns),
             ),
         ],
-        started={
-            "card": {"target": card.target, "taboo": list(card.taboo)},
-            "turns": setup.turns,
-            "seed": setup.seed,
-        },
+        started=started_fields(setup),
         result=lambda: referee.result,
         turn=lambda: referee.turn,
         events=events,
         clock=clock,
         deadline_s=deadline_s,
     )
+
+
+def started_fields(setup: TabooSetup) -> dict[str, Any]:
+    """Taboo's fields of `game_started`: the card, the turns and the seed; the rule set when it is not
+    the default, and the clembench instance when one is played."""
+    card = setup.card
+    fields: dict[str, Any] = {"card": {"target": card.target, "taboo": list(card.taboo)}}
+    if setup.rules != DEFAULT_RULES:
+        fields["rules"] = setup.rules
+    if setup.instance is not None:
+        fields["instance"] = {"experiment": setup.instance.experiment.name, "game_id": setup.instance.game_id}
+    return {**fields, "turns": setup.turns, "seed": setup.seed}

@@ -37,7 +37,7 @@ class PlayerNode(ModelReplyNode):
         card = state.card if self.role == HINTER else None
         values = prompts.prompt_values(self.role, state.turns, card, state.turn)
         system = prompts.render(self.system_template, values)
-        return Prompt(system, user, self._observation(state, message))
+        return Prompt(system, user, observation(self.role, state, message))
 
     def reply_kind(self, message: Message, state: PlayerState) -> str:
         return CLUE if self.role == HINTER else GUESS
@@ -60,19 +60,20 @@ class PlayerNode(ModelReplyNode):
             return prompts.clue_for_guesser(message.text, len(state.clues), state.turns)
         raise ValueError(f"the {self.role} got an unexpected message of kind {message.kind!r}")
 
-    def _observation(self, state: PlayerState, message: Message) -> dict[str, Any]:
-        """What an offline player reasons from: only what this role may see."""
-        observation: dict[str, Any] = {
-            "role": self.role,
-            "turn": state.turn,
-            "turns": state.turns,
-            "clues": list(state.clues),
-            "guesses": list(state.guesses),
-            "reprompt": message.kind == REPROMPT,
-        }
-        if self.role == HINTER and state.card is not None:
-            observation["card"] = card_to_body(state.card)
-        return observation
+
+def observation(role: str, state: PlayerState, message: Message) -> dict[str, Any]:
+    """What an offline player reasons from: only what `role` may see."""
+    seen: dict[str, Any] = {
+        "role": role,
+        "turn": state.turn,
+        "turns": state.turns,
+        "clues": list(state.clues),
+        "guesses": list(state.guesses),
+        "reprompt": message.kind == REPROMPT,
+    }
+    if role == HINTER and state.card is not None:
+        seen["card"] = card_to_body(state.card)
+    return seen
 
 
 def player_flow(role: str, model: AgentModel, system_template: str) -> AsyncFlow:

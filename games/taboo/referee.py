@@ -1,18 +1,19 @@
 """The referee: holds the card, checks every clue before the guesser can see it, judges every guess,
-and ends the game for everyone. Judging is a pure function (`judge`); the node applies the decision.
+and ends the game for everyone. Judging is a pure function (`judge`) of the game's rule set
+(games.taboo.rulesets); the node applies the decision.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from games.kit.outcome import Outcome
 from games.kit.referee import GAVE_UP, REPROMPTED, JudgeNode, malformed
-from games.taboo.guesses import guess_matches
 from games.taboo.players import CARD, CLUE, WRONG, card_to_body
-from games.taboo.replies import parse_clue, parse_guess
-from games.taboo.rules import Violation, check_clue
+from games.taboo.rules import Violation
 from games.taboo.state import GUESSER, HINTER, RefereeState
 from runtime import CONTINUE, AgentNode, AsyncFlow, Message
 
@@ -30,30 +31,33 @@ class Verdict(StrEnum):
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
-    said: str  # the clue or guess as parsed, or the reply as sent when malformed
+    said: str  # the clue or guess as the rules read it, or the reply as sent when malformed
     problem: str = ""
     violation: Violation | None = None
+    forward: str = ""  # what the other player is sent
+    remembered: str = ""  # the clue as the players' memories keep it
+    details: Mapping[str, Any] = field(default_factory=dict)  # more for rule_violation
 
 
 def judge(state: RefereeState, message: Message) -> Decision:
     """The referee's verdict on one reply, from the rules alone."""
+    rules, setup = state.rules, state.setup
     if message.sender == HINTER:
-        clue = parse_clue(message.text)
-        if clue is None:
-            return _malformed(state, message, "Your reply had no clue in the form CLUE: <text>.")
-        violation = check_clue(clue, state.setup.card)
-        if violation is not None:
-            return Decision(Verdict.VIOLATION, clue, violation=violation)
-        return Decision(Verdict.APPROVED, clue)
+        clue = rules.judge_clue(message.text, setup)
+        if clue.problem is not None:
+            return _malformed(state, message, clue.problem)
+        if clue.violation is not None:
+            return Decision(Verdict.VIOLATION, clue.said, violation=clue.violation, details=clue.details)
+        return Decision(Verdict.APPROVED, clue.said, forward=clue.forward, remembered=clue.clue)
     if message.sender == GUESSER:
-        guess = parse_guess(message.text)
-        if guess is None:
-            return _malformed(state, message, "Your reply had no guess in the form GUESS: <word>.")
-        if guess_matches(guess, state.setup.card):
-            return Decision(Verdict.CORRECT, guess)
-        if state.turn >= state.setup.turns:
-            return Decision(Verdict.OUT_OF_TURNS, guess)
-        return Decision(Verdict.WRONG, guess)
+        guess = rules.judge_guess(message.text, setup)
+        if guess.problem is not None:
+            return _malformed(state, message, guess.problem)
+        if guess.correct:
+            return Decision(Verdict.CORRECT, guess.said)
+        if state.turn >= setup.turns:
+            return Decision(Verdict.OUT_OF_TURNS, guess.said)
+        return Decision(Verdict.WRONG, guess.said, forward=guess.forward)
     raise ValueError(f"the referee got a message from {message.sender!r}, who is not a player")
 
 
@@ -62,19 +66,13 @@ def _malformed(state: RefereeState, message: Message, problem: str) -> Decision:
     return Decision(Verdict(verdict), message.text, problem=problem)
 
 
-def score_for(turn: int) -> float:
-    """100/t for a success on turn t."""
-    return round(100 / turn, 2)
-
-
 class DealCard(AgentNode):
     """The referee's first step: start turn 1 and give the hinter the card."""
 
     async def post_async(self, state: RefereeState, prep_res: object, exec_res: object) -> str:
         self.agent.events.info("turn_started", turn=state.turn, turns=state.setup.turns)
-        card = state.setup.card
-        text = f"{card.target} (taboo: {', '.join(card.taboo)})"
-        await self.agent.send(HINTER, CARD, text, body=card_to_body(card))
+        text = state.rules.opening(state.setup)
+        await self.agent.send(HINTER, CARD, text, body=card_to_body(state.setup.card))
         return CONTINUE
 
 
@@ -90,22 +88,30 @@ class Judge(JudgeNode):
             return self._violation(state, decision)
         if verdict is Verdict.APPROVED:
             self.agent.events.info("clue_approved", turn=state.turn, clue=decision.said)
-            state.clues.append(decision.said)
-            body = {"turn": state.turn, "wrong_guess": state.last_wrong_guess}
-            await self.agent.send(GUESSER, CLUE, decision.said, body=body)
+            state.clues.append(decision.remembered)
+            text = state.rules.to_guesser(decision.forward, state.turn, state.setup)
+            body = {"turn": state.turn, "wrong_guess": state.last_wrong_guess, "clue": decision.remembered}
+            await self.agent.send(GUESSER, CLUE, text, body=body)
             return CONTINUE
         correct = verdict is Verdict.CORRECT
         self.agent.events.info("guess_judged", turn=state.turn, guess=decision.said, correct=correct)
         if correct:
-            return self.finish(state, Outcome.SUCCESS, f"guessed on turn {state.turn}", score_for(state.turn))
+            return self.finish(state, Outcome.SUCCESS, f"guessed on turn {state.turn}")
         if verdict is Verdict.OUT_OF_TURNS:
             return self.finish(state, Outcome.LOSE_TURNS, f"no correct guess in {state.setup.turns} turns")
         state.turn += 1
         state.last_wrong_guess = decision.said
         self.agent.events.info("turn_started", turn=state.turn, turns=state.setup.turns)
         body = {"guess": decision.said, "turn": state.turn, "clue": state.clues[-1]}
-        await self.agent.send(HINTER, WRONG, decision.said, body=body)
+        await self.agent.send(HINTER, WRONG, decision.forward, body=body)
         return CONTINUE
+
+    def finish(self, state: RefereeState, outcome: Outcome, reason: str, score: float | None = None) -> str:
+        """End the game, scored by the game's rule set."""
+        action = super().finish(state, outcome, reason, score)
+        assert state.result is not None
+        state.result = state.rules.scored(state.result)
+        return action
 
     def _violation(self, state: RefereeState, decision: Decision) -> str:
         violation = decision.violation
@@ -118,6 +124,7 @@ class Judge(JudgeNode):
             span=list(violation.span),
             text=violation.text,
             clue=decision.said,
+            **decision.details,
         )
         reason = f"the clue broke the {violation.rule} rule ({violation.text!r} for {violation.word!r})"
         return self.finish(state, Outcome.LOSE_VIOLATION, reason)

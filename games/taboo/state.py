@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from agents import ChatMessage
 from games.kit.outcome import GameResult
 from games.kit.referee import Reprompts
+from games.taboo.clembench.instances import Instance
 from games.taboo.deck import Card
+
+if TYPE_CHECKING:
+    from games.taboo.rulesets.base import RuleSet  # whose modules import this one
 
 HINTER = "hinter"
 GUESSER = "guesser"
@@ -17,13 +22,16 @@ ROLES = (HINTER, GUESSER)
 
 @dataclass(frozen=True)
 class TabooSetup:
-    """One game's settings: the card, how many turns, how many re-prompts for a malformed reply."""
+    """One game's settings: the card, how many turns, how many re-prompts for a malformed reply, the
+    rule set (its name in games.taboo.rulesets.RULE_SETS) and the clembench instance played, if any."""
 
     card: Card
     game_id: str = "g1"
     turns: int = 5
     max_reprompts: int = 1
     seed: int = 0
+    rules: str = "strict"
+    instance: Instance | None = None
 
     def __post_init__(self) -> None:
         if self.turns < 1:
@@ -50,9 +58,10 @@ class PlayerState:
 
 @dataclass
 class RefereeState:
-    """The referee's book: the card, the turn, re-prompts used per player, and the result."""
+    """The referee's book: the card, the rule set, the turn, re-prompts used per player, the result."""
 
     setup: TabooSetup
+    rules: RuleSet
     turn: int = 1
     reprompts: Reprompts = field(init=False)
     clues: list[str] = field(default_factory=list)
@@ -60,7 +69,7 @@ class RefereeState:
     result: GameResult | None = None
 
     def __post_init__(self) -> None:
-        self.reprompts = Reprompts(self.setup.max_reprompts)
+        self.reprompts = Reprompts(self.rules.reprompts(self.setup.max_reprompts))
 
     @property
     def game_id(self) -> str:

@@ -172,7 +172,7 @@ def test_stricter_rules_today_rejudge_the_run_and_say_what_changed(
     old = tmp_path / "old.jsonl"
     play(old, "--seed", "3")
     monkeypatch.setattr(
-        "games.taboo.referee.check_clue",
+        "games.taboo.rulesets.strict.check_clue",
         lambda clue, card: Violation("no_clues", card.target, (0, 3), clue[:3]),
     )
     code = main.main(["rerun", str(old), "--log", str(tmp_path / "new.jsonl"), "--quiet"])
@@ -193,7 +193,7 @@ def test_laxer_rules_today_stop_where_the_log_has_no_more_replies(
     old = tmp_path / "old.jsonl"
     loopback_game(chat_server, old, clue="CLUE: the storm noise")
     assert outcomes(read_log(old))["g1"][0] == "lose_violation"
-    monkeypatch.setattr("games.taboo.referee.check_clue", lambda clue, card: None)
+    monkeypatch.setattr("games.taboo.rulesets.strict.check_clue", lambda clue, card: None)
     code = main.main(["rerun", str(old), "--log", str(tmp_path / "new.jsonl"), "--quiet"])
     out = capsys.readouterr().out.splitlines()
     assert code == 0
@@ -282,7 +282,7 @@ def test_a_game_that_fails_in_the_rerun_is_exit_1_with_its_cause(
     def broken(clue: str, card: object) -> None:
         raise RuntimeError("the rule table is broken")
 
-    monkeypatch.setattr("games.taboo.referee.check_clue", broken)
+    monkeypatch.setattr("games.taboo.rulesets.strict.check_clue", broken)
     code, out, err = rerun_in_process(tmp_path / "old.jsonl", tmp_path, capsys)
     assert code == 1
     assert err.startswith("rerun failed: game 'g1' raised ")
