@@ -18,8 +18,10 @@ from games.kit.definition import GameSpec
 from games.kit.exits import UsageError
 from runtime.logread import LogFileError, read_events
 
-# The common flags a resumed run takes from the log it resumes (the game's own settings: `settings`).
-RESUMED_FLAGS = ("seed", "games", "swap", "request_timeout")
+# The common flags a resumed run takes from the log it resumes (the game's own settings: `settings`),
+# and those it takes from the log only when the command line does not give them (they cast nobody).
+RESUMED_FLAGS = ("seed", "games", "swap")
+DEFAULTED_FLAGS = ("request_timeout",)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class Resumed:
         merged = argparse.Namespace(**vars(args))
         for name in RESUMED_FLAGS:
             if name in self.config:
+                setattr(merged, name, self.config[name])
+        for name in DEFAULTED_FLAGS:
+            if name in self.config and getattr(args, name, None) is None:
                 setattr(merged, name, self.config[name])
         models = _mapping(self.config.get("models"))
         personas = _mapping(self.config.get("personas"))

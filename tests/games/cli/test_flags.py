@@ -7,6 +7,7 @@ import argparse
 import pytest
 
 from games.cli.flags import add_common_flags
+from games.cli.resume import Resumed
 
 
 def parser() -> argparse.ArgumentParser:
@@ -30,3 +31,21 @@ def test_request_timeout_must_be_positive_seconds(value):
     """Zero, negative, infinite or non-numeric timeouts are usage errors that say what is expected."""
     with pytest.raises(argparse.ArgumentError, match="expected a number of seconds"):
         parser().parse_args(["--request-timeout", value])
+
+
+def resumed(config: dict) -> Resumed:
+    return Resumed(source="old.jsonl", config=config, specs=None, casts={}, finished={})
+
+
+def command_line(*flags: str) -> argparse.Namespace:
+    args = parser().parse_args(list(flags))
+    args.model, args.offline, args.hinter_model, args.hinter = None, False, None, None
+    return args
+
+
+def test_a_resumed_run_keeps_a_request_timeout_given_on_its_command_line():
+    """--resume takes the log's timeout only when none is given: a slow model on resume is not refused."""
+    recorded = resumed({"seed": 3, "request_timeout": 30.0})
+    assert recorded.flags(command_line("--request-timeout", "90"), ["hinter"]).request_timeout == 90.0
+    assert recorded.flags(command_line(), ["hinter"]).request_timeout == 30.0
+    assert recorded.flags(command_line(), ["hinter"]).seed == 3
