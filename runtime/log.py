@@ -139,6 +139,14 @@ class RunLog:
         """Write one event line and flush it, so that a crash leaves a readable prefix."""
         self._write_record(None, "info", self._stamp(None, "info", {**fields, "event": event}))
 
+    def relay(self, record: Mapping[str, Any]) -> None:
+        """Write an event recorded in another process (a worker's): stamped with this log's `seq` and
+        `run_id`, keeping the `ts` it was recorded at."""
+        stamped = self._stamp(None, "info", dict(record))
+        if "ts" in record:
+            stamped["ts"] = record["ts"]
+        self._write_record(None, "info", stamped)
+
     # The two processors of `events`: stamp the common fields, then encode, redact and write.
 
     def _stamp(self, _logger: object, _method: str, event_dict: MutableMapping[str, Any]) -> dict[str, Any]:

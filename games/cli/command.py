@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from agents import (
     resolve_request_timeout,
 )
 from games.cli.batch import Batch, GameSpec, game_specs, run_batch
+from games.cli.distributed.controller import Publication, play_on_workers
 from games.cli.flags import add_common_flags
 from games.cli.models import REAL_MODEL_HINT, Backend, RoleModel, all_offline, resolve_models
 from games.cli.personas import PersonaChoice, choose_personas, with_persona_models
@@ -92,17 +94,18 @@ class Plan:
         return [spec.planned(self.cast(spec)) for spec in self.specs]
 
 
-def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
-    """Prepare the game, choose subjects, models and personas; UsageError for anything wrong."""
-    resumed: Resumed | None = None
+def plan(game: GameDefinition, args: argparse.Namespace, resumed: Resumed | None = None) -> Plan:
+    """Prepare the game, choose subjects, models and personas; UsageError for anything wrong. With
+    `resumed` (a worker's copy of a published batch), the game and its plan are that run's."""
     if args.script:
         if args.model:
             raise UsageError("--script FILE means --model script:FILE: give one of them")
         args = argparse.Namespace(**{**vars(args), "model": SCRIPT_PREFIX + args.script, "script": None})
     if args.summary_json:
         _check_writable(args.summary_json, "--summary-json")
-    if args.resume:
+    if resumed is None and args.resume:
         resumed = read_resumed(args.resume, game.name)
+    if resumed is not None:
         args = resumed.flags(args, [role.name for role in game.roles])
         settings = resumed.settings(game.config_type)
     else:
@@ -132,6 +135,8 @@ def plan(game: GameDefinition, args: argparse.Namespace) -> Plan:
     )
     if args.human and games > 1:
         raise UsageError("--human plays one game at a time: leave out --games")
+    if args.human and getattr(args, "redis", None):
+        raise UsageError("--human plays at this keyboard: leave out --redis")
     personas = choose_personas(args, game)
     scripts = _scripts(game, prepared, models)
     named = {role: per_role[role] or args.model for role in roles}
@@ -230,27 +235,38 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
         requests_per_minute=args.rpm,
         on_fatal=lambda error: batch.stop(str(error)),
     )
-    needs_real = any(m.backend is Backend.OPENAI for m in chosen.models.values())
+    needs_real = not args.redis and any(m.backend is Backend.OPENAI for m in chosen.models.values())
     real_model = OpenAIModel(chosen.endpoint) if needs_real else None
     progress = BatchProgress(console, total=len(chosen.specs), done=list(chosen.resumed.values()))
     try:
         with RunLog(path, run_id=run_id, secrets=[key] if key else [], listeners=listeners) as run_log:
+            config, planned = config_of(args, chosen), chosen.planned()
             run_log.start(
-                game.name,
-                config_of(args, chosen),
-                plan=chosen.planned(),
-                carried=list(chosen.resumed.values()),
-                versions=versions(),
+                game.name, config, plan=planned, carried=list(chosen.resumed.values()), versions=versions()
             )
             try:
                 with progress.shown(not single and not args.quiet):
-                    await run_batch(
-                        batch,
-                        lambda spec: play_game(spec, chosen, gateway, real_model, run_log.events),
-                        concurrency=args.concurrency,
-                        events=run_log.events,
-                        on_result=progress.advance,
-                    )
+                    if args.redis:
+                        await play_on_workers(
+                            batch,
+                            Publication(game.name, config, planned, args.max_concurrent_calls, args.rpm),
+                            run_id,
+                            run_log.relay,
+                            url=args.redis,
+                            queue=args.queue,
+                            on_result=progress.advance,
+                            notice=lambda line: console.print(
+                                line, style="dim", highlight=False, soft_wrap=True
+                            ),
+                        )
+                    else:
+                        await run_batch(
+                            batch,
+                            lambda spec: play_game(spec, chosen, gateway, real_model, run_log.events),
+                            concurrency=args.concurrency,
+                            events=run_log.events,
+                            on_result=progress.advance,
+                        )
             finally:
                 _report(console, args, summarize(stats), table=not single)
             failed = exit_code_for(batch.results) or batch.stopped is not None
@@ -292,11 +308,14 @@ async def play_game(
     events: EventLog,
     *,
     override: ChatModel | None = None,
+    served: Callable[[ChatModel], ChatModel] | None = None,
 ) -> GameResult:
     """Play one game of the plan, its events (game_cast first) to `events`. With `override`, every seat
     thinks with that model whatever its backend (rerun serves a log's recorded replies so); model names
-    and personas stay as planned."""
+    and personas stay as planned. `served` wraps the model on a server (a worker journals its replies)."""
     models = _swapped(chosen, spec)
+    if real_model is not None and served is not None:
+        real_model = served(real_model)
     players = {
         seat.agent: _player(gateway, chosen, seat, models[seat.role], real_model, spec, override)
         for seat in chosen.prepared.seats()

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Iterable
 
 from agents.request_timeout import DEFAULT_REQUEST_TIMEOUT_S, REQUEST_TIMEOUT_ENV, parse_seconds
+from games.cli.distributed.keys import DEFAULT_QUEUE
 from games.kit.arguments import positive_int, whole_number
 
 
@@ -34,6 +35,18 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
         default=8,
         metavar="K",
         help="at most K games in flight (default 8)",
+    )
+    workers = parser.add_argument_group("workers (docs/distributed.md)")
+    workers.add_argument(
+        "--redis",
+        metavar="URL",
+        help="with --games: share the games out to `worker` processes through this Redis server",
+    )
+    workers.add_argument(
+        "--queue",
+        default=DEFAULT_QUEUE,
+        metavar="NAME",
+        help=f"with --redis: the queue whose workers play the games (default {DEFAULT_QUEUE!r})",
     )
     models = parser.add_argument_group("models")
     models.add_argument(

@@ -92,6 +92,13 @@ def read_resumed(path: str, game: str) -> Resumed:
     return Resumed(path, config, specs, casts, finished)
 
 
+def published(source: str, config: Mapping[str, Any], plan: object) -> Resumed:
+    """A batch published for workers (its run_started's config and plan), as a run to resume from its
+    start; UsageError (one line) when the plan is malformed."""
+    specs, casts = _plan(source, plan)
+    return Resumed(source, config, specs, casts, {})
+
+
 def _carried(ended: Mapping[str, Any], path: str) -> dict[str, Any]:
     """A game_ended record as a later log carries it: its own fields, the run and log it was played in."""
     record = {key: value for key, value in ended.items() if key not in _LINE_FIELDS}

@@ -1,0 +1,235 @@
+"""The controller's side of a batch played by workers: publish the plan, put every game on the queue,
+relay each accepted result into the run log, and notice what the server lost.
+
+Exactly once: the server accepts one result per game (the fenced SUBMIT), and the controller writes a
+game only the first time it sees it ended, whatever the server or a worker repeats. If the server loses
+the batch (restarted, emptied), the controller publishes it again with a new epoch and puts back every
+game it has not written; results of the old epoch can no longer be handed in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from games.cli.batch import Batch
+from games.cli.distributed.forwarded import decode_result
+from games.cli.distributed.keys import BATCH_TTL_S, STOPPED_TTL_S, BatchKeys, QueueKeys
+from games.cli.distributed.scripts import ensure_group
+from games.kit.outcome import GameResult
+from runtime.clock import Clock, SystemClock
+
+READ_BLOCK_MS = 500
+NO_WORKER_HINT = "no worker has taken a game yet; start one with: python main.py worker --redis URL"
+NO_WORKER_HINT_S = 5.0  # say how to start a worker when none has taken a game this long
+SERVER_PATIENCE_S = 60.0  # a server that has not answered this long stops the batch (resumable)
+STOPPED_GRACE_S = 30.0  # after a fatal error, how long games in flight on workers may take to end
+CLEANUP_TIMEOUT_S = 2.0
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What a worker needs to play a batch's games: the run's configuration and plan (as run_started
+    records them) and the limits on model calls that all workers share."""
+
+    game: str
+    config: Mapping[str, Any]
+    plan: list[dict[str, Any]]
+    max_concurrent_calls: int
+    rpm: int | None
+
+    def encoded(self) -> bytes:
+        return orjson.dumps(
+            {
+                "game": self.game,
+                "config": self.config,
+                "plan": self.plan,
+                "limits": {"max_concurrent_calls": self.max_concurrent_calls, "rpm": self.rpm},
+            }
+        )
+
+
+async def play_on_workers(
+    batch: Batch,
+    publication: Publication,
+    batch_id: str,
+    relay: Callable[[dict[str, Any]], None],
+    *,
+    url: str,
+    queue: str,
+    on_result: Callable[[GameResult], None],
+    notice: Callable[[str], None],
+    clock: Clock | None = None,
+) -> None:
+    """Play `batch` on the queue's workers; returns once every game has ended or the batch stopped."""
+    redis = Redis.from_url(url)
+    controller = Controller(
+        redis, QueueKeys(queue), batch_id, batch, publication, relay, on_result, notice, clock
+    )
+    try:
+        await controller.run()
+    finally:
+        await controller.close()
+
+
+class Controller:
+    def __init__(
+        self,
+        redis: Redis,
+        queue: QueueKeys,
+        batch_id: str,
+        batch: Batch,
+        publication: Publication,
+        relay: Callable[[dict[str, Any]], None],
+        on_result: Callable[[GameResult], None],
+        notice: Callable[[str], None],
+        clock: Clock | None = None,
+    ) -> None:
+        self._redis = redis
+        self._queue = queue
+        self.keys: BatchKeys = queue.batch(batch_id)
+        self.batch_id = batch_id
+        self._batch = batch
+        self._publication = publication
+        self._relay = relay
+        self._on_result = on_result
+        self._notice = notice
+        self._clock = clock or SystemClock()
+        self._ended: set[str] = {result.game_id for result in batch.results}
+        self._in_flight: set[str] = set()
+        self._last_id = "0-0"
+        self._epoch = ""
+        self._anyone_took = False
+        self.republished = 0  # how many times the server had lost the batch
+
+    @property
+    def remaining(self) -> list[str]:
+        return [spec.game_id for spec in self._batch.specs if spec.game_id not in self._ended]
+
+    async def run(self) -> None:
+        started = self._clock.monotonic()
+        down_since: float | None = None
+        stopped_at: float | None = None
+        hinted = False
+        while self.remaining:
+            now = self._clock.monotonic()
+            if self._batch.stopped is not None:
+                stopped_at = now if stopped_at is None else stopped_at
+                if not self._in_flight or now - stopped_at > STOPPED_GRACE_S:
+                    return
+            try:
+                await self._step()
+            except REDIS_DOWN as exc:
+                down_since = now if down_since is None else down_since
+                if now - down_since > SERVER_PATIENCE_S:
+                    self._batch.stop(f"the Redis server has not answered for {SERVER_PATIENCE_S:g}s ({exc})")
+                    return
+                if now == down_since:
+                    self._notice(f"lost the Redis server ({type(exc).__name__}); waiting for it to come back")
+                await self._clock.sleep(min(0.05 * 2 ** min(int(now - down_since), 5), 1.0))
+                continue
+            if down_since is not None:
+                self._notice("the Redis server answers again")
+                down_since = None
+            if not hinted and not self._anyone_took and now - started > NO_WORKER_HINT_S:
+                hinted = True
+                self._notice(
+                    "no worker has taken a game yet; start one with: python main.py worker --redis URL"
+                )
+
+    async def _step(self) -> None:
+        """One round: publish when the server does not hold the batch (first time, or lost), check for a
+        fatal error, read what the workers reported."""
+        if not self._epoch or not await self._redis.exists(self.keys.plan):
+            if self._epoch:
+                self.republished += 1
+                self._notice(f"the Redis server lost the batch; putting back {len(self.remaining)} game(s)")
+            await self._publish()
+        fatal = await self._redis.get(self.keys.fatal)
+        if fatal is not None and self._batch.stopped is None:
+            self._batch.stop(_fatal_message(fatal))
+            await self._redis.set(self.keys.stop, b"stopped: a model call failed for good", ex=STOPPED_TTL_S)
+        answer = await self._redis.xread({self.keys.results: self._last_id}, count=200, block=READ_BLOCK_MS)
+        for _stream, entries in answer or []:
+            for entry_id, fields in entries:
+                self._last_id = entry_id
+                self._take_in(fields)
+        await self._keep_alive()
+
+    async def _publish(self) -> None:
+        self._epoch = secrets.token_hex(4)
+        self._last_id = "0-0"
+        self._in_flight.clear()
+        await ensure_group(self._redis, self._queue.games)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hset(self.keys.plan, mapping={"epoch": self._epoch, "plan": self._publication.encoded()})
+            pipe.expire(self.keys.plan, BATCH_TTL_S)
+            for game_id in self.remaining:
+                entry = {"batch": self.batch_id, "game": game_id, "epoch": self._epoch}
+                pipe.xadd(self._queue.games, entry)
+            await pipe.execute()
+
+    def _take_in(self, fields: Mapping[bytes, bytes]) -> None:
+        kind = fields.get(b"kind")
+        game_id = fields.get(b"game", b"").decode()
+        if game_id in self._ended:
+            return
+        if kind == b"taken":
+            self._anyone_took = True
+            self._in_flight.add(game_id)
+            return
+        if kind != b"ended":
+            return
+        try:
+            result, records = decode_result(fields.get(b"payload", b""))
+        except ValueError as exc:
+            self._notice(
+                f"game {game_id}: a worker handed in a malformed result ({exc}); it will be played again"
+            )
+            return
+        self._ended.add(game_id)
+        self._in_flight.discard(game_id)
+        for record in records:
+            self._relay(record)
+        self._batch.results.append(result)
+        self._on_result(result)
+
+    async def _keep_alive(self) -> None:
+        """Push the batch's expiry forward: a batch whose controller died vanishes after BATCH_TTL_S."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key in self.keys.all():
+                pipe.expire(key, BATCH_TTL_S)
+            await pipe.execute()
+
+    async def close(self) -> None:
+        """The batch takes no more games; its keys go. Bounded: a server that is gone is not waited for."""
+        reason = "interrupted" if self._batch.stopped is None and self.remaining else "ended"
+        try:
+            async with asyncio.timeout(CLEANUP_TIMEOUT_S):
+                await self._redis.set(self.keys.stop, reason, ex=STOPPED_TTL_S)
+                await self._redis.delete(*self.keys.all())
+        except (*REDIS_DOWN, TimeoutError, ResponseError):
+            pass  # the keys expire on their own
+        finally:
+            try:
+                async with asyncio.timeout(CLEANUP_TIMEOUT_S):
+                    await self._redis.aclose()
+            except (*REDIS_DOWN, TimeoutError):
+                pass
+
+
+def _fatal_message(value: bytes) -> str:
+    try:
+        return str(orjson.loads(value)["message"])
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return value.decode(errors="replace")

@@ -1,0 +1,150 @@
+"""A game's model replies, recorded on the server as they come, so that a worker taking the game over
+serves them again instead of asking the model twice.
+
+Only the replies of models on a server are journaled: offline and scripted players answer the same
+way again from the game's seed. Writes are fenced: a worker whose delivery was taken over gets
+`GameLost` at its next write and stops playing the game.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+
+from agents import ChatModel, ChatReply, ChatRequest, Usage
+from games.cli.distributed.keys import BatchKeys
+from games.cli.distributed.scripts import Scripts
+
+
+class GameLost(Exception):
+    """Another delivery of the game holds it now: this worker's play of it counts for nothing."""
+
+
+class Journal:
+    """One delivery's journal of a game: what earlier deliveries recorded, and this one's writes."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        scripts: Scripts,
+        keys: BatchKeys,
+        game_id: str,
+        token: str,
+        recorded: Mapping[str, bytes],
+        ttl_s: int,
+        on_lost: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._redis = redis
+        self.on_lost = on_lost  # the worker cancels the game's task
+        self._scripts = scripts
+        self._keys = keys
+        self.game_id = game_id
+        self.token = token
+        self._recorded = {_text(name): value for name, value in recorded.items()}
+        self._ttl_s = ttl_s
+        self.served = 0  # replies served from the record
+
+    @classmethod
+    async def load(
+        cls,
+        redis: Redis,
+        scripts: Scripts,
+        keys: BatchKeys,
+        game_id: str,
+        token: str,
+        ttl_s: int,
+        on_lost: Callable[[], None] = lambda: None,
+    ) -> Journal:
+        recorded = await redis.hgetall(keys.journal(game_id))
+        return cls(redis, scripts, keys, game_id, token, recorded, ttl_s, on_lost)
+
+    @property
+    def recorded_count(self) -> int:
+        return len(self._recorded)
+
+    def recorded(self, agent: str, index: int) -> ChatReply | None:
+        value = self._recorded.get(f"{agent}:{index}")
+        if value is None:
+            return None
+        self.served += 1
+        return reply_from_json(orjson.loads(value))
+
+    async def record(self, agent: str, index: int, reply: ChatReply) -> None:
+        written = await self._scripts.journal(
+            keys=[self._keys.fences, self._keys.journal(self.game_id)],
+            args=[
+                self.game_id,
+                self.token,
+                f"{agent}:{index}",
+                orjson.dumps(reply_as_json(reply)),
+                self._ttl_s,
+            ],
+        )
+        if not written:
+            self.on_lost()
+            raise GameLost(f"game {self.game_id}: another worker holds it now")
+
+
+class JournaledModel:
+    """A server model whose replies go to the game's journal; replies already there are served from it."""
+
+    def __init__(self, inner: ChatModel, journal: Journal) -> None:
+        self._inner = inner
+        self._journal = journal
+        self._replies: dict[str, int] = defaultdict(int)  # agent -> replies it has had
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    @property
+    def where(self) -> str | None:
+        return getattr(self._inner, "where", None)
+
+    async def complete(self, request: ChatRequest) -> ChatReply:
+        index = self._replies[request.agent]  # counted on success only: a retried attempt keeps its index
+        reply = self._journal.recorded(request.agent, index)
+        if reply is None:
+            reply = await self._inner.complete(request)
+            await self._journal.record(request.agent, index, reply)
+        self._replies[request.agent] = index + 1
+        return reply
+
+
+def reply_as_json(reply: ChatReply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "model": reply.model,
+        "usage": reply.usage.as_dict(),
+        "finish_reason": reply.finish_reason,
+        "refusal": reply.refusal,
+        "truncated": reply.truncated,
+    }
+
+
+def reply_from_json(value: Mapping[str, Any]) -> ChatReply:
+    usage = value.get("usage") or {}
+    return ChatReply(
+        text=value["text"],
+        model=value["model"],
+        usage=Usage(
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+            estimated=bool(usage.get("estimated", False)),
+        ),
+        finish_reason=value.get("finish_reason"),
+        refusal=value.get("refusal"),
+        truncated=bool(value.get("truncated", False)),
+    )
+
+
+def _encoded(reply: ChatReply) -> bytes:
+    return orjson.dumps(reply_as_json(reply))
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,457 @@
+"""`python main.py worker --redis URL`: take games from the queue's consumer group, play many at once,
+hand in each game's result and events.
+
+A delivery is held under a lease: the worker renews it (RENEW) every third of the lease while it plays;
+a worker that dies or stalls stops renewing, and once the entry has been idle a whole lease another
+worker's XAUTOCLAIM takes it, with a new fencing token. A game taken more than `--max-deliveries` times
+(it crashed every worker that took it) is handed in as an `error` with the workers that took it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rich.console import Console
+
+from agents import Gateway, ModelError, ModelRejected, redact_url
+from games.cli.command import play_game
+from games.cli.distributed.forwarded import RecordedEvents, encode_result
+from games.cli.distributed.journal import GameLost, Journal, JournaledModel
+from games.cli.distributed.keys import DEFAULT_QUEUE, GROUP, STOPPED_TTL_S, BatchKeys, QueueKeys
+from games.cli.distributed.published import BatchSetup, set_up
+from games.cli.distributed.scripts import Scripts, ensure_group
+from games.kit.arguments import positive_int
+from games.kit.exits import FAILED, UsageError
+from games.kit.outcome import GameResult, Outcome
+from runtime.clock import Clock, SystemClock
+
+DEFAULT_LEASE_S = 30.0
+DEFAULT_MAX_DELIVERIES = 3
+READ_BLOCK_MS = 1000
+JOURNAL_TTL_S = 24 * 3600
+CONNECT_PATIENCE_S = 10.0
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "worker",
+        help="a worker process: takes games of batches from a Redis server",
+        description=(
+            "Take games from the batches that `python main.py GAME --games N --redis URL` puts on a Redis "
+            "server, play them, and hand in their results. Run any number, on any machine that reaches "
+            "the server; stop one with Ctrl-C or SIGTERM (its games go back to the others)."
+        ),
+    )
+    parser.add_argument(
+        "--redis", required=True, metavar="URL", help="the Redis server, e.g. redis://127.0.0.1:6379"
+    )
+    parser.add_argument(
+        "--queue", default=DEFAULT_QUEUE, metavar="NAME", help=f"serve this queue (default {DEFAULT_QUEUE!r})"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=8,
+        metavar="K",
+        help="at most K games in flight (default 8)",
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the model server to use (default: the one the batch was started with)",
+    )
+    parser.add_argument(
+        "--lease",
+        type=float,
+        default=DEFAULT_LEASE_S,
+        metavar="S",
+        help=f"a game not renewed for S seconds goes to another worker (default {DEFAULT_LEASE_S:g})",
+    )
+    parser.add_argument(
+        "--max-deliveries",
+        type=positive_int,
+        default=DEFAULT_MAX_DELIVERIES,
+        metavar="N",
+        help=(
+            "a game taken N times and never finished is recorded as an error "
+            f"(default {DEFAULT_MAX_DELIVERIES})"
+        ),
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only what goes wrong")
+    parser.set_defaults(command=run)
+
+
+async def run(args: argparse.Namespace, console: Console) -> int:
+    if args.lease <= 0:
+        raise UsageError(f"--lease {args.lease:g}: give a number of seconds above 0")
+    redis = Redis.from_url(args.redis)
+    worker = Worker(
+        redis,
+        QueueKeys(args.queue),
+        name=f"{socket.gethostname()}-{os.getpid()}",
+        concurrency=args.concurrency,
+        lease_s=args.lease,
+        max_deliveries=args.max_deliveries,
+        base_url=args.base_url,
+        say=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
+        quiet=args.quiet,
+    )
+    try:
+        await worker.connect(args.redis)
+        await worker.run()
+    finally:
+        await worker.close()
+    return FAILED  # run() returns only by an error: a worker serves until it is stopped
+
+
+@dataclass
+class Delivery:
+    """A game this worker is playing: where it came from and the token that fences it."""
+
+    entry_id: str
+    batch_id: str
+    game_id: str
+    token: str
+    task: asyncio.Task[None]
+
+
+class Worker:
+    def __init__(
+        self,
+        redis: Redis,
+        queue: QueueKeys,
+        *,
+        name: str,
+        concurrency: int,
+        lease_s: float,
+        max_deliveries: int,
+        base_url: str | None,
+        say: Any,
+        quiet: bool = False,
+        clock: Clock | None = None,
+    ) -> None:
+        self._redis = redis
+        self._queue = queue
+        self.name = name
+        self._concurrency = concurrency
+        self._lease_ms = max(int(lease_s * 1000), 1)
+        self._lease_s = lease_s
+        self._max_deliveries = max_deliveries
+        self._base_url = base_url
+        self._say = say
+        self._quiet = quiet
+        self._clock = clock or SystemClock()
+        self._scripts = Scripts(redis)
+        self._batches: dict[str, BatchSetup | UsageError] = {}
+        self._playing: dict[str, Delivery] = {}  # entry id -> delivery
+        self._starting: set[asyncio.Task[None]] = set()
+        self._setting_up = asyncio.Lock()
+        self._room = asyncio.Event()
+        self._room.set()
+        self._claim_from = "0-0"
+        self._background: set[asyncio.Task[Any]] = set()
+        self.handed_in = 0
+
+    def _tell(self, line: str) -> None:
+        if not self._quiet:
+            self._say(line)
+
+    async def connect(self, url: str) -> None:
+        """Reach the server (a few tries while it starts); UsageError when it cannot be reached."""
+        deadline = self._clock.monotonic() + CONNECT_PATIENCE_S
+        while True:
+            try:
+                await self._redis.ping()
+                await ensure_group(self._redis, self._queue.games)
+                break
+            except REDIS_DOWN as exc:
+                if self._clock.monotonic() > deadline:
+                    raise UsageError(
+                        f"--redis {_safe_url(url)}: cannot reach the Redis server ({exc})"
+                    ) from None
+                await self._clock.sleep(0.2)
+        self._tell(
+            f"worker {self.name}: serving queue {self._queue.queue!r} at {_safe_url(url)}, "
+            f"{self._concurrency} game(s) at once"
+        )
+
+    async def run(self) -> None:
+        heartbeat = asyncio.create_task(self._heartbeat(), name="worker:heartbeat")
+        outage = 0
+        try:
+            while True:
+                await self._room.wait()
+                try:
+                    entries = await self._next_entries(self._concurrency - self._busy)
+                except REDIS_DOWN as exc:
+                    outage += 1
+                    if outage == 1:
+                        self._say(
+                            f"worker {self.name}: lost the Redis server ({type(exc).__name__}); retrying"
+                        )
+                    await self._clock.sleep(min(0.05 * 2 ** min(outage, 5), 1.0))
+                    continue
+                except ResponseError as exc:
+                    if "NOGROUP" not in str(exc):
+                        raise
+                    await ensure_group(self._redis, self._queue.games)  # the server lost the stream
+                    continue
+                if outage:
+                    self._say(f"worker {self.name}: the Redis server answers again")
+                    outage = 0
+                for entry_id, fields in entries:
+                    self._start(entry_id, fields)
+        finally:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
+
+    @property
+    def _busy(self) -> int:
+        return len(self._playing) + len(self._starting)
+
+    async def _next_entries(self, room: int) -> list[tuple[str, Mapping[bytes, bytes]]]:
+        """Games to take: first any whose lease ran out on another worker, else new ones."""
+        start, claimed, _deleted = await self._redis.xautoclaim(
+            self._queue.games, GROUP, self.name, self._lease_ms, self._claim_from, count=room
+        )
+        self._claim_from = _text(start)
+        entries = [(_text(entry_id), fields) for entry_id, fields in claimed if fields]
+        if entries:
+            return entries
+        answer = await self._redis.xreadgroup(
+            GROUP, self.name, {self._queue.games: ">"}, count=room, block=READ_BLOCK_MS
+        )
+        return [
+            (_text(entry_id), fields)
+            for _stream, found in answer or []
+            for entry_id, fields in found
+            if fields
+        ]
+
+    def _start(self, entry_id: str, fields: Mapping[bytes, bytes]) -> None:
+        task = asyncio.create_task(self._deliver(entry_id, fields), name=f"delivery:{entry_id}")
+        self._starting.add(task)
+        self._update_room()
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._starting.discard(finished)
+            self._playing.pop(entry_id, None)
+            self._update_room()
+            if not finished.cancelled() and finished.exception() is not None:
+                error = finished.exception()
+                self._say(f"worker {self.name}: delivery {entry_id} failed: {type(error).__name__}: {error}")
+
+        task.add_done_callback(done)
+
+    def _update_room(self) -> None:
+        if self._busy < self._concurrency:
+            self._room.set()
+        else:
+            self._room.clear()
+
+    async def _deliver(self, entry_id: str, fields: Mapping[bytes, bytes]) -> None:
+        batch_id = _text(fields.get(b"batch", b""))
+        game_id = _text(fields.get(b"game", b""))
+        epoch = _text(fields.get(b"epoch", b""))
+        keys = self._queue.batch(batch_id)
+        taken = await self._scripts.take(
+            keys=[
+                keys.plan,
+                keys.stop,
+                keys.fatal,
+                keys.done,
+                keys.deliveries,
+                keys.takers,
+                keys.fences,
+                keys.results,
+                self._queue.games,
+            ],
+            args=[epoch, game_id, GROUP, entry_id, self.name, STOPPED_TTL_S],
+        )
+        if _text(taken[0]) != "play":
+            if _text(taken[0]) in ("gone", "stopped"):
+                await self._forget(batch_id)
+            return
+        token, deliveries, takers = _text(taken[1]), int(taken[2]), _text(taken[3])
+        task = asyncio.current_task()
+        assert task is not None
+        self._starting.discard(task)
+        self._playing[entry_id] = Delivery(entry_id, batch_id, game_id, token, task)
+        recorded = RecordedEvents(self._clock)
+        setup = await self._setup(keys, batch_id)
+        if isinstance(setup, UsageError):
+            result = _error(game_id, "", f"worker {self.name} cannot play this batch: {setup}")
+        elif deliveries > self._max_deliveries:
+            earlier = takers.split(",")[:-1]
+            result = _error(
+                game_id,
+                setup.spec(game_id).subject,
+                f"no worker finished this game in {len(earlier)} deliveries (each taker died or stalled: "
+                f"{', '.join(earlier)})",
+            )
+        else:
+            played = await self._play(setup, keys, game_id, token, recorded, task)
+            if played is None:
+                return
+            result = played
+        if not recorded.records or recorded.records[-1].get("event") != "game_ended":
+            result.log(recorded.events.bind(game_id=game_id))
+        accepted = await self._scripts.submit(
+            keys=[keys.fences, keys.done, keys.results, self._queue.games, keys.journal(game_id)],
+            args=[game_id, token, GROUP, entry_id, encode_result(result, recorded.records)],
+        )
+        if accepted:
+            self.handed_in += 1
+        else:
+            self._say(
+                f"worker {self.name}: game {game_id} of batch {batch_id}: result refused "
+                "(another worker took the game over, or its result is in already)"
+            )
+
+    async def _play(
+        self,
+        setup: BatchSetup,
+        keys: BatchKeys,
+        game_id: str,
+        token: str,
+        recorded: RecordedEvents,
+        task: asyncio.Task[None],
+    ) -> GameResult | None:
+        """Play the game, serving the replies its journal holds; None when another delivery took it."""
+        spec = setup.spec(game_id)
+        served = None
+        if setup.real_model is not None:  # offline and scripted players answer alike again: no journal
+            journal = await Journal.load(
+                self._redis, self._scripts, keys, game_id, token, JOURNAL_TTL_S, on_lost=task.cancel
+            )
+            served = partial(JournaledModel, journal=journal)
+        try:
+            return await play_game(
+                spec, setup.chosen, setup.gateway, setup.real_model, recorded.events, served=served
+            )
+        except GameLost:
+            return None
+        except Exception as exc:  # one game's bug must not stop the worker: an error result, as in-process
+            result = _error(game_id, spec.subject, f"{type(exc).__name__}: {exc}")
+            result.log(recorded.events.bind(game_id=game_id))
+            return result
+
+    async def _setup(self, keys: BatchKeys, batch_id: str) -> BatchSetup | UsageError:
+        async with self._setting_up:  # one setup per batch, however many of its games arrive at once
+            known = self._batches.get(batch_id)
+            if known is None:
+                known = self._batches[batch_id] = await self._set_up(keys, batch_id)
+            return known
+
+    async def _set_up(self, keys: BatchKeys, batch_id: str) -> BatchSetup | UsageError:
+        payload = await self._redis.hget(keys.plan, "plan")
+        try:
+            if payload is None:
+                raise UsageError(f"batch {batch_id}: its plan is gone from the server")
+            setup: BatchSetup | UsageError = set_up(
+                batch_id,
+                payload,
+                base_url=self._base_url,
+                gateway_for=_gateway_for,
+                on_fatal=lambda error: self._trip(keys, error),
+            )
+            self._tell(f"worker {self.name}: playing games of batch {batch_id}")
+        except UsageError as exc:
+            setup = exc
+            self._say(f"worker {self.name}: {exc}")
+        return setup
+
+    def _trip(self, keys: BatchKeys, error: ModelError) -> None:
+        """A rejected key or an unknown model: every worker's next call to it fails alike."""
+        status = error.status if isinstance(error, ModelRejected) else None
+        value = orjson.dumps({"message": str(error), "status": status})
+        task = asyncio.create_task(self._redis.set(keys.fatal, value, nx=True, ex=STOPPED_TTL_S))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _forget(self, batch_id: str) -> None:
+        """A batch that ended: drop its setup once none of its games is in flight here."""
+        if any(delivery.batch_id == batch_id for delivery in self._playing.values()):
+            return
+        setup = self._batches.pop(batch_id, None)
+        if isinstance(setup, BatchSetup):
+            await setup.aclose()
+
+    async def _heartbeat(self) -> None:
+        """Renew every delivery in flight; stop playing those another worker holds or whose batch ended."""
+        while True:
+            await self._clock.sleep(self._lease_s / 3)
+            for delivery in list(self._playing.values()):
+                keys = self._queue.batch(delivery.batch_id)
+                try:
+                    state = _text(
+                        await self._scripts.renew(
+                            keys=[keys.fences, keys.plan, keys.stop, self._queue.games],
+                            args=[delivery.game_id, delivery.token, GROUP, self.name, delivery.entry_id],
+                        )
+                    )
+                except REDIS_DOWN:
+                    break  # the main loop says so; the leases are renewed when the server is back
+                if state == "ok":
+                    continue
+                if state == "lost":
+                    self._say(f"worker {self.name}: game {delivery.game_id} was taken over by another worker")
+                delivery.task.cancel()
+
+    async def close(self) -> None:
+        """Stop playing; hand the games in flight back at once (they look idle for a whole lease)."""
+        playing = list(self._playing.values())
+        tasks = [delivery.task for delivery in playing] + list(self._starting)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            async with asyncio.timeout(2.0):
+                for delivery in playing:
+                    await self._scripts.release(
+                        keys=[self._queue.games], args=[GROUP, self.name, delivery.entry_id, self._lease_ms]
+                    )
+        except (*REDIS_DOWN, TimeoutError, ResponseError):
+            pass  # their leases run out instead
+        for setup in self._batches.values():
+            if isinstance(setup, BatchSetup):
+                await setup.aclose()
+        try:
+            async with asyncio.timeout(2.0):
+                await self._redis.aclose()
+        except (*REDIS_DOWN, TimeoutError):
+            pass
+
+
+def _gateway_for(limits: Mapping[str, Any], on_fatal: Any) -> Gateway:
+    return Gateway(
+        max_concurrency=int(limits.get("max_concurrent_calls") or 8),
+        requests_per_minute=limits.get("rpm"),
+        on_fatal=on_fatal,
+    )
+
+
+def _error(game_id: str, subject: str, reason: str) -> GameResult:
+    return GameResult(game_id, Outcome.ERROR, 0, None, reason, subject)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _safe_url(url: str) -> str:
+    """The server's address without a password."""
+    return redact_url(url)
