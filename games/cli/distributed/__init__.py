@@ -1,0 +1,1 @@
+"""Batches shared out to worker processes over Redis Streams."""
