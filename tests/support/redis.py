@@ -26,15 +26,15 @@ def redis_url() -> str:
     try:
         client.ping()
     except redis.RedisError as error:
-        reason = (
-            f"no Redis answers at {shown(url)} ({type(error).__name__}: {error}); set REDIS_URL or start one"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        problem = f"{type(error).__name__}: {error}"
+    else:
+        return url
     finally:
         client.close()
-    return url
+    reason = f"no Redis answers at {shown(url)} ({problem}); set REDIS_URL or start one"
+    if os.environ.get("CI"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture
