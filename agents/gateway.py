@@ -21,13 +21,12 @@ from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_excepti
 from agents.chat import ChatMessage, ChatModel, ChatReply, ChatRequest, ModelSettings
 from agents.conversation_log import MessageNumbering
 from agents.errors import ModelError, ModelRejected, ModelUnavailable, TransientModelError
-from agents.limits import RequestsPerMinute
+from agents.limits import Backend, CallLimits, LocalLimits
 from agents.usage import UsageLedger
 from runtime.clock import Clock, SystemClock
 from runtime.events import NULL_EVENTS, EventLog
 
 Sleep = Callable[[float], Awaitable[None]]
-Backend = tuple[str, str | None]  # a model's backend name and where it lives: what fails together
 DEFAULT_MAX_CONCURRENCY = 8
 DEFAULT_MAX_REPLY_CHARS = 20_000
 # Attempts at a server that cannot be reached (refused, no such host) before it has ever answered: one
@@ -89,6 +88,9 @@ class _Call:
 class Gateway:
     """Completes requests for every agent of a process under one concurrency cap.
 
+    The cap and the per-minute limit are `limits` when given (shared with other processes, say), else
+    LocalLimits of `max_concurrency` and `requests_per_minute` on the gateway's clock.
+
     A failure no request to that backend can escape (FATAL_STATUSES, or a server never reached) trips
     the gateway for that backend: `fatal` keeps the first such error, `on_fatal(error)` is called once,
     synchronously, and every later call to the backend raises the same error without sending anything.
@@ -105,16 +107,16 @@ class Gateway:
         ledger: UsageLedger | None = None,
         max_reply_chars: int = DEFAULT_MAX_REPLY_CHARS,
         on_fatal: Callable[[ModelError], None] | None = None,
+        limits: CallLimits | None = None,
     ) -> None:
-        if max_concurrency < 1:
-            raise ValueError(f"max_concurrency must be at least 1, got {max_concurrency}")
         self.retry = retry or RetryPolicy()
         self.ledger = ledger or UsageLedger()
         self.max_reply_chars = max_reply_chars
         self._clock = clock or SystemClock()
         self._sleep = sleep or self._clock.sleep
-        self._cap = asyncio.Semaphore(max_concurrency)
-        self._rpm = RequestsPerMinute(requests_per_minute, self._clock) if requests_per_minute else None
+        self._limits = (
+            limits if limits is not None else LocalLimits(max_concurrency, requests_per_minute, self._clock)
+        )
         self._random = random.Random()
         self._call_counts: dict[tuple[str | None, str], int] = defaultdict(int)
         self._numbering = MessageNumbering()  # each message of a conversation is logged once
@@ -239,9 +241,7 @@ class Gateway:
     async def _attempt(self, model: ChatModel, request: ChatRequest, call: _Call) -> ChatReply:
         self._refuse_if_stopped(call.backend)
         queued_from = self._clock.monotonic()
-        async with self._cap:
-            if self._rpm is not None:
-                await self._rpm.acquire()
+        async with self._limits.slot(call.backend):
             self._refuse_if_stopped(call.backend)  # tripped while this call waited for the limits
             call.attempts += 1
             started = self._clock.monotonic()

@@ -6,6 +6,8 @@ import pytest
 
 from tests.support.chat_server import ChatServer
 
+pytest_plugins = ["tests.support.redis"]  # the redis_url and redis_prefix fixtures
+
 
 @pytest.fixture
 def chat_server() -> Iterator[ChatServer]:
