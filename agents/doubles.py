@@ -96,7 +96,8 @@ class ReplayModel:
     recorded one (messages, model and the sampling settings when recorded); otherwise ReplayDiverged names
     the first differing field. With `check_requests=False` the replies are served in order whatever the
     requests say (the same replies judged under other rules, which ask in other words); a call past the
-    recorded ones still raises ReplayDiverged. A `messages` item that refers to no recorded message is a LogFileError.
+    recorded ones still raises ReplayDiverged. A `messages` item that refers to no recorded message is a
+    LogFileError.
     """
 
     name = "replay"

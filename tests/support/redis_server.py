@@ -1,8 +1,6 @@
-"""Redis for the tests: the machine's server (REDIS_URL, default redis://127.0.0.1:6379), or a private
-`redis-server` a test may restart.
-
-Without a server a test that needs one fails in CI (the CI variable is set) and skips elsewhere, saying why.
-"""
+"""Redis for the tests of workers: a queue of each test's own on the shared server (tests/support/redis.py),
+and a private `redis-server` a test may restart. Without redis-server, such a test fails in CI (the CI
+variable is set) and skips elsewhere, saying why."""
 
 from __future__ import annotations
 
@@ -17,19 +15,7 @@ from pathlib import Path
 import pytest
 import redis
 
-DEFAULT_URL = "redis://127.0.0.1:6379"
 START_TIMEOUT_S = 10.0
-
-
-def machine_redis_url() -> str:
-    """The machine's Redis server's URL, once it answers a PING; fails (CI) or skips (elsewhere) if not."""
-    url = os.environ.get("REDIS_URL", DEFAULT_URL)
-    try:
-        with redis.Redis.from_url(url, socket_connect_timeout=2) as client:
-            client.ping()
-    except (redis.RedisError, OSError) as exc:
-        missing(f"no Redis server answers at {url} ({exc}); start one, or set REDIS_URL")
-    return url
 
 
 def missing(why: str) -> None:
@@ -71,8 +57,19 @@ class PrivateRedis:
     def start(self) -> PrivateRedis:
         self._process = subprocess.Popen(
             [
-                self._binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no", "--dir", str(self._folder), "--logfile", str(self._folder / "redis.log"),
+                self._binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self._folder),
+                "--logfile",
+                str(self._folder / "redis.log"),
             ],  # fmt: skip
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

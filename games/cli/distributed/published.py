@@ -4,19 +4,24 @@ resumed run would make of the run's log), and the model backends its games share
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
 
 import orjson
 
 from agents import ChatModel, Gateway, ModelError, OpenAIModel
+from agents.gateway import DEFAULT_MAX_CONCURRENCY
+from agents.limits import Backend as CallBackend
+from agents.limits import LocalLimits, RoutedLimits
 from games.cli.command import Plan, add_game_parser, plan
+from games.cli.distributed.shared_limits import RedisCallLimits
 from games.cli.models import Backend
 from games.cli.registry import games_by_name
 from games.cli.resume import published
 from games.kit.definition import GameSpec
 from games.kit.exits import UsageError
+from runtime.clock import SystemClock
 
 
 @dataclass
@@ -27,6 +32,7 @@ class BatchSetup:
     chosen: Plan
     gateway: Gateway
     real_model: ChatModel | None
+    shared: RedisCallLimits
     specs: dict[str, GameSpec] = field(default_factory=dict)
 
     def spec(self, game_id: str) -> GameSpec:
@@ -36,9 +42,14 @@ class BatchSetup:
         return spec
 
     async def aclose(self) -> None:
+        await self.shared.drain()
         closing = getattr(self.real_model, "aclose", None)
         if closing is not None:
             await closing()
+
+
+def _on_a_server(backend: CallBackend) -> bool:
+    return backend[0] == OpenAIModel.name
 
 
 def set_up(
@@ -46,8 +57,8 @@ def set_up(
     payload: bytes,
     *,
     base_url: str | None,
-    gateway_for: Callable[[Mapping[str, Any], Callable[[ModelError], None]], Gateway],
-    on_fatal: Callable[[ModelError], None],
+    shared_limits: Callable[[int, int | None], RedisCallLimits],
+    on_fatal: Callable[[RedisCallLimits, ModelError], None],
 ) -> BatchSetup:
     """The batch's Plan from its published form; UsageError (one line) when this worker cannot play it
     (a game it does not know, a persona or script file it does not have)."""
@@ -68,6 +79,12 @@ def set_up(
     chosen = plan(game, args, published(where, config, planned))
     needs_real = any(choice.backend is Backend.OPENAI for choice in chosen.models.values())
     real_model = OpenAIModel(chosen.endpoint) if needs_real else None
-    setup = BatchSetup(batch_id, chosen, gateway_for(limits, on_fatal), real_model)
+    cap, rpm = int(limits.get("max_concurrent_calls") or DEFAULT_MAX_CONCURRENCY), limits.get("rpm")
+    # Calls to the model server count against the batch's limits on every worker; the offline and
+    # scripted players' calls only against this worker's own.
+    shared = shared_limits(cap, rpm)
+    routed = RoutedLimits(shared, LocalLimits(cap, rpm, SystemClock()), shared_for=_on_a_server)
+    gateway = Gateway(limits=routed, on_fatal=partial(on_fatal, shared))
+    setup = BatchSetup(batch_id, chosen, gateway, real_model, shared)
     setup.specs = {spec.game_id: spec for spec in chosen.specs}
     return setup

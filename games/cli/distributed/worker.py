@@ -18,20 +18,20 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import orjson
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.console import Console
 
-from agents import Gateway, ModelError, ModelRejected, redact_url
+from agents import ModelError, redact_url
 from games.cli.command import play_game
 from games.cli.distributed.forwarded import RecordedEvents, encode_result
 from games.cli.distributed.journal import GameLost, Journal, JournaledModel
 from games.cli.distributed.keys import DEFAULT_QUEUE, GROUP, STOPPED_TTL_S, BatchKeys, QueueKeys
 from games.cli.distributed.published import BatchSetup, set_up
 from games.cli.distributed.scripts import Scripts, ensure_group
+from games.cli.distributed.shared_limits import RedisCallLimits
 from games.kit.arguments import positive_int
 from games.kit.exits import FAILED, UsageError
 from games.kit.outcome import GameResult, Outcome
@@ -365,8 +365,14 @@ class Worker:
                 batch_id,
                 payload,
                 base_url=self._base_url,
-                gateway_for=_gateway_for,
-                on_fatal=lambda error: self._trip(keys, error),
+                shared_limits=lambda cap, rpm: RedisCallLimits(
+                    self._redis,
+                    keys.limits,
+                    max_concurrency=cap,
+                    requests_per_minute=rpm,
+                    hold_s=self._lease_s,
+                ),
+                on_fatal=self._trip,
             )
             self._tell(f"worker {self.name}: playing games of batch {batch_id}")
         except UsageError as exc:
@@ -374,11 +380,10 @@ class Worker:
             self._say(f"worker {self.name}: {exc}")
         return setup
 
-    def _trip(self, keys: BatchKeys, error: ModelError) -> None:
-        """A rejected key or an unknown model: every worker's next call to it fails alike."""
-        status = error.status if isinstance(error, ModelRejected) else None
-        value = orjson.dumps({"message": str(error), "status": status})
-        task = asyncio.create_task(self._redis.set(keys.fatal, value, nx=True, ex=STOPPED_TTL_S))
+    def _trip(self, shared: RedisCallLimits, error: ModelError) -> None:
+        """A rejected key or an unknown model: every worker's next call to it fails alike, no worker
+        takes another game of the batch, and the controller stops it."""
+        task = asyncio.create_task(shared.trip(error))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -394,6 +399,12 @@ class Worker:
         """Renew every delivery in flight; stop playing those another worker holds or whose batch ended."""
         while True:
             await self._clock.sleep(self._lease_s / 3)
+            try:
+                for setup in list(self._batches.values()):
+                    if isinstance(setup, BatchSetup):
+                        await setup.shared.renew()  # the model calls in flight keep their places
+            except REDIS_DOWN:
+                continue
             for delivery in list(self._playing.values()):
                 keys = self._queue.batch(delivery.batch_id)
                 try:
@@ -434,14 +445,6 @@ class Worker:
                 await self._redis.aclose()
         except (*REDIS_DOWN, TimeoutError):
             pass
-
-
-def _gateway_for(limits: Mapping[str, Any], on_fatal: Any) -> Gateway:
-    return Gateway(
-        max_concurrency=int(limits.get("max_concurrent_calls") or 8),
-        requests_per_minute=limits.get("rpm"),
-        on_fatal=on_fatal,
-    )
 
 
 def _error(game_id: str, subject: str, reason: str) -> GameResult:

@@ -36,9 +36,13 @@ def _untimed(value: Any) -> Any:
 
 
 @pytest.mark.parametrize("game", sorted(games_by_name()))
-def test_two_workers_play_the_batch_one_process_plays(tmp_path: Path, redis_url: str, queue: str, game: str) -> None:
+def test_two_workers_play_the_batch_one_process_plays(
+    tmp_path: Path, redis_url: str, queue: str, game: str
+) -> None:
     common = ("--games", "12", "--seed", "5", "--offline", "--quiet")
-    alone = run_main(game, *common, "--log", str(tmp_path / "alone.jsonl"), "--summary-json", str(tmp_path / "a.json"))
+    alone = run_main(
+        game, *common, "--log", str(tmp_path / "alone.jsonl"), "--summary-json", str(tmp_path / "a.json")
+    )
     assert alone.returncode == 0, alone.stderr
     with workers(redis_url, queue, 2, "--concurrency", "3"):
         shared = run_main(

@@ -51,7 +51,9 @@ def controller(url: str, queue: str, log: Path, *flags: str):
     return start_main(*flags, "--redis", url, "--queue", queue, "--log", str(log))
 
 
-def test_a_game_killed_with_its_worker_goes_on_from_its_record(tmp_path: Path, redis_url: str, queue: str) -> None:
+def test_a_game_killed_with_its_worker_goes_on_from_its_record(
+    tmp_path: Path, redis_url: str, queue: str
+) -> None:
     flags = ("taboo", "--games", "1", "--seed", "4", *TURNS, "--quiet", "--model", "m")
     with ChatServer() as server:
         flags = (*flags, "--base-url", server.base_url)
