@@ -30,6 +30,7 @@ from agents import (
 )
 from games.cli.batch import Batch, GameSpec, game_specs, run_batch
 from games.cli.distributed.controller import Publication, play_on_workers
+from games.cli.distributed.server import client, reachable
 from games.cli.flags import add_common_flags
 from games.cli.models import REAL_MODEL_HINT, Backend, RoleModel, all_offline, resolve_models
 from games.cli.personas import PersonaChoice, choose_personas, with_persona_models
@@ -217,6 +218,10 @@ def config_of(args: argparse.Namespace, chosen: Plan) -> dict[str, Any]:
 
 async def run(game: GameDefinition, args: argparse.Namespace, console: Console) -> int:
     chosen = plan(game, args)
+    redis = None
+    if args.redis:  # a bad URL or no server: one line, before anything else is printed or written
+        redis = client(args.redis)
+        await reachable(redis, args.redis)
     key = chosen.endpoint.api_key.reveal() if chosen.endpoint.api_key else None
     run_id = new_run_id()
     path = log_path(args.log, args.log_dir, game.name, run_id)
@@ -246,13 +251,13 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
             )
             try:
                 with progress.shown(not single and not args.quiet):
-                    if args.redis:
+                    if redis is not None:
                         await play_on_workers(
                             batch,
                             Publication(game.name, config, planned, args.max_concurrent_calls, args.rpm),
                             run_id,
                             run_log.relay,
-                            url=args.redis,
+                            redis=redis,
                             queue=args.queue,
                             on_result=progress.advance,
                             notice=lambda line: console.print(

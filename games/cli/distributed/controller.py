@@ -17,14 +17,13 @@ from typing import Any
 
 import orjson
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from games.cli.batch import Batch
 from games.cli.distributed.forwarded import decode_result
 from games.cli.distributed.keys import BATCH_TTL_S, STOPPED_TTL_S, BatchKeys, QueueKeys
 from games.cli.distributed.scripts import ensure_group
+from games.cli.distributed.server import REDIS_DOWN
 from games.kit.outcome import GameResult
 from runtime.clock import Clock, SystemClock
 
@@ -34,7 +33,6 @@ NO_WORKER_HINT_S = 5.0  # say how to start a worker when none has taken a game t
 SERVER_PATIENCE_S = 60.0  # a server that has not answered this long stops the batch (resumable)
 STOPPED_GRACE_S = 30.0  # after a fatal error, how long games in flight on workers may take to end
 CLEANUP_TIMEOUT_S = 2.0
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 @dataclass(frozen=True)
@@ -65,14 +63,14 @@ async def play_on_workers(
     batch_id: str,
     relay: Callable[[dict[str, Any]], None],
     *,
-    url: str,
+    redis: Redis,
     queue: str,
     on_result: Callable[[GameResult], None],
     notice: Callable[[str], None],
     clock: Clock | None = None,
 ) -> None:
-    """Play `batch` on the queue's workers; returns once every game has ended or the batch stopped."""
-    redis = Redis.from_url(url)
+    """Play `batch` on the queue's workers; returns once every game has ended or the batch stopped.
+    `redis` (see server.py: reached before the run log was opened) is closed at the end."""
     controller = Controller(
         redis, QueueKeys(queue), batch_id, batch, publication, relay, on_result, notice, clock
     )

@@ -19,18 +19,17 @@ from functools import partial
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from rich.console import Console
 
-from agents import ModelError, redact_url
+from agents import ModelError
 from games.cli.command import play_game
 from games.cli.distributed.forwarded import RecordedEvents, encode_result
 from games.cli.distributed.journal import GameLost, Journal, JournaledModel
 from games.cli.distributed.keys import DEFAULT_QUEUE, GROUP, STOPPED_TTL_S, BatchKeys, QueueKeys
 from games.cli.distributed.published import BatchSetup, set_up
 from games.cli.distributed.scripts import Scripts, ensure_group
+from games.cli.distributed.server import REDIS_DOWN, client, reachable, shown
 from games.cli.distributed.shared_limits import RedisCallLimits
 from games.kit.arguments import positive_int
 from games.kit.exits import FAILED, UsageError
@@ -41,8 +40,6 @@ DEFAULT_LEASE_S = 30.0
 DEFAULT_MAX_DELIVERIES = 3
 READ_BLOCK_MS = 1000
 JOURNAL_TTL_S = 24 * 3600
-CONNECT_PATIENCE_S = 10.0
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -97,7 +94,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 async def run(args: argparse.Namespace, console: Console) -> int:
     if args.lease <= 0:
         raise UsageError(f"--lease {args.lease:g}: give a number of seconds above 0")
-    redis = Redis.from_url(args.redis)
+    redis = client(args.redis)
     worker = Worker(
         redis,
         QueueKeys(args.queue),
@@ -171,20 +168,10 @@ class Worker:
 
     async def connect(self, url: str) -> None:
         """Reach the server (a few tries while it starts); UsageError when it cannot be reached."""
-        deadline = self._clock.monotonic() + CONNECT_PATIENCE_S
-        while True:
-            try:
-                await self._redis.ping()
-                await ensure_group(self._redis, self._queue.games)
-                break
-            except REDIS_DOWN as exc:
-                if self._clock.monotonic() > deadline:
-                    raise UsageError(
-                        f"--redis {_safe_url(url)}: cannot reach the Redis server ({exc})"
-                    ) from None
-                await self._clock.sleep(0.2)
+        await reachable(self._redis, url, self._clock)
+        await ensure_group(self._redis, self._queue.games)
         self._tell(
-            f"worker {self.name}: serving queue {self._queue.queue!r} at {_safe_url(url)}, "
+            f"worker {self.name}: serving queue {self._queue.queue!r} at {shown(url)}, "
             f"{self._concurrency} game(s) at once"
         )
 
@@ -453,8 +440,3 @@ def _error(game_id: str, subject: str, reason: str) -> GameResult:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
-
-
-def _safe_url(url: str) -> str:
-    """The server's address without a password."""
-    return redact_url(url)

@@ -1,0 +1,42 @@
+"""Reaching the Redis server named by `--redis URL`: a bad URL or a server that does not answer is the
+user's to fix, so either is one line (UsageError), with any password in the URL hidden."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from agents import redact_url
+from games.kit.exits import UsageError
+from runtime.clock import Clock, SystemClock
+
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+CONNECT_PATIENCE_S = 5.0  # a server just starting gets this long to answer
+
+
+def client(url: str) -> Redis:
+    """A client for `url`; UsageError when it is not a Redis URL."""
+    try:
+        return Redis.from_url(url)
+    except ValueError as exc:
+        raise UsageError(f"--redis {shown(url)}: {exc}") from None
+
+
+async def reachable(redis: Redis, url: str, clock: Clock | None = None) -> None:
+    """Return once the server answers a PING; UsageError after CONNECT_PATIENCE_S without an answer."""
+    clock = clock or SystemClock()
+    deadline = clock.monotonic() + CONNECT_PATIENCE_S
+    while True:
+        try:
+            await redis.ping()
+            return
+        except REDIS_DOWN as exc:
+            if clock.monotonic() > deadline:
+                raise UsageError(f"--redis {shown(url)}: cannot reach the Redis server ({exc})") from None
+            await clock.sleep(0.2)
+
+
+def shown(url: str) -> str:
+    """The server's address without a password."""
+    return redact_url(url)
