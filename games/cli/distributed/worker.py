@@ -206,6 +206,11 @@ class Worker:
             await asyncio.gather(heartbeat, return_exceptions=True)
 
     @property
+    def _held(self) -> set[str]:
+        """The entries this worker is taking or playing."""
+        return set(self._playing) | {task.get_name().removeprefix("delivery:") for task in self._starting}
+
+    @property
     def _busy(self) -> int:
         return len(self._playing) + len(self._starting)
 
@@ -215,7 +220,8 @@ class Worker:
             self._queue.games, GROUP, self.name, self._lease_ms, self._claim_from, count=room
         )
         self._claim_from = _text(start)
-        entries = [(_text(entry_id), fields) for entry_id, fields in claimed if fields]
+        # Its own games that were idle a lease (a busy event loop missed a renewal): still being played.
+        entries = [(_text(id_), fields) for id_, fields in claimed if fields and _text(id_) not in self._held]
         if entries:
             return entries
         answer = await self._redis.xreadgroup(
@@ -348,7 +354,9 @@ class Worker:
         try:
             if payload is None:
                 raise UsageError(f"batch {batch_id}: its plan is gone from the server")
-            setup: BatchSetup | UsageError = set_up(
+            # Off the event loop: preparing a game reads its data, and the leases must be renewed meanwhile.
+            setup: BatchSetup | UsageError = await asyncio.to_thread(
+                set_up,
                 batch_id,
                 payload,
                 base_url=self._base_url,
