@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import orjson
@@ -18,6 +19,7 @@ from redis.asyncio import Redis
 from agents import ChatModel, ChatReply, ChatRequest, Usage
 from games.cli.distributed.keys import BatchKeys
 from games.cli.distributed.scripts import Scripts
+from games.cli.distributed.server import REDIS_DOWN, patiently
 
 
 class GameLost(Exception):
@@ -37,8 +39,10 @@ class Journal:
         recorded: Mapping[str, bytes],
         ttl_s: int,
         on_lost: Callable[[], None] = lambda: None,
+        patience_s: float = 30.0,
     ) -> None:
         self._redis = redis
+        self._patience_s = patience_s
         self.on_lost = on_lost  # the worker cancels the game's task
         self._scripts = scripts
         self._keys = keys
@@ -58,9 +62,10 @@ class Journal:
         token: str,
         ttl_s: int,
         on_lost: Callable[[], None] = lambda: None,
+        patience_s: float = 30.0,
     ) -> Journal:
-        recorded = await redis.hgetall(keys.journal(game_id))
-        return cls(redis, scripts, keys, game_id, token, recorded, ttl_s, on_lost)
+        recorded = await patiently(partial(redis.hgetall, keys.journal(game_id)), patience_s)
+        return cls(redis, scripts, keys, game_id, token, recorded, ttl_s, on_lost, patience_s)
 
     @property
     def recorded_count(self) -> int:
@@ -74,16 +79,19 @@ class Journal:
         return reply_from_json(orjson.loads(value))
 
     async def record(self, agent: str, index: int, reply: ChatReply) -> None:
-        written = await self._scripts.journal(
-            keys=[self._keys.fences, self._keys.journal(self.game_id)],
-            args=[
-                self.game_id,
-                self.token,
-                f"{agent}:{index}",
-                orjson.dumps(reply_as_json(reply)),
-                self._ttl_s,
-            ],
-        )
+        """Write the reply while this delivery holds the game; GameLost when it does not, or when the
+        server stays out of reach a whole lease (the game will be taken over: nothing is lost)."""
+        try:
+            written = await patiently(
+                partial(
+                    self._scripts.journal,
+                    keys=[self._keys.fences, self._keys.journal(self.game_id)],
+                    args=[self.game_id, self.token, f"{agent}:{index}", _encoded(reply), self._ttl_s],
+                ),
+                self._patience_s,
+            )
+        except REDIS_DOWN:
+            written = False
         if not written:
             self.on_lost()
             raise GameLost(f"game {self.game_id}: another worker holds it now")

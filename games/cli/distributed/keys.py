@@ -16,7 +16,7 @@ GROUP = "workers"
 # killed with kill -9 leaves no litter, and workers drop its games once its plan is gone).
 BATCH_TTL_S = 120
 # What stays after a batch ended: its stop flag, so late deliveries of its games are dropped.
-STOPPED_TTL_S = 24 * 3600
+STOPPED_TTL_S = 3600
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,13 @@ user's to fix, so either is one line (UsageError), with any password in the URL 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from agents import redact_url
 from games.kit.exits import UsageError
@@ -13,6 +17,7 @@ from runtime.clock import Clock, SystemClock
 
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 CONNECT_PATIENCE_S = 5.0  # a server just starting gets this long to answer
+T = TypeVar("T")
 
 
 def client(url: str) -> Redis:
@@ -40,3 +45,19 @@ async def reachable(redis: Redis, url: str, clock: Clock | None = None) -> None:
 def shown(url: str) -> str:
     """The server's address without a password."""
     return redact_url(url)
+
+
+async def patiently(step: Callable[[], Awaitable[T]], patience_s: float) -> T:
+    """`step()`, tried again while the server cannot be reached, for up to `patience_s` seconds; the
+    last error is raised after that."""
+    retrying = AsyncRetrying(
+        stop=stop_after_delay(patience_s),
+        wait=wait_exponential(multiplier=0.05, max=1.0),
+        retry=retry_if_exception_type(REDIS_DOWN),
+        reraise=True,
+    )
+
+    async def attempt() -> T:  # a coroutine function, which tenacity awaits (redis-py's are plain ones)
+        return await step()
+
+    return await retrying(attempt)

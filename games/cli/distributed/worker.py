@@ -26,10 +26,10 @@ from agents import ModelError
 from games.cli.command import play_game
 from games.cli.distributed.forwarded import RecordedEvents, encode_result
 from games.cli.distributed.journal import GameLost, Journal, JournaledModel
-from games.cli.distributed.keys import DEFAULT_QUEUE, GROUP, STOPPED_TTL_S, BatchKeys, QueueKeys
+from games.cli.distributed.keys import BATCH_TTL_S, DEFAULT_QUEUE, GROUP, BatchKeys, QueueKeys
 from games.cli.distributed.published import BatchSetup, set_up
 from games.cli.distributed.scripts import Scripts, ensure_group
-from games.cli.distributed.server import REDIS_DOWN, client, reachable, shown
+from games.cli.distributed.server import REDIS_DOWN, client, patiently, reachable, shown
 from games.cli.distributed.shared_limits import RedisCallLimits
 from games.kit.arguments import positive_int
 from games.kit.exits import FAILED, UsageError
@@ -272,7 +272,7 @@ class Worker:
                 keys.results,
                 self._queue.games,
             ],
-            args=[epoch, game_id, GROUP, entry_id, self.name, STOPPED_TTL_S],
+            args=[epoch, game_id, GROUP, entry_id, self.name, BATCH_TTL_S],
         )
         if _text(taken[0]) != "play":
             if _text(taken[0]) in ("gone", "stopped"):
@@ -302,9 +302,14 @@ class Worker:
             result = played
         if not recorded.records or recorded.records[-1].get("event") != "game_ended":
             result.log(recorded.events.bind(game_id=game_id))
-        accepted = await self._scripts.submit(
-            keys=[keys.fences, keys.done, keys.results, self._queue.games, keys.journal(game_id)],
-            args=[game_id, token, GROUP, entry_id, encode_result(result, recorded.records)],
+        # A server out of reach for a whole lease: the game stays pending and is played again.
+        accepted = await patiently(
+            partial(
+                self._scripts.submit,
+                keys=[keys.fences, keys.done, keys.results, self._queue.games, keys.journal(game_id)],
+                args=[game_id, token, GROUP, entry_id, encode_result(result, recorded.records)],
+            ),
+            self._lease_s,
         )
         if accepted:
             self.handed_in += 1
@@ -328,7 +333,14 @@ class Worker:
         served = None
         if setup.real_model is not None:  # offline and scripted players answer alike again: no journal
             journal = await Journal.load(
-                self._redis, self._scripts, keys, game_id, token, JOURNAL_TTL_S, on_lost=task.cancel
+                self._redis,
+                self._scripts,
+                keys,
+                game_id,
+                token,
+                JOURNAL_TTL_S,
+                on_lost=task.cancel,
+                patience_s=self._lease_s,
             )
             served = partial(JournaledModel, journal=journal)
         try:
