@@ -237,7 +237,7 @@ def _secret_forms(secrets: Iterable[str]) -> tuple[bytes, ...]:
     return tuple(sorted(forms, key=len, reverse=True))
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
     """JSON for values json does not know: sets as lists, everything else as its text."""
     if isinstance(value, set | frozenset | tuple):
         return list(value)
@@ -250,7 +250,7 @@ def _encode(record: Mapping[str, Any]) -> bytes:
     """One JSON line, UTF-8. orjson is ~10x faster than json here; json handles what orjson refuses
     (lone surrogates, integers beyond 64 bits)."""
     try:
-        return orjson.dumps(record, default=_plain, option=orjson.OPT_APPEND_NEWLINE)
+        return orjson.dumps(record, default=plain, option=orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
-        text = json.dumps(record, ensure_ascii=True, separators=(",", ":"), default=_plain)
+        text = json.dumps(record, ensure_ascii=True, separators=(",", ":"), default=plain)
         return f"{text}\n".encode()

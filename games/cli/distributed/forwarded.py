@@ -15,6 +15,7 @@ import orjson
 from games.kit.outcome import GameResult, Outcome
 from runtime.clock import Clock, SystemClock
 from runtime.events import EventLog, event_log
+from runtime.log import plain
 
 
 class RecordedEvents:
@@ -42,7 +43,7 @@ def encode_result(result: GameResult, records: list[dict[str, Any]]) -> bytes:
         "rules": result.rules,
         "scores": dict(result.scores) if result.scores is not None else None,
     }
-    return orjson.dumps({"result": shown, "events": records}, default=_plain)
+    return orjson.dumps({"result": shown, "events": records}, default=plain)
 
 
 def decode_result(payload: bytes) -> tuple[GameResult, list[dict[str, Any]]]:
@@ -66,11 +67,3 @@ def decode_result(payload: bytes) -> tuple[GameResult, list[dict[str, Any]]]:
     if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
         raise ValueError("not a game's result (its events are not a list of objects)")
     return result, records
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    if isinstance(value, BaseException):
-        return f"{type(value).__name__}: {value}"
-    return str(value)

@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 
 from agents import ChatModel, ChatReply, ChatRequest, Usage
 from games.cli.distributed.keys import BatchKeys
-from games.cli.distributed.scripts import Scripts
+from games.cli.distributed.scripts import DeliverySteps
 from games.cli.distributed.server import REDIS_DOWN, patiently
 
 
@@ -31,41 +31,38 @@ class Journal:
 
     def __init__(
         self,
-        redis: Redis,
-        scripts: Scripts,
-        keys: BatchKeys,
+        steps: DeliverySteps,
+        batch_id: str,
         game_id: str,
         token: str,
-        recorded: Mapping[str, bytes],
-        ttl_s: int,
+        recorded: Mapping[bytes | str, bytes],
         on_lost: Callable[[], None] = lambda: None,
         patience_s: float = 30.0,
     ) -> None:
-        self._redis = redis
-        self._patience_s = patience_s
-        self.on_lost = on_lost  # the worker cancels the game's task
-        self._scripts = scripts
-        self._keys = keys
+        self._steps = steps
+        self.batch_id = batch_id
         self.game_id = game_id
         self.token = token
         self._recorded = {_text(name): value for name, value in recorded.items()}
-        self._ttl_s = ttl_s
+        self.on_lost = on_lost  # the worker cancels the game's task
+        self._patience_s = patience_s
         self.served = 0  # replies served from the record
 
     @classmethod
     async def load(
         cls,
         redis: Redis,
-        scripts: Scripts,
+        steps: DeliverySteps,
         keys: BatchKeys,
+        batch_id: str,
         game_id: str,
         token: str,
-        ttl_s: int,
         on_lost: Callable[[], None] = lambda: None,
         patience_s: float = 30.0,
     ) -> Journal:
+        """The journal as earlier deliveries left it (`keys` are the batch's, `batch_id` its id)."""
         recorded = await patiently(partial(redis.hgetall, keys.journal(game_id)), patience_s)
-        return cls(redis, scripts, keys, game_id, token, recorded, ttl_s, on_lost, patience_s)
+        return cls(steps, batch_id, game_id, token, recorded, on_lost, patience_s)
 
     @property
     def recorded_count(self) -> int:
@@ -82,12 +79,9 @@ class Journal:
         """Write the reply while this delivery holds the game; GameLost when it does not, or when the
         server stays out of reach a whole lease (the game will be taken over: nothing is lost)."""
         try:
+            field = f"{agent}:{index}"
             written = await patiently(
-                partial(
-                    self._scripts.journal,
-                    keys=[self._keys.fences, self._keys.journal(self.game_id)],
-                    args=[self.game_id, self.token, f"{agent}:{index}", _encoded(reply), self._ttl_s],
-                ),
+                partial(self._steps.journal, self.batch_id, self.game_id, self.token, field, _encoded(reply)),
                 self._patience_s,
             )
         except REDIS_DOWN:

@@ -8,11 +8,13 @@ its lease and came back can neither write to the journal nor hand in a second re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 from redis.exceptions import ResponseError
 
-from games.cli.distributed.keys import GROUP
+from games.cli.distributed.keys import BATCH_TTL_S, GROUP, QueueKeys
 
 # KEYS: plan, stop, fatal, done, deliveries, takers, fences, results, games
 # ARGV: epoch, game, group, entry id, worker name, ttl
@@ -48,6 +50,7 @@ redis.call('XCLAIM', KEYS[4], ARGV[3], ARGV[4], 0, ARGV[5], 'JUSTID')
 return 'ok'
 """
 
+JOURNAL_TTL_S = 24 * 3600
 # KEYS: fences, journal   ARGV: game, token, field, reply (JSON), ttl   -> 1 written, 0 lost
 JOURNAL = """
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
@@ -80,15 +83,80 @@ return 1
 """
 
 
-class Scripts:
-    """The scripts registered on one client (redis-py sends each by its SHA, loading it when missing)."""
+@dataclass(frozen=True)
+class Taken:
+    """TAKE's answer: "play" with the delivery's token, how many deliveries the game has had and who
+    took it each time; or why the entry was dropped ("gone", "stopped", "done")."""
 
-    def __init__(self, redis: Redis) -> None:
-        self.take: AsyncScript = redis.register_script(TAKE)
-        self.renew: AsyncScript = redis.register_script(RENEW)
-        self.journal: AsyncScript = redis.register_script(JOURNAL)
-        self.submit: AsyncScript = redis.register_script(SUBMIT)
-        self.release: AsyncScript = redis.register_script(RELEASE)
+    verdict: str
+    token: str = ""
+    deliveries: int = 0
+    takers: tuple[str, ...] = ()
+
+
+class DeliverySteps:
+    """The scripts of one queue, each called with its keys in the order it reads them. redis-py sends a
+    script by its SHA and loads it when the server does not know it (after a restart, say)."""
+
+    def __init__(self, redis: Redis, queue: QueueKeys) -> None:
+        self._queue = queue
+        self._take: AsyncScript = redis.register_script(TAKE)
+        self._renew: AsyncScript = redis.register_script(RENEW)
+        self._journal: AsyncScript = redis.register_script(JOURNAL)
+        self._submit: AsyncScript = redis.register_script(SUBMIT)
+        self._release: AsyncScript = redis.register_script(RELEASE)
+
+    async def take(self, batch_id: str, game_id: str, epoch: str, entry_id: str, worker: str) -> Taken:
+        keys = self._queue.batch(batch_id)
+        answer = await self._take(
+            keys=[
+                keys.plan,
+                keys.stop,
+                keys.fatal,
+                keys.done,
+                keys.deliveries,
+                keys.takers,
+                keys.fences,
+                keys.results,
+                self._queue.games,
+            ],  # fmt: skip
+            args=[epoch, game_id, GROUP, entry_id, worker, BATCH_TTL_S],
+        )
+        parts = [_text(part) for part in answer]
+        if parts[0] != "play":
+            return Taken(parts[0])
+        return Taken("play", parts[1], int(parts[2]), tuple(parts[3].split(",")))
+
+    async def renew(self, batch_id: str, game_id: str, token: str, worker: str, entry_id: str) -> str:
+        """ "ok", or why the delivery is over: "lost", "gone", "stopped"."""
+        keys = self._queue.batch(batch_id)
+        answer = await self._renew(
+            keys=[keys.fences, keys.plan, keys.stop, self._queue.games],
+            args=[game_id, token, GROUP, worker, entry_id],
+        )
+        return _text(answer)
+
+    async def journal(self, batch_id: str, game_id: str, token: str, field: str, value: bytes) -> bool:
+        keys = self._queue.batch(batch_id)
+        written = await self._journal(
+            keys=[keys.fences, keys.journal(game_id)], args=[game_id, token, field, value, JOURNAL_TTL_S]
+        )
+        return bool(written)
+
+    async def submit(self, batch_id: str, game_id: str, token: str, entry_id: str, payload: bytes) -> bool:
+        keys = self._queue.batch(batch_id)
+        accepted = await self._submit(
+            keys=[keys.fences, keys.done, keys.results, self._queue.games, keys.journal(game_id)],
+            args=[game_id, token, GROUP, entry_id, payload],
+        )
+        return bool(accepted)
+
+    async def release(self, worker: str, entry_id: str, idle_ms: int) -> None:
+        await self._release(keys=[self._queue.games], args=[GROUP, worker, entry_id, idle_ms])
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 async def ensure_group(redis: Redis, stream: str) -> None:

@@ -26,9 +26,9 @@ from agents import ModelError
 from games.cli.command import play_game
 from games.cli.distributed.forwarded import RecordedEvents, encode_result
 from games.cli.distributed.journal import GameLost, Journal, JournaledModel
-from games.cli.distributed.keys import BATCH_TTL_S, DEFAULT_QUEUE, GROUP, BatchKeys, QueueKeys
+from games.cli.distributed.keys import DEFAULT_QUEUE, GROUP, BatchKeys, QueueKeys
 from games.cli.distributed.published import BatchSetup, set_up
-from games.cli.distributed.scripts import Scripts, ensure_group
+from games.cli.distributed.scripts import DeliverySteps, ensure_group
 from games.cli.distributed.server import REDIS_DOWN, client, patiently, reachable, shown
 from games.cli.distributed.shared_limits import RedisCallLimits
 from games.kit.arguments import positive_int
@@ -39,7 +39,6 @@ from runtime.clock import Clock, SystemClock
 DEFAULT_LEASE_S = 30.0
 DEFAULT_MAX_DELIVERIES = 3
 READ_BLOCK_MS = 1000
-JOURNAL_TTL_S = 24 * 3600
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -151,7 +150,7 @@ class Worker:
         self._say = say
         self._quiet = quiet
         self._clock = clock or SystemClock()
-        self._scripts = Scripts(redis)
+        self._steps = DeliverySteps(redis, queue)
         self._batches: dict[str, BatchSetup | UsageError] = {}
         self._playing: dict[str, Delivery] = {}  # entry id -> delivery
         self._starting: set[asyncio.Task[None]] = set()
@@ -260,25 +259,12 @@ class Worker:
         game_id = _text(fields.get(b"game", b""))
         epoch = _text(fields.get(b"epoch", b""))
         keys = self._queue.batch(batch_id)
-        taken = await self._scripts.take(
-            keys=[
-                keys.plan,
-                keys.stop,
-                keys.fatal,
-                keys.done,
-                keys.deliveries,
-                keys.takers,
-                keys.fences,
-                keys.results,
-                self._queue.games,
-            ],
-            args=[epoch, game_id, GROUP, entry_id, self.name, BATCH_TTL_S],
-        )
-        if _text(taken[0]) != "play":
-            if _text(taken[0]) in ("gone", "stopped"):
+        taken = await self._steps.take(batch_id, game_id, epoch, entry_id, self.name)
+        if taken.verdict != "play":
+            if taken.verdict in ("gone", "stopped"):
                 await self._forget(batch_id)
             return
-        token, deliveries, takers = _text(taken[1]), int(taken[2]), _text(taken[3])
+        token = taken.token
         task = asyncio.current_task()
         assert task is not None
         self._starting.discard(task)
@@ -287,8 +273,8 @@ class Worker:
         setup = await self._setup(keys, batch_id)
         if isinstance(setup, UsageError):
             result = _error(game_id, "", f"worker {self.name} cannot play this batch: {setup}")
-        elif deliveries > self._max_deliveries:
-            earlier = takers.split(",")[:-1]
+        elif taken.deliveries > self._max_deliveries:
+            earlier = taken.takers[:-1]
             result = _error(
                 game_id,
                 setup.spec(game_id).subject,
@@ -296,20 +282,16 @@ class Worker:
                 f"{', '.join(earlier)})",
             )
         else:
-            played = await self._play(setup, keys, game_id, token, recorded, task)
+            played = await self._play(setup, keys, batch_id, game_id, token, recorded, task)
             if played is None:
                 return
             result = played
         if not recorded.records or recorded.records[-1].get("event") != "game_ended":
             result.log(recorded.events.bind(game_id=game_id))
         # A server out of reach for a whole lease: the game stays pending and is played again.
+        payload = encode_result(result, recorded.records)
         accepted = await patiently(
-            partial(
-                self._scripts.submit,
-                keys=[keys.fences, keys.done, keys.results, self._queue.games, keys.journal(game_id)],
-                args=[game_id, token, GROUP, entry_id, encode_result(result, recorded.records)],
-            ),
-            self._lease_s,
+            partial(self._steps.submit, batch_id, game_id, token, entry_id, payload), self._lease_s
         )
         if accepted:
             self.handed_in += 1
@@ -323,6 +305,7 @@ class Worker:
         self,
         setup: BatchSetup,
         keys: BatchKeys,
+        batch_id: str,
         game_id: str,
         token: str,
         recorded: RecordedEvents,
@@ -334,11 +317,11 @@ class Worker:
         if setup.real_model is not None:  # offline and scripted players answer alike again: no journal
             journal = await Journal.load(
                 self._redis,
-                self._scripts,
+                self._steps,
                 keys,
+                batch_id,
                 game_id,
                 token,
-                JOURNAL_TTL_S,
                 on_lost=task.cancel,
                 patience_s=self._lease_s,
             )
@@ -413,13 +396,9 @@ class Worker:
             except REDIS_DOWN:
                 continue
             for delivery in list(self._playing.values()):
-                keys = self._queue.batch(delivery.batch_id)
                 try:
-                    state = _text(
-                        await self._scripts.renew(
-                            keys=[keys.fences, keys.plan, keys.stop, self._queue.games],
-                            args=[delivery.game_id, delivery.token, GROUP, self.name, delivery.entry_id],
-                        )
+                    state = await self._steps.renew(
+                        delivery.batch_id, delivery.game_id, delivery.token, self.name, delivery.entry_id
                     )
                 except REDIS_DOWN:
                     break  # the main loop says so; the leases are renewed when the server is back
@@ -439,9 +418,7 @@ class Worker:
         try:
             async with asyncio.timeout(2.0):
                 for delivery in playing:
-                    await self._scripts.release(
-                        keys=[self._queue.games], args=[GROUP, self.name, delivery.entry_id, self._lease_ms]
-                    )
+                    await self._steps.release(self.name, delivery.entry_id, self._lease_ms)
         except (*REDIS_DOWN, TimeoutError, ResponseError):
             pass  # their leases run out instead
         for setup in self._batches.values():
