@@ -291,7 +291,7 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
                             on_result=progress.advance,
                         )
             finally:
-                _report(console, args, summarize(stats), table=not single)
+                _report(console, args, summarize(stats, log=str(path)), table=not single)
             failed = exit_code_for(batch.results) or batch.stopped is not None
             run_log.end("error" if failed else "ok", reason=_run_reason(batch))
     except asyncio.CancelledError:
