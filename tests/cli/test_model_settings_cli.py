@@ -165,3 +165,19 @@ def script(tmp_path: Path) -> Path:
     replies = {"hinter": ["CLUE: a thing"] * 10, "guesser": ["GUESS: thing"] * 10}
     path.write_text(json.dumps(replies), encoding="utf-8")
     return path
+
+
+def test_rerun_refuses_recorded_settings_no_flag_could_give(tmp_path: Path):
+    """A log whose model_settings hold a temperature out of range is one line naming the field, exit 2."""
+    log = tmp_path / "run.jsonl"
+    assert run_main("taboo", "--seed", "1", "--quiet", "--log", str(log)).returncode == 0
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    started = json.loads(lines[0])
+    started["config"]["model_settings"] = {"hinter": {"temperature": 5}, "guesser": {}}
+    log.write_text(json.dumps(started) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    done = run_main("rerun", str(log), "--log", str(tmp_path / "rerun.jsonl"))
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"error: {log}: run_started's config.model_settings.hinter.temperature: "
+        "expected a number from 0 to 2, got '5'\n"
+    )
