@@ -32,6 +32,8 @@ from games.cli.batch import Batch, GameSpec, game_specs, run_batch
 from games.cli.distributed.controller import Publication, play_on_workers
 from games.cli.distributed.server import client, reachable
 from games.cli.flags import add_common_flags
+from games.cli.model_settings import CONFIG_KEY as SETTINGS_KEY
+from games.cli.model_settings import RoleSettings, described, recorded_settings, settings_from_args
 from games.cli.models import REAL_MODEL_HINT, Backend, RoleModel, all_offline, resolve_models
 from games.cli.personas import PersonaChoice, choose_personas, with_persona_models
 from games.cli.progress import BatchProgress
@@ -81,6 +83,7 @@ class Plan:
     swap: bool = False
     request_timeout: float | None = None  # --request-timeout; a persona's setting or the environment else
     scripts: dict[str, Script] = field(default_factory=dict)  # "script:FILE" model name -> its file
+    settings: RoleSettings = field(default_factory=dict)  # role -> the model settings the flags set
 
     def cast(self, spec: GameSpec) -> dict[str, str]:
         """Who plays each seat of `spec`'s game: agent -> "model/persona"."""
@@ -155,9 +158,11 @@ def plan(game: GameDefinition, args: argparse.Namespace, resumed: Resumed | None
         swap=args.swap,
         request_timeout=args.request_timeout,
         scripts=scripts,
+        settings=settings_from_args(args, roles),
     )
     if resumed is not None:
         _check_same_casts(chosen, resumed)
+        _check_same_settings(chosen, resumed)
     return chosen
 
 
@@ -200,6 +205,18 @@ def _check_same_casts(chosen: Plan, resumed: Resumed) -> None:
             )
 
 
+def _check_same_settings(chosen: Plan, resumed: Resumed) -> None:
+    """A resumed batch plays its remaining games with the model settings it was run with."""
+    roles = [role.name for role in chosen.game.roles]
+    recorded = recorded_settings(resumed.config, roles, resumed.source)
+    left = any(spec.game_id not in resumed.finished for spec in chosen.specs)
+    if left and chosen.settings != recorded:
+        raise UsageError(
+            f"--resume {resumed.source}: the run's model settings were {described(recorded)}; these flags "
+            f"give {described(chosen.settings)} (leave out --temperature and --max-tokens to take the log's)"
+        )
+
+
 def config_of(args: argparse.Namespace, chosen: Plan) -> dict[str, Any]:
     """run_started's configuration: everything needed to play the run again; never a secret."""
     return {
@@ -211,6 +228,7 @@ def config_of(args: argparse.Namespace, chosen: Plan) -> dict[str, Any]:
         "models": {role: {"backend": str(m.backend), "model": m.model} for role, m in chosen.models.items()},
         "base_url": chosen.endpoint.where if chosen.endpoint.configured else None,
         "personas": {role: persona.describe() for role, persona in chosen.personas.items()},
+        SETTINGS_KEY: chosen.settings,
         "resumed_from": args.resume,
         "request_timeout": chosen.request_timeout,
     }
@@ -273,7 +291,7 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
                             on_result=progress.advance,
                         )
             finally:
-                _report(console, args, summarize(stats), table=not single)
+                _report(console, args, summarize(stats, log=str(path)), table=not single)
             failed = exit_code_for(batch.results) or batch.stopped is not None
             run_log.end("error" if failed else "ok", reason=_run_reason(batch))
     except asyncio.CancelledError:
@@ -360,7 +378,8 @@ def _player(
         assert real_model is not None
         model = real_model
     timeout_s = resolve_request_timeout(chosen.request_timeout, persona.settings.get("timeout_s"), os.environ)
-    settings = ModelSettings(model=choice.model, **{**persona.settings, "timeout_s": timeout_s})
+    chosen_settings = {**persona.settings, **chosen.settings.get(seat.role, {}), "timeout_s": timeout_s}
+    settings = ModelSettings(model=choice.model, **chosen_settings)
     label = f"{choice.model}/{persona.name}"
     return Player(AgentModel(gateway, model, seat.agent, settings), persona.system_template, label)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from agents.request_timeout import DEFAULT_REQUEST_TIMEOUT_S, REQUEST_TIMEOUT_ENV, parse_seconds
 from games.cli.distributed.keys import DEFAULT_QUEUE
+from games.cli.model_settings import add_settings_flags
 from games.kit.arguments import positive_int, whole_number
 
 
@@ -18,7 +19,8 @@ def seconds(text: str) -> float:
 
 
 def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> None:
-    """--seed, models and personas per role, the endpoint, --human, the log, --games, --quiet."""
+    """--seed, models, their settings and personas per role, the endpoint, --human, the log, --games,
+    --quiet."""
     roles = tuple(roles)
     parser.add_argument(
         "--seed", type=whole_number, help="seed every random choice (same seed, same offline game)"
@@ -71,6 +73,7 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
         help="model calls in flight at once, across all games (default 8)",
     )
     models.add_argument("--rpm", type=positive_int, metavar="N", help="at most N model requests per minute")
+    add_settings_flags(models, roles)
     models.add_argument(
         "--request-timeout",
         type=seconds,

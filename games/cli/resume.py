@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from games.cli.model_settings import SETTINGS, given, recorded_settings
 from games.kit.config import Config, config_from_json
 from games.kit.definition import GameSpec
 from games.kit.exits import UsageError
@@ -39,8 +40,8 @@ class Resumed:
         return config_from_json(config_type, self.config, f"{self.source}: line 1")
 
     def flags(self, args: argparse.Namespace, roles: Sequence[str]) -> argparse.Namespace:
-        """The resumed run's flags: the seed and size from the log; models and personas from the log
-        too, for every role the command line does not name one for."""
+        """The resumed run's flags: the seed and size from the log; models, personas and model settings
+        from the log too, for every role the command line does not name one for."""
         merged = argparse.Namespace(**vars(args))
         for name in RESUMED_FLAGS:
             if name in self.config:
@@ -61,6 +62,12 @@ class Resumed:
             if getattr(args, dest, None) is None and persona:
                 source = persona.get("source")
                 setattr(merged, dest, persona.get("name") if source == "built-in" else source)
+        settings = recorded_settings(self.config, roles, self.source)
+        for role in roles:
+            for setting in SETTINGS:
+                value = settings[role].get(setting.field)
+                if value is not None and not given(args, role, setting):
+                    setattr(merged, setting.dest(role), value)
         return merged
 
     @property

@@ -16,6 +16,7 @@ from typing import Any
 from rich.table import Table
 
 from games.cli.registry import FollowedCatalog
+from games.cli.summary_run import described_run
 from games.kit.common_events import INTERRUPTED, OFFLINE_BACKENDS
 from games.kit.events import EventCatalog, Tally
 from games.kit.outcome import Outcome
@@ -60,6 +61,7 @@ class RunStats:
         self.casts: dict[str, str] = {}  # game_id -> "agent=model/persona, ..."
         self.planned: list[str] = []  # every game of the run's plan, in order
         self.rules: str | None = None  # the game's rule set, for a game that has several
+        self.started: Mapping[str, Any] | None = None  # the run's run_started record
         self._catalog = (lambda record: catalog) if catalog is not None else FollowedCatalog()
         self._counted: EventCatalog | None = None
         self._tallies: dict[str, Tally] = {}
@@ -113,6 +115,7 @@ class RunStats:
     def _started(self, record: Mapping[str, Any]) -> None:
         """The rule set, the plan (its games and casts) and the games finished in the logs this run
         resumes."""
+        self.started = self.started or record
         self.rules_from(record)
         plan = record.get("plan")
         for entry in plan if isinstance(plan, list) else ():
@@ -134,8 +137,9 @@ class RunStats:
         return self
 
 
-def summarize(stats: RunStats) -> dict[str, Any]:
-    """The summary figures as plain JSON (what --summary-json writes)."""
+def summarize(stats: RunStats, log: str | None = None) -> dict[str, Any]:
+    """The summary figures as plain JSON (what --summary-json writes), after `run`: what they summarise
+    (games/cli/summary_run.py), `log` the run log's path."""
     ended = list(stats.games.values())
     outcomes = Counter(str(record.get("outcome")) for record in ended)
     played = [r for r in ended if Outcome(str(r.get("outcome"))).played]
@@ -145,6 +149,7 @@ def summarize(stats: RunStats) -> dict[str, Any]:
     count = len(ended)
     errors = Counter(str(r.get("reason")) for r in ended if r.get("outcome") == Outcome.ERROR)
     return {
+        "run": described_run(stats.started, log),
         "games": count,
         "planned": len(stats.planned) or count,
         "not_played": [game_id for game_id in stats.planned if game_id not in stats.games],

@@ -15,6 +15,7 @@ from agents import Endpoint
 from agents.conversation_log import Conversations
 from games.cli.batch import GameSpec, game_specs
 from games.cli.command import Plan
+from games.cli.model_settings import recorded_settings
 from games.cli.models import Backend, RoleModel
 from games.cli.personas import PersonaChoice, personas_named
 from games.cli.registry import games_by_name
@@ -105,7 +106,7 @@ def _checked_call(record: Mapping[str, Any], where: str) -> Mapping[str, Any]:
 
 def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> Plan:
     """The Plan the recorded run played: the games of its `plan` (or, for an older log, of its
-    configuration) that the log started."""
+    configuration) that the log started, with the model settings its command line set."""
     config = started["config"]
     game = game_of(source, config)
     settings = config_from_json(game.config_type, config, f"{source}: line 1")
@@ -148,6 +149,7 @@ def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> P
         personas=personas_of(game, config.get("personas") or {}),
         endpoint=Endpoint(),
         resumed={},
+        settings=recorded_settings(config, [role.name for role in game.roles], source),
     )
 
 

@@ -117,3 +117,78 @@ def test_summary_gives_each_distinct_error_cause_with_its_count() -> None:
         "the model 'm' did not answer": 2,
         "agent 'referee' raised KeyError": 1,
     }
+
+
+def started(**config: object) -> dict:
+    plan = [
+        {"game_id": "g1", "cast": {"hinter": "a/default", "guesser": "b/literal"}},
+        {"game_id": "g1s", "cast": {"hinter": "b/default", "guesser": "a/literal"}},
+        {"game_id": "g2", "cast": {"guesser": "b/literal", "hinter": "a/default"}},
+    ]
+    return {"event": "run_started", "run_id": "r1", "config": config, "plan": plan}
+
+
+def test_the_summary_names_the_run_from_its_run_started() -> None:
+    """`run` gives the run's id, game, rule set, seed, the cast per role (model, persona, the settings the
+    command line set), the plan's distinct casts with their games, and the log it was given."""
+    record = started(
+        game="taboo",
+        rules="clembench",
+        seed=7,
+        resumed_from="old.jsonl",
+        models={
+            "hinter": {"backend": "openai", "model": "a"},
+            "guesser": {"backend": "openai", "model": "b"},
+        },
+        personas={"hinter": {"name": "default", "source": "built-in"}, "guesser": {"name": "literal"}},
+        model_settings={"hinter": {"temperature": 0.2}, "guesser": {}},
+    )
+    run = summarize(RunStats().feed([record]), log="runs/x.jsonl")["run"]
+    assert run == {
+        "run_id": "r1",
+        "game": "taboo",
+        "rules": "clembench",
+        "seed": 7,
+        "log": "runs/x.jsonl",
+        "resumed_from": "old.jsonl",
+        "cast": {
+            "hinter": {
+                "model": "a",
+                "backend": "openai",
+                "persona": "default",
+                "persona_source": "built-in",
+                "settings": {"temperature": 0.2},
+            },
+            "guesser": {
+                "model": "b",
+                "backend": "openai",
+                "persona": "literal",
+                "persona_source": None,
+                "settings": {},
+            },
+        },
+        "casts": [
+            {"players": {"guesser": "b/literal", "hinter": "a/default"}, "games": ["g1", "g2"]},
+            {"players": {"guesser": "a/literal", "hinter": "b/default"}, "games": ["g1s"]},
+        ],
+        "games_planned": ["g1", "g1s", "g2"],
+    }
+
+
+def test_a_summary_without_a_run_started_names_nothing() -> None:
+    """Figures fed no run_started (or an older one without rules or settings) give nulls, not errors."""
+    run = summarize(RunStats().feed([game("g1", "success", 1, 100.0)]))["run"]
+    assert run == {
+        "run_id": None,
+        "game": None,
+        "rules": None,
+        "seed": None,
+        "log": None,
+        "resumed_from": None,
+        "cast": {},
+        "casts": [],
+        "games_planned": [],
+    }
+    older = started(game="taboo", seed=1, models={"hinter": {"backend": "offline", "model": "offline"}})
+    run = summarize(RunStats().feed([older]))["run"]
+    assert run["rules"] is None and run["cast"]["hinter"]["settings"] == {}

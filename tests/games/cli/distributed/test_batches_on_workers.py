@@ -61,7 +61,13 @@ def test_two_workers_play_the_batch_one_process_plays(
     assert two[-1]["event"] == "run_ended" and two[-1]["status"] == "ok"
     summary_alone = json.loads((tmp_path / "a.json").read_text())
     summary_shared = json.loads((tmp_path / "s.json").read_text())
-    assert _untimed(summary_shared) == _untimed(summary_alone)
+    assert summary_shared["run"]["log"] == str(tmp_path / "shared.jsonl")
+    assert _untimed(_elsewhere(summary_shared)) == _untimed(_elsewhere(summary_alone))
+
+
+def _elsewhere(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary without the run's log path (each run writes its own log)."""
+    return {**summary, "run": {key: value for key, value in summary["run"].items() if key != "log"}}
 
 
 def test_games_go_to_both_workers(tmp_path: Path, redis_url: str, queue: str) -> None:
