@@ -322,7 +322,7 @@ class Worker:
                 batch_id,
                 game_id,
                 token,
-                on_lost=task.cancel,
+                on_lost=partial(self._taken_over, game_id, task),
                 patience_s=self._lease_s,
             )
             served = partial(JournaledModel, journal=journal)
@@ -405,8 +405,14 @@ class Worker:
                 if state == "ok":
                     continue
                 if state == "lost":
-                    self._say(f"worker {self.name}: game {delivery.game_id} was taken over by another worker")
+                    self._taken_over(delivery.game_id, delivery.task)
                 delivery.task.cancel()
+
+    def _taken_over(self, game_id: str, task: asyncio.Task[None]) -> None:
+        """Another delivery holds the game (this worker stalled or lost the server past its lease)."""
+        if not task.done() and not task.cancelling():
+            self._say(f"worker {self.name}: game {game_id} was taken over by another worker")
+        task.cancel()
 
     async def close(self) -> None:
         """Stop playing; hand the games in flight back at once (they look idle for a whole lease)."""
