@@ -1,0 +1,119 @@
+"""An eval's folder: the plan's copy, the record of each cell's definition, the logs, the results.
+
+    DIR/plan.toml     the plan as last run (`eval --resume DIR` plays it again)
+    DIR/eval.json     the plan's name, its folder (relative paths in it start there), every cell's definition
+    DIR/logs/         each cell's run logs (games.cli.evals.chain)
+    DIR/results.csv   one row per cell (games.cli.evals.results), and results.json
+
+A cell that has logs keeps the definition it was played with: a plan that changes it is refused, so a
+resumed cell never mixes games of two settings. One eval at a time works in a folder (a lock file).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from games.kit.exits import UsageError
+
+PLAN_COPY = "plan.toml"
+RECORD = "eval.json"
+LOGS = "logs"
+LOCK = ".lock"
+
+
+@dataclass(frozen=True)
+class EvalFolder:
+    root: Path
+
+    @property
+    def logs(self) -> Path:
+        return self.root / LOGS
+
+    @property
+    def plan_copy(self) -> Path:
+        return self.root / PLAN_COPY
+
+    def record(self) -> dict[str, Any]:
+        """eval.json, or an empty record for a new folder; UsageError (one line) if unreadable."""
+        path = self.root / RECORD
+        if not path.exists():
+            return {}
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{path}: cannot read the eval's record: {exc}") from None
+        if not isinstance(record, dict) or not isinstance(record.get("cells", {}), dict):
+            raise UsageError(f"{path}: not an eval's record (no cells)")
+        return record
+
+    def plan_base(self) -> Path | None:
+        """The folder the plan's relative paths start from, as recorded."""
+        base = self.record().get("base")
+        return Path(base) if isinstance(base, str) else None
+
+    def save(
+        self, name: str, base: Path, text: str, definitions: Mapping[str, Any], played: set[str]
+    ) -> None:
+        """Write the plan's copy and the record: the played cells keep their recorded definitions."""
+        cells = dict(self.record().get("cells", {}))
+        for cell_id, definition in definitions.items():
+            if cell_id not in played or cell_id not in cells:
+                cells[cell_id] = definition
+        record = {"name": name, "base": str(base), "cells": cells}
+        try:
+            self.logs.mkdir(parents=True, exist_ok=True)
+            self.plan_copy.write_text(text, encoding="utf-8")
+            _write_json(self.root / RECORD, record)
+        except OSError as exc:
+            raise UsageError(f"{self.root}: cannot write the eval's folder: {exc.strerror or exc}") from None
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the folder's lock; UsageError when another eval holds it."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = (self.root / LOCK).open("a")
+        except OSError as exc:
+            raise UsageError(f"{self.root}: cannot use the folder: {exc.strerror or exc}") from None
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UsageError(f"{self.root}: another eval is running in this folder") from None
+            yield
+
+
+def changed(cell_id: str, recorded: Mapping[str, Any], now: Mapping[str, Any]) -> str | None:
+    """What differs between a played cell's recorded definition and the plan's (None: nothing)."""
+    before, after = _flat(recorded), _flat(now)
+    for key in sorted(before.keys() | after.keys()):
+        if before.get(key) != after.get(key):
+            was, said = _shown(before.get(key)), _shown(after.get(key))
+            return f"the cell {cell_id} was played with {key} = {was}; the plan now says {key} = {said}"
+    return None
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        return {prefix: value}
+    flat: dict[str, Any] = {}
+    for key, item in value.items():
+        flat.update(_flat(item, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+def _shown(value: Any) -> str:
+    return "(not set)" if value is None else json.dumps(value)
+
+
+def _write_json(path: Path, value: Any) -> None:
+    """Write JSON whole: to a temporary file first, then renamed over the old one."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
+    temporary.replace(path)
