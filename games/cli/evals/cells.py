@@ -18,6 +18,7 @@ from games.cli import command
 from games.cli.evals.arguments import ArgumentsRejected, flag_of, own_flags, parse, takes_path
 from games.cli.evals.plan import ALL, Cast, EvalPlan, GameEntry, PlanError, settings_flag
 from games.cli.script import PREFIX as SCRIPT_PREFIX
+from games.kit.config import config_from_args
 from games.kit.exits import UsageError
 from runtime.tomlfile import Key, Problem
 
@@ -52,18 +53,25 @@ class Cell:
             "request_timeout": plan.request_timeout,
         }
 
+    def key_of(self, field: Sequence[str]) -> Key:
+        """Where the plan sets a field of the definition (a path such as ("roles", ROLE, "model"))."""
+        label = self.entry.label
+        if field[0] == "settings":
+            return ("game", label, *field[1:])
+        if field[0] == "roles" and len(field) == 3:
+            return self.cast.key_of(field[1], field[2])
+        if field[0] == "games":
+            return ("game", label, "games") if self.entry.games is not None else ("games",)
+        if field[0] == "seed":
+            return ("seeds",)
+        if field[0] == "base_url":
+            return ("cast", self.cast.name, "base_url")
+        return (field[0],)
+
     def arguments(self, plan: EvalPlan, games: int | None) -> list[str]:
         """The game command's flags for this cell's games (`games`: how many, None for the command's
         default); paths relative to the plan's folder."""
-        flags = own_flags(self.entry.game.name)
-        found: list[str] = []
-        for dest, value in sorted(self.entry.settings.items()):
-            action = flags[dest]
-            if action.nargs == 0:
-                found += [flag_of(action)] if value else []
-            else:
-                text = plan.path(str(value)) if takes_path(action) else str(value)
-                found.append(f"{flag_of(action)}={text}")
+        found = entry_arguments(self.entry, plan)
         if games is not None:
             found.append(f"--games={games}")
         found.append(f"--seed={self.seed}")
@@ -94,6 +102,20 @@ class Cell:
         return found
 
 
+def entry_arguments(entry: GameEntry, plan: EvalPlan) -> list[str]:
+    """The game's own flags from a game's table; paths relative to the plan's folder."""
+    flags = own_flags(entry.game.name)
+    found: list[str] = []
+    for dest, value in sorted(entry.settings.items()):
+        action = flags[dest]
+        if action.nargs == 0:
+            found += [flag_of(action)] if value else []
+        else:
+            text = plan.path(str(value)) if takes_path(action) else str(value)
+            found.append(f"{flag_of(action)}={text}")
+    return found
+
+
 def _model(model: str, plan: EvalPlan) -> str:
     """A model name; a `script:FILE` model's file relative to the plan's folder."""
     if model.startswith(SCRIPT_PREFIX):
@@ -120,16 +142,23 @@ class PreparedCell:
 
 
 def prepare_cells(plan: EvalPlan) -> list[PreparedCell]:
-    """Every cell of `plan`, each checked by the game command's parser and `plan()`; PlanError lists
-    every problem (a game's data that will not load, a model that needs a server, ...)."""
+    """Every cell of `plan`, checked by the game command: each game's data loaded with its settings,
+    then each cast's games planned by the command's `plan()`. PlanError lists every problem (a deck
+    that will not load, a model that needs a server...)."""
     problems: list[Problem] = []
     prepared: list[PreparedCell] = []
     for entry in plan.entries.values():
+        trouble = _data_problem(entry, plan)
+        if trouble is not None:
+            problems.append(trouble)
+            continue
         for cast in plan.casts_of(entry):
             try:
                 count, planned = _planned(Cell(entry, cast, plan.seeds[0]), plan)
             except (UsageError, ArgumentsRejected) as exc:
-                problems.append(plan.problem(f"cast {cast.name}: {exc}", _key_of(str(exc), entry, cast)))
+                key = _key_of(str(exc), entry, plan) or ("cast", cast.name)
+                shown = str(exc) if key[0] == "cast" else f"with the cast {cast.name}: {exc}"
+                problems.append(plan.problem(shown, key))
                 continue
             for seed in plan.seeds:
                 cell = Cell(entry, cast, seed)
@@ -138,6 +167,17 @@ def prepare_cells(plan: EvalPlan) -> list[PreparedCell]:
     if problems:
         raise PlanError(sorted(dict.fromkeys(problems), key=lambda p: p.line or 0))
     return prepared
+
+
+def _data_problem(entry: GameEntry, plan: EvalPlan) -> Problem | None:
+    """Why the game's data will not load with the entry's settings (its deck, its instances...), if so."""
+    game = entry.game
+    try:
+        args = parse(game, entry_arguments(entry, plan))
+        game.prepare(config_from_args(game.config_type, args))
+    except (UsageError, ArgumentsRejected) as exc:
+        return plan.problem(str(exc), _key_of(str(exc), entry, plan) or ("game", entry.label))
+    return None
 
 
 def _planned(cell: Cell, plan: EvalPlan) -> tuple[int | None, int]:
@@ -153,14 +193,16 @@ def _planned(cell: Cell, plan: EvalPlan) -> tuple[int | None, int]:
     return count, len(chosen.specs)
 
 
-def _key_of(message: str, entry: GameEntry, cast: Cast) -> Key:
-    """Where the plan sets what the game command refused: a game's setting, the cast, or the game."""
+def _key_of(message: str, entry: GameEntry, plan: EvalPlan) -> Key | None:
+    """The game setting a message of the game command is about: its flag or its path is named."""
     for dest, action in own_flags(entry.game.name).items():
-        if dest in entry.settings and any(flag in message for flag in action.option_strings):
+        if dest not in entry.settings:
+            continue
+        value = str(entry.settings[dest])
+        named = [*action.option_strings, plan.path(value) if takes_path(action) else None]
+        if any(text and text in message for text in named):
             return ("game", entry.label, dest)
-    if "model" in message or any(f"--{role.name}" in message for role in entry.game.roles):
-        return ("cast", cast.name)
-    return ("game", entry.label)
+    return None
 
 
 def _collisions(plan: EvalPlan, prepared: Sequence[PreparedCell]) -> list[Problem]:

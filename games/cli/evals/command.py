@@ -20,12 +20,13 @@ from games.cli.distributed.server import client, reachable
 from games.cli.evals.arguments import parse
 from games.cli.evals.cells import PreparedCell, prepare_cells, run_arguments
 from games.cli.evals.chain import CellLogs, read_cell_logs
-from games.cli.evals.folder import EvalFolder, changed
+from games.cli.evals.folder import Change, EvalFolder, changed
 from games.cli.evals.plan import EvalPlan, PlanError, read_plan
 from games.cli.evals.results import DONE, cell_row, write_results
 from games.cli.progress import BatchProgress
 from games.cli.terminal import error_line
 from games.kit.exits import OK, USAGE, UsageError
+from runtime.tomlfile import Key, Problem
 
 DEFAULT_DIR = "evals"
 DOCS = "docs/eval.md"
@@ -58,39 +59,46 @@ async def run_eval(args: argparse.Namespace, console: Console) -> int:
     try:
         plan, folder = _plan_and_folder(args)
         cells = prepare_cells(plan)
+        if args.check:
+            return _list_cells(console, plan, folder, cells)
+        if plan.redis:  # a bad URL or no server: one line, before anything is written
+            redis = client(plan.redis)
+            try:
+                await reachable(redis, plan.redis)
+            finally:
+                await redis.aclose()
+        with folder.locked():
+            return await _run(args, console, plan, folder, cells)
     except PlanError as exc:
         for problem in exc.problems:
             error_line(str(problem))
         return USAGE
-    if args.check:
-        return _list_cells(console, plan, folder, cells)
-    if plan.redis:  # a bad URL or no server: one line, before anything is written
-        redis = client(plan.redis)
-        try:
-            await reachable(redis, plan.redis)
-        finally:
-            await redis.aclose()
-    with folder.locked():
-        logs = _checked_logs(plan, folder, cells)
-        again = f"python main.py eval --resume {folder.root}"
-        progress = BatchProgress(
-            console,
-            total=sum(_planned(cell, logs[cell.id]) for cell in cells),
-            done=[record for cell_logs in logs.values() for record in cell_logs.finished.values()],
-        )
-        failed = False
-        try:
-            with progress.shown(not args.quiet):
-                for cell in cells:
-                    if logs[cell.id].done:
-                        continue
-                    failed |= await _play(cell, plan, folder, logs[cell.id], console, progress) != OK
-                    logs[cell.id] = _logs_of(folder, cell)
-        except asyncio.CancelledError:
-            console.print(f"eval interrupted — go on with: {again}", highlight=False, soft_wrap=True)
-            raise
-        finally:
-            rows = _write_results(plan, folder, cells)
+
+
+async def _run(
+    args: argparse.Namespace, console: Console, plan: EvalPlan, folder: EvalFolder, cells: list[PreparedCell]
+) -> int:
+    """Play the cells not done yet, in the plan's order; the results table on the way out."""
+    logs = _checked_logs(plan, folder, cells)
+    again = f"python main.py eval --resume {folder.root}"
+    progress = BatchProgress(
+        console,
+        total=sum(_planned(cell, logs[cell.id]) for cell in cells),
+        done=[record for cell_logs in logs.values() for record in cell_logs.finished.values()],
+    )
+    failed = False
+    try:
+        with progress.shown(not args.quiet):
+            for cell in cells:
+                if logs[cell.id].done:
+                    continue
+                failed |= await _play(cell, plan, logs[cell.id], console, progress) != OK
+                logs[cell.id] = _logs_of(folder, cell)
+    except asyncio.CancelledError:
+        console.print(f"eval interrupted — go on with: {again}", highlight=False, soft_wrap=True)
+        raise
+    finally:
+        rows = _write_results(plan, folder, cells)
     done = sum(row["status"] == DONE for row in rows)
     games = sum(row["ended"] for row in rows)
     csv_path, json_path = folder.root / "results.csv", folder.root / "results.json"
@@ -126,20 +134,33 @@ def _plan_and_folder(args: argparse.Namespace) -> tuple[EvalPlan, EvalFolder]:
 
 
 def _checked_logs(plan: EvalPlan, folder: EvalFolder, cells: list[PreparedCell]) -> dict[str, CellLogs]:
-    """Each cell's logs; UsageError when the plan changed a cell that was played. Records the plan."""
+    """Each cell's logs, once the plan is found to change no cell that was played (PlanError: each
+    change, at its key); then the plan is recorded in the folder."""
     logs = {cell.id: _logs_of(folder, cell) for cell in cells}
-    recorded = folder.record().get("cells", {})
-    definitions = {cell.id: cell.cell.definition(plan) for cell in cells}
+    problems = _changes(plan, folder, cells, logs)
+    if problems:
+        raise PlanError(problems)
     played = {cell_id for cell_id, cell_logs in logs.items() if cell_logs.parts}
-    for cell_id in sorted(played):
-        before = recorded.get(cell_id)
-        difference = changed(cell_id, before, definitions[cell_id]) if isinstance(before, dict) else None
-        if difference is not None:
-            raise UsageError(
-                f"{plan.file}: {difference}: put the plan back, or write this eval to another --out DIR"
-            )
+    definitions = {cell.id: cell.cell.definition(plan) for cell in cells}
     folder.save(plan.name, plan.base, plan.text, definitions, played)
     return logs
+
+
+def _changes(
+    plan: EvalPlan, folder: EvalFolder, cells: list[PreparedCell], logs: dict[str, CellLogs]
+) -> list[Problem]:
+    """What the plan changes in cells that were played: one problem per key and change, naming the cells."""
+    recorded = folder.record().get("cells", {})
+    found: dict[tuple[Key, str], tuple[Change, list[str]]] = {}
+    for cell in cells:
+        before = recorded.get(cell.id)
+        if logs[cell.id].parts and isinstance(before, dict):
+            change = changed(before, cell.cell.definition(plan))
+            if change is not None:
+                key = cell.cell.key_of(change.field)
+                found.setdefault((key, change.describe(["?"])), (change, []))[1].append(cell.id)
+    problems = [plan.problem(change.describe(ids), key) for (key, _), (change, ids) in found.items()]
+    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 def _logs_of(folder: EvalFolder, cell: PreparedCell) -> CellLogs:
@@ -153,7 +174,6 @@ def _planned(cell: PreparedCell, logs: CellLogs) -> int:
 async def _play(
     cell: PreparedCell,
     plan: EvalPlan,
-    folder: EvalFolder,
     logs: CellLogs,
     console: Console,
     progress: BatchProgress,
@@ -171,13 +191,17 @@ def _write_results(plan: EvalPlan, folder: EvalFolder, cells: list[PreparedCell]
 
 
 def _list_cells(console: Console, plan: EvalPlan, folder: EvalFolder, cells: list[PreparedCell]) -> int:
-    """--check: the plan is fine; each cell, its games and how far its logs got."""
+    """--check: each cell, its games and how far its logs got, once the plan is found fine."""
+    logs = {cell.id: _logs_of(folder, cell) for cell in cells}
+    problems = _changes(plan, folder, cells, logs)
+    if problems:
+        raise PlanError(problems)
     total = 0
     for cell in cells:
-        logs = _logs_of(folder, cell)
-        planned = _planned(cell, logs)
+        planned = _planned(cell, logs[cell.id])
         total += planned
-        state = "done" if logs.done else f"{len(logs.finished)} ended" if logs.started else "not started"
+        mine = logs[cell.id]
+        state = "done" if mine.done else f"{len(mine.finished)} ended" if mine.started else "not started"
         console.out(f"{cell.id}: {planned} game(s), {state}")
     console.out(f"ok: {plan.file}: {len(cells)} cell(s), {total} game(s) — folder {folder.root}")
     return OK

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,22 +89,40 @@ class EvalFolder:
             yield
 
 
-def changed(cell_id: str, recorded: Mapping[str, Any], now: Mapping[str, Any]) -> str | None:
-    """What differs between a played cell's recorded definition and the plan's (None: nothing)."""
+@dataclass(frozen=True)
+class Change:
+    """A field of a played cell's definition that the plan now gives another value."""
+
+    field: tuple[str, ...]  # its path in the definition: ("settings", "turns")
+    was: Any
+    now: Any
+
+    def describe(self, cell_ids: Sequence[str]) -> str:
+        name = ".".join(self.field[1:] if self.field[0] in ("settings", "roles") else self.field)
+        cells = (
+            f"the cell {cell_ids[0]} was" if len(cell_ids) == 1 else f"the cells {', '.join(cell_ids)} were"
+        )
+        return (
+            f"{cells} played with {name} = {_shown(self.was)}; the plan now says {_shown(self.now)}: "
+            "put it back, or write this eval to another --out DIR"
+        )
+
+
+def changed(recorded: Mapping[str, Any], now: Mapping[str, Any]) -> Change | None:
+    """The first difference between a played cell's recorded definition and the plan's, if any."""
     before, after = _flat(recorded), _flat(now)
     for key in sorted(before.keys() | after.keys()):
         if before.get(key) != after.get(key):
-            was, said = _shown(before.get(key)), _shown(after.get(key))
-            return f"the cell {cell_id} was played with {key} = {was}; the plan now says {key} = {said}"
+            return Change(key, before.get(key), after.get(key))
     return None
 
 
-def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+def _flat(value: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
     if not isinstance(value, Mapping):
         return {prefix: value}
-    flat: dict[str, Any] = {}
+    flat: dict[tuple[str, ...], Any] = {}
     for key, item in value.items():
-        flat.update(_flat(item, f"{prefix}.{key}" if prefix else str(key)))
+        flat.update(_flat(item, (*prefix, str(key))))
     return flat
 
 

@@ -222,6 +222,7 @@ class _Reader:
             self._add("no games: add a table [game.NAME] for each game to play", ())
         if not casts_table and "cast" not in values:
             self._add("no casts: add a table [cast.NAME] naming the model (and persona) of each role", ())
+        self._check_played(entries, casts)
         self._check_models(entries, casts)
         self._check_personas(entries, casts, persona_dirs)
         self._check_settings(entries, casts)
@@ -281,10 +282,7 @@ class _Reader:
                 continue
             action = flags.get(setting)
             if action is None:
-                hint = ELSEWHERE.get(setting)
-                choices = [*ENTRY_KEYS, *flags]
-                extra = f" ({hint})" if hint else f" (keys: {', '.join(choices)})"
-                self._add(f"unknown key{did_you_mean(setting, choices)}{extra}", (*key, setting))
+                self._unknown(setting, [*ENTRY_KEYS, *flags], (*key, setting), elsewhere=True)
             elif self._flag_value(game, action, value, (*key, setting)):
                 settings[setting] = value
         casts = self._cast_list(table.get("casts"), (*key, "casts"), cast_names)
@@ -387,20 +385,30 @@ class _Reader:
             self._add("expected a model name, got an empty string", (*key, "model"))
         return RoleChoice(model or None, self._string(table, (*key, "persona")) or None, settings)
 
+    def _check_played(self, entries: Mapping[str, GameEntry], casts: Mapping[str, Cast]) -> None:
+        """A cast that plays no game is a mistake (every game's `casts` leaves it out)."""
+        if not entries:
+            return
+        for cast in casts:
+            if not any(entry.casts is None or cast in entry.casts for entry in entries.values()):
+                self._add("this cast plays no game: no game's casts = [...] names it", ("cast", cast))
+
     def _check_models(self, entries: Mapping[str, GameEntry], casts: Mapping[str, Cast]) -> None:
         """Every role of every game a cast plays has a model: an eval never plays whatever the
         environment happens to name."""
         for cast in casts.values():
-            for entry in entries.values():
-                if entry.casts is not None and cast.name not in entry.casts:
-                    continue
-                for role in entry.game.roles:
-                    if cast.role(role.name).model is None:
-                        message = (
-                            f"no model for the {role.name} ({entry.label}): set model = ... here or in "
-                            f'[cast.{cast.name}.{role.name}] ("offline" for the built-in players)'
-                        )
-                        self._add(message, ("cast", cast.name))
+            missing = [
+                f"the {role.name} ({entry.label})"
+                for entry in self._played_by(cast, entries)
+                for role in entry.game.roles
+                if cast.role(role.name).model is None
+            ]
+            if missing:
+                message = (
+                    f"no model for {', '.join(missing)}: set model = ... here or in [cast.{cast.name}.ROLE] "
+                    '("offline" for the built-in players)'
+                )
+                self._add(message, ("cast", cast.name))
 
     def _check_personas(
         self, entries: Mapping[str, GameEntry], casts: Mapping[str, Cast], persona_dirs: tuple[str, ...]
@@ -433,27 +441,37 @@ class _Reader:
 
     def _check_settings(self, entries: Mapping[str, GameEntry], casts: Mapping[str, Cast]) -> None:
         """A model setting needs the game command's flag for it (--temperature, --ROLE-temperature...)."""
+        lacking: dict[tuple[Key, str], list[str]] = {}
         for cast in casts.values():
-            for entry in entries.values():
-                if entry.casts is not None and cast.name not in entry.casts:
-                    continue
+            for entry in self._played_by(cast, entries):
                 for role in entry.game.roles:
                     for setting in cast.role(role.name).settings:
                         key = cast.key_of(role.name, setting)
                         flag = settings_flag(setting, role.name if len(key) == 4 else None)
                         if not has_flag(entry.game, flag):
-                            self._add(
-                                f"the {entry.game.name} command of this version has no {flag} flag "
-                                "to pass it with; leave it out, or set it in a persona's [settings]",
-                                key,
-                            )
+                            games = lacking.setdefault((key, flag), [])
+                            games += [] if entry.game.name in games else [entry.game.name]
+        for (key, flag), games in lacking.items():
+            message = (
+                f"the game command ({', '.join(games)}) has no {flag} flag in this version; leave it out, "
+                "or set it in a persona's [settings]"
+            )
+            self._add(message, key)
+
+    @staticmethod
+    def _played_by(cast: Cast, entries: Mapping[str, GameEntry]) -> list[GameEntry]:
+        return [entry for entry in entries.values() if entry.casts is None or cast.name in entry.casts]
 
     # -- values -----------------------------------------------------------------------------------------
 
     def _seeds(self, value: Any) -> tuple[int, ...]:
         seeds = [value] if is_kind(value, int) else value
-        if not isinstance(seeds, list) or not seeds or not all(is_kind(seed, int) for seed in seeds):
+        if not isinstance(seeds, list) or not seeds:
             self._add(f"expected a whole number or a list of them, got {describe_value(value)}", ("seeds",))
+            return (1,)
+        wrong = [seed for seed in seeds if not is_kind(seed, int)]
+        if wrong:
+            self._add(f"a seed is a whole number, got {describe_value(wrong[0])}", ("seeds",))
             return (1,)
         if len(set(seeds)) != len(seeds):
             self._add("a seed is listed twice", ("seeds",))
@@ -511,7 +529,14 @@ class _Reader:
         self._add(f"{what} is letters, digits, - and _ (at most 64): it names the cells' log files", key)
         return False
 
-    def _unknown(self, item: str, choices: Sequence[str], key: Key) -> None:
+    def _unknown(self, item: str, choices: Sequence[str], key: Key, *, elsewhere: bool = False) -> None:
+        """An unknown key, with the key it most likely is; with `elsewhere`, also the keys that belong
+        in another part of the plan, and where."""
+        moved = {k: why for k, why in ELSEWHERE.items() if k not in choices} if elsewhere else {}
+        near = closest(item, [*choices, *moved])
+        if near in moved:
+            self._add(f"unknown key{did_you_mean(item, [near])} ({moved[near]})", key)
+            return
         hint = did_you_mean(item, [*choices, *(["cast", "game"] if item in ("casts", "games") else [])])
         self._add(f"unknown key{hint} (keys: {', '.join(choices)})", key)
 
