@@ -197,6 +197,7 @@ class _Reader:
         self.base = base
         self.stem = stem
         self.problems: list[Problem] = []
+        self.wrong: set[Key] = set()  # keys already reported as malformed
 
     def plan(self) -> EvalPlan | None:
         values = self.document.values
@@ -267,12 +268,15 @@ class _Reader:
         key = ("game", label)
         known = games_by_name()
         name = table.get("game", label)
-        if not isinstance(name, str) or name not in known:
+        if not isinstance(name, str):
+            self._add(f"expected a game's name, got {describe_value(name)}", (*key, "game"))
+            return None
+        if name not in known:
             where = (*key, "game") if "game" in table else key
-            shown = name if isinstance(name, str) else describe_value(name)
-            hint = did_you_mean(shown, known)
             also = "" if "game" in table else "; or name it with game = NAME"
-            self._add(f"unknown game {shown!r}{hint} (games: {', '.join(known)}){also}", where)
+            self._add(
+                f"unknown game {name!r}{did_you_mean(name, known)} (games: {', '.join(known)}){also}", where
+            )
             return None
         game = known[name]
         flags = own_flags(game.name)
@@ -318,7 +322,8 @@ class _Reader:
         if is_kind(value, int) and value >= 1:
             return value
         if isinstance(value, dict):
-            self._add("a game's table is [game.NAME]; games = N is the number of games per cell", key)
+            where = (*key, next(iter(value))) if value else key  # `[games.X]` has a line, `games` none
+            self._add("a game's table is [game.NAME]; games = N is the number of games per cell", where)
             return None
         self._add(f'expected a number of games of at least 1 or "all", got {describe_value(value)}', key)
         return None
@@ -346,7 +351,7 @@ class _Reader:
             return None
         played = [entry for entry in entries.values() if entry.casts is None or name in entry.casts]
         roles_here = list(dict.fromkeys(role.name for entry in played for role in entry.game.roles))
-        every_role = list(dict.fromkeys(role.name for e in entries.values() for role in e.game.roles))
+        every_role = {role.name: game.name for game in games_by_name().values() for role in game.roles}
         roles: dict[str, RoleChoice] = {}
         for item, value in table.items():
             if item in CAST_KEYS:
@@ -354,7 +359,8 @@ class _Reader:
             if isinstance(value, dict) and item in roles_here:
                 roles[item] = self._choice(value, (*key, item), ROLE_KEYS)
             elif isinstance(value, dict) and item in every_role:
-                self._add(f"the {item} is a role of no game this cast plays", (*key, item))
+                message = f"the {item} ({every_role[item]}) is a role of no game this cast plays"
+                self._add(message, (*key, item))
             elif isinstance(value, dict) and closest(item, CAST_KEYS, cutoff=0.75) is None:
                 hint = did_you_mean(item, roles_here)
                 shown = ", ".join(roles_here) or "none"
@@ -401,7 +407,7 @@ class _Reader:
                 f"the {role.name} ({entry.label})"
                 for entry in self._played_by(cast, entries)
                 for role in entry.game.roles
-                if cast.role(role.name).model is None
+                if cast.role(role.name).model is None and cast.key_of(role.name, "model") not in self.wrong
             ]
             if missing:
                 message = (
@@ -541,6 +547,7 @@ class _Reader:
         self._add(f"unknown key{hint} (keys: {', '.join(choices)})", key)
 
     def _add(self, message: str, key: Key) -> None:
+        self.wrong.add(key)
         self.problems.append(self.document.problem(message, key))
 
 
