@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from agents import redact_url
 from agents.persona_files import NAME, RANGES
 from agents.persona_library import looks_like_path
 from agents.personas import PersonaError
@@ -37,6 +39,7 @@ from runtime.tomlfile import (
 )
 
 MAX_BYTES = 1024 * 1024
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 ALL = "all"  # games = "all": every subject (card, instance, thing...) of the game's data once
 PLAN_KEYS = (
     "name",
@@ -242,7 +245,7 @@ class _Reader:
             max_concurrent_calls=self._count(values, ("max_concurrent_calls",)),
             rpm=self._count(values, ("rpm",)),
             request_timeout=self._seconds(values, ("request_timeout",)),
-            redis=self._string(values, ("redis",)),
+            redis=self._redis(values),
             queue=self._string(values, ("queue",)),
             persona_dirs=persona_dirs,
         )
@@ -482,6 +485,14 @@ class _Reader:
         if len(set(seeds)) != len(seeds):
             self._add("a seed is listed twice", ("seeds",))
         return tuple(dict.fromkeys(seeds))
+
+    def _redis(self, values: Mapping[str, Any]) -> str | None:
+        url = self._string(values, ("redis",))
+        if url is not None and urlsplit(url).scheme not in REDIS_SCHEMES:
+            shown = redact_url(url)
+            self._add(f"expected a redis://, rediss:// or unix:// URL, got {shown!r}", ("redis",))
+            return None
+        return url
 
     def _persona_dirs(self, value: Any) -> tuple[str, ...]:
         dirs = [value] if isinstance(value, str) else value
