@@ -3,9 +3,13 @@ problem on a line of its own (file:line: key: what, with a did-you-mean), exit 2
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from games.cli.evals.arguments import has_flag
+from games.cli.registry import games_by_name
 from tests.support.cli import run_main
+from tests.support.evals import SLOPPY_PERSONA
 
 
 def refused(tmp_path: Path, text: str) -> list[str]:
@@ -200,3 +204,30 @@ persona = "broken.toml"
     )
     assert lines[1].endswith(f"(and 2 more); 'python main.py personas check {broken}' lists them")
     assert len(lines) == 2
+
+
+def test_the_example_plan_of_the_docs_is_a_valid_plan(tmp_path: Path) -> None:
+    """docs/eval.md's full example, with the files it names, checks fine (its model settings wait for the
+    game command's --temperature/--max-tokens flags where those are not there yet)."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "eval.md").read_text(encoding="utf-8")
+    example = re.findall(r"```toml\n(.*?)```", docs, re.S)[0]
+    (tmp_path / "data").mkdir()
+    (tmp_path / "personas").mkdir()
+    instances = Path(__file__).resolve().parents[1] / "games" / "taboo" / "data" / "instances.json"
+    (tmp_path / "data" / "instances.json").write_bytes(instances.read_bytes())
+    (tmp_path / "sloppy.toml").write_text(SLOPPY_PERSONA, encoding="utf-8")
+    plan = tmp_path / "plan.toml"
+    plan.write_text(example, encoding="utf-8")
+    checked = run_main("eval", str(plan), "--check", "--out", str(tmp_path / "out"))
+    if not has_flag(games_by_name()["taboo"], "--temperature"):
+        assert checked.returncode == 2
+        assert [line.split(": ")[1] for line in checked.stderr.splitlines()] == [
+            "cast.local.temperature",
+            "cast.local.max_tokens",
+            "cast.local.guesser.temperature",
+        ]
+        return
+    assert checked.returncode == 0, checked.stderr
+    assert (
+        checked.stdout.splitlines()[-1] == f"ok: {plan}: 21 cell(s), 909 game(s) — folder {tmp_path / 'out'}"
+    )
