@@ -35,6 +35,7 @@ from runtime.tomlfile import (
     describe_value,
     did_you_mean,
     is_kind,
+    line_of,
     parse_toml,
 )
 
@@ -164,7 +165,8 @@ class EvalPlan:
         return str(path if path.is_absolute() else self.base / path)
 
     def problem(self, message: str, key: Key) -> Problem:
-        return TomlDocument(self.file, self.text, {}, dict(self.lines)).problem(message, key)
+        """A problem at `key` of the plan file, with its line."""
+        return Problem(self.file, message, ".".join(key) or None, line_of(self.lines, key))
 
 
 def read_plan(path: Path, *, shown: str | None = None, base: Path | None = None) -> EvalPlan:
@@ -187,7 +189,7 @@ def read_plan(path: Path, *, shown: str | None = None, base: Path | None = None)
         raise PlanError(exc.problems) from None
     reader = _Reader(document, (base or path.parent).resolve(), path.stem)
     plan = reader.plan()
-    if reader.problems or plan is None:
+    if reader.problems:
         raise PlanError(sorted(dict.fromkeys(reader.problems), key=lambda p: p.line or 0))
     return plan
 
@@ -202,7 +204,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.wrong: set[Key] = set()  # keys already reported as malformed
 
-    def plan(self) -> EvalPlan | None:
+    def plan(self) -> EvalPlan:
         values = self.document.values
         for key in values:
             if key not in PLAN_KEYS:
@@ -230,7 +232,7 @@ class _Reader:
         self._check_models(entries, casts)
         self._check_personas(entries, casts, persona_dirs)
         self._check_settings(entries, casts)
-        plan = EvalPlan(
+        return EvalPlan(
             file=self.document.file,
             base=self.base,
             text=self.document.text,
@@ -249,7 +251,6 @@ class _Reader:
             queue=self._string(values, ("queue",)),
             persona_dirs=persona_dirs,
         )
-        return plan
 
     # -- games ----------------------------------------------------------------------------------------
 
