@@ -22,7 +22,7 @@ from games.cli.evals.cells import PreparedCell, prepare_cells, run_arguments
 from games.cli.evals.chain import CellLogs, read_cell_logs
 from games.cli.evals.folder import Change, EvalFolder, changed
 from games.cli.evals.plan import EvalPlan, PlanError, read_plan
-from games.cli.evals.results import DONE, cell_row, write_results
+from games.cli.evals.results import DONE, cell_row, results_paths, write_results
 from games.cli.progress import BatchProgress
 from games.cli.terminal import error_line
 from games.kit.exits import OK, USAGE, UsageError
@@ -93,7 +93,6 @@ async def _run(
                 if logs[cell.id].done:
                     continue
                 failed |= await _play(cell, plan, logs[cell.id], console, progress) != OK
-                logs[cell.id] = _logs_of(folder, cell)
     except asyncio.CancelledError:
         console.print(f"eval interrupted — go on with: {again}", highlight=False, soft_wrap=True)
         raise
@@ -101,7 +100,7 @@ async def _run(
         rows = _write_results(plan, folder, cells)
     done = sum(row["status"] == DONE for row in rows)
     games = sum(row["ended"] for row in rows)
-    csv_path, json_path = folder.root / "results.csv", folder.root / "results.json"
+    csv_path, json_path = results_paths(folder.root)
     console.print(
         f"eval {plan.name}: {done} of {len(rows)} cell(s) done, {games} game(s) — results: {csv_path}, "
         f"{json_path}",

@@ -69,7 +69,7 @@ class EvalFolder:
         try:
             self.logs.mkdir(parents=True, exist_ok=True)
             self.plan_copy.write_text(text, encoding="utf-8")
-            _write_json(self.root / RECORD, record)
+            write_whole(self.root / RECORD, json.dumps(record, indent=2) + "\n")
         except OSError as exc:
             raise UsageError(f"{self.root}: cannot write the eval's folder: {exc.strerror or exc}") from None
 
@@ -130,8 +130,8 @@ def _shown(value: Any) -> str:
     return "(not set)" if value is None else json.dumps(value)
 
 
-def _write_json(path: Path, value: Any) -> None:
-    """Write JSON whole: to a temporary file first, then renamed over the old one."""
+def write_whole(path: Path, text: str) -> None:
+    """Write a file whole: to a temporary file first, then renamed over the old one."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)

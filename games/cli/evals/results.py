@@ -17,6 +17,7 @@ from typing import Any
 
 from games.cli.evals.cells import PreparedCell
 from games.cli.evals.chain import CellLogs
+from games.cli.evals.folder import write_whole
 from games.cli.summary import wilson_interval
 from games.kit.outcome import Outcome
 
@@ -105,13 +106,12 @@ def write_results(folder: Path, name: str, rows: Sequence[Mapping[str, Any]]) ->
         "cells": list(rows),
         "games": per_game(rows),
     }
-    paths = folder / "results.csv", folder / "results.json"
-    _write(paths[0], text.getvalue())
-    _write(paths[1], json.dumps(document, indent=2) + "\n")
+    paths = results_paths(folder)
+    write_whole(paths[0], text.getvalue())
+    write_whole(paths[1], json.dumps(document, indent=2) + "\n")
     return paths
 
 
-def _write(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+def results_paths(folder: Path) -> tuple[Path, Path]:
+    """An eval's results.csv and results.json."""
+    return folder / "results.csv", folder / "results.json"
