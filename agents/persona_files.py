@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from agents.personas import (
     line_of,
     placeholders,
 )
+from runtime.tomlfile import KIND_NAMES, TomlFileError, parse_toml
 
 MAX_BYTES = 64 * 1024  # a persona is a prompt and a few settings; anything bigger is a mistake
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -79,16 +79,17 @@ def parse_persona(data: bytes, *, file: str, source: str) -> Persona:
 def inspect_persona(data: bytes, *, file: str, source: str) -> Reading:
     """Check `data` as a persona file: the persona (bad parts left out) and every problem, in file order."""
     try:
-        text = _text(data, file)
-    except PersonaError as exc:
+        document = parse_toml(
+            data,
+            file=file,
+            kind="persona",
+            max_bytes=MAX_BYTES,
+            empty="a persona needs at least a name and a prompt",
+        )
+    except TomlFileError as exc:
         return Reading(None, exc.problems)
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return Reading(None, (_syntax_problem(exc, file, text),))
-    lines, multiline = _key_lines(text)
-    reader = _Reader(file, lines, multiline)
-    persona = reader.persona(document, source=source, sha256=hashlib.sha256(data).hexdigest())
+    reader = _Reader(file, document.lines, set(document.multiline))
+    persona = reader.persona(document.values, source=source, sha256=hashlib.sha256(data).hexdigest())
     return Reading(persona, tuple(sorted(reader.problems, key=lambda p: p.line or 0)))
 
 
@@ -102,36 +103,6 @@ def _read(path: Path, shown: str) -> bytes:
             return handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise PersonaError([Problem(shown, f"cannot read: {exc.strerror or exc}")]) from None
-
-
-def _text(data: bytes, file: str) -> str:
-    if len(data) > MAX_BYTES:
-        raise PersonaError([Problem(file, f"too large: a persona file is at most {MAX_BYTES // 1024} KiB")])
-    if b"\x00" in data:
-        raise PersonaError([Problem(file, "a binary file, not a TOML persona")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        byte = data[exc.start]
-        raise PersonaError([Problem(file, f"not UTF-8 text (byte 0x{byte:02x})", line=line)]) from None
-    if not text.strip():
-        raise PersonaError([Problem(file, "the file is empty: a persona needs at least a name and a prompt")])
-    return text
-
-
-def _syntax_problem(exc: tomllib.TOMLDecodeError, file: str, text: str) -> Problem:
-    message = str(exc)
-    if message.endswith(" (at end of document)"):
-        reason = message.removesuffix(" (at end of document)")
-        return Problem(
-            file, f"TOML syntax error: {reason} at the end of the file", line=len(text.splitlines())
-        )
-    match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if match is None:
-        return Problem(file, f"TOML syntax error: {message}")
-    reason = message[: match.start()]
-    return Problem(file, f"TOML syntax error: {reason} (column {match.group(2)})", line=int(match.group(1)))
 
 
 class _Reader:
@@ -232,7 +203,7 @@ class _Reader:
                 hint = did_you_mean(key, SETTINGS)
                 self._add(f"unknown setting{hint} (settings: {', '.join(SETTINGS)})", where)
             elif not is_kind(value, kind):
-                self._add(f"expected {_KINDS[kind]}, got {describe_value(value)}", where)
+                self._add(f"expected {KIND_NAMES[kind]}, got {describe_value(value)}", where)
             elif (trouble := _out_of_range(key, value)) is not None:
                 self._add(trouble, where)
             else:
@@ -297,52 +268,9 @@ def _out_of_range(key: str, value: Any) -> str | None:
     return None
 
 
-_KINDS = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
-
-
 def _typo(word: str, choices: tuple[str, ...]) -> bool:
     """A misspelt known key rather than a section of its own (`[setings]` is not a game)."""
     return bool(did_you_mean(word, choices, cutoff=0.75))
-
-
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_ASSIGN = re.compile(
-    r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
-)
-
-
-def _key_lines(text: str) -> tuple[dict[Key, int], set[Key]]:
-    """The line of every table header and key in a TOML text (1-based), skipping multi-line strings;
-    and the keys whose value opens a multi-line string at the end of their line (it starts on the next)."""
-    lines: dict[Key, int] = {}
-    multiline: set[Key] = set()
-    table: Key = ()
-    in_string: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if in_string is not None:
-            if line.count(in_string) % 2 == 1:
-                in_string = None
-            continue
-        if header := _HEADER.match(line):
-            table = _dotted(header.group(1))
-            lines.setdefault(table, number)
-            continue
-        if assign := _ASSIGN.match(line):
-            key = (*table, *_dotted(assign.group(1)))
-            lines.setdefault(key, number)
-            rest = line[assign.end() :].strip()
-            for quotes in ('"""', "'''"):
-                if rest.count(quotes) % 2 == 1:
-                    in_string = quotes
-                    if rest == quotes:
-                        multiline.add(key)
-                    break
-    return lines, multiline
-
-
-def _dotted(name: str) -> Key:
-    parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([^.\s]+)", name)
-    return tuple(next(p for p in part if p) if any(part) else "" for part in parts)
 
 
 def not_found(name: str, known: list[str], looked_in: list[str]) -> PersonaNotFound:

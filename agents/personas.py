@@ -9,11 +9,21 @@ prompt may use, the offline knobs each role honours), a persona is checked again
 
 from __future__ import annotations
 
-import difflib
 import string
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from runtime.tomlfile import (
+    KIND_NAMES,
+    Key,
+    Problem,
+    closest,
+    describe_value,
+    did_you_mean,
+    is_kind,
+    line_of,
+)
 
 ANY = "any"  # `roles = "any"`: the persona plays every role of every game
 TOP_KEYS = ("name", "description", "roles", "prompt", "settings", "offline")
@@ -29,27 +39,6 @@ SETTINGS: Mapping[str, type] = {
 }
 # The persona's name for a ModelSettings field where the two differ (seconds, as the flag says).
 FIELD_OF_SETTING: Mapping[str, str] = {"request_timeout": "timeout_s"}
-
-Key = tuple[str, ...]  # a key's path in the file: ("taboo", "hinter", "prompt")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a persona: where (file, line when known, key) and what."""
-
-    file: str | None
-    message: str
-    key: str | None = None
-    line: int | None = None
-
-    def __str__(self) -> str:
-        parts = []
-        if self.file:
-            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
-        if self.key:
-            parts.append(self.key)
-        parts.append(self.message)
-        return ": ".join(parts)
 
 
 class PersonaError(Exception):
@@ -84,7 +73,7 @@ class Knob:
     def problem(self, value: Any) -> str | None:
         """Why `value` does not fit this knob, or None."""
         if not is_kind(value, self.kind):
-            return f"expected {_KIND_NAMES[self.kind]}, got {describe_value(value)}"
+            return f"expected {KIND_NAMES[self.kind]}, got {describe_value(value)}"
         if self.low is not None and value < self.low or self.high is not None and value > self.high:
             return f"expected a value from {self.low} to {self.high}, got {value}"
         return None
@@ -340,16 +329,11 @@ def placeholders(template: str) -> list[str]:
     return names
 
 
-def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str:
-    """The text "; did you mean 'x'?" when a choice is close to `word`, else ""."""
-    return _did_you_mean(word, choices, cutoff=cutoff)
-
-
-def _did_you_mean(word: str, choices: Iterable[str], *, braces: bool = False, cutoff: float = 0.6) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    if not close:
-        return ""
-    return f"; did you mean {{{close[0]}}}?" if braces else f"; did you mean {close[0]!r}?"
+def _did_you_mean(word: str, choices: Iterable[str], *, braces: bool = False) -> str:
+    if not braces:
+        return did_you_mean(word, choices)
+    close = closest(word, choices)
+    return f"; did you mean {{{close}}}?" if close is not None else ""
 
 
 def _union_knobs(casting: Casting, roles: Sequence[str]) -> dict[str, Knob]:
@@ -359,42 +343,5 @@ def _union_knobs(casting: Casting, roles: Sequence[str]) -> dict[str, Knob]:
     return knobs
 
 
-def line_of(lines: Mapping[Key, int], key: Key) -> int | None:
-    """The line of `key`, else of its nearest enclosing key that has one."""
-    for end in range(len(key), 0, -1):
-        if key[:end] in lines:
-            return lines[key[:end]]
-    return None
-
-
-_KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
-
-
-def is_kind(value: Any, kind: type) -> bool:
-    if kind is bool:
-        return isinstance(value, bool)
-    if kind is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, kind)
-
-
 def _coerce(value: Any, kind: type) -> Any:
     return float(value) if kind is float else value
-
-
-def describe_value(value: Any) -> str:
-    kinds = {
-        bool: "true/false",
-        int: "a whole number",
-        float: "a number",
-        str: "a string",
-        list: "an array",
-        dict: "a table",
-    }
-    kind = next((name for cls, name in kinds.items() if type(value) is cls), type(value).__name__)
-    shown = repr(value) if not isinstance(value, dict | list) else ""
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return f"{kind} ({shown})" if shown else kind

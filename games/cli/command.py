@@ -234,7 +234,11 @@ def config_of(args: argparse.Namespace, chosen: Plan) -> dict[str, Any]:
     }
 
 
-async def run(game: GameDefinition, args: argparse.Namespace, console: Console) -> int:
+async def run(
+    game: GameDefinition, args: argparse.Namespace, console: Console, *, progress: BatchProgress | None = None
+) -> int:
+    """Play the run the flags describe. With `progress`, its games advance that bar (an eval's, over
+    many runs): the run draws none of its own and leaves the resuming to its caller."""
     chosen = plan(game, args)
     redis = None
     if args.redis:  # a bad URL or no server: one line, before anything else is printed or written
@@ -260,7 +264,9 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
     )
     needs_real = not args.redis and any(m.backend is Backend.OPENAI for m in chosen.models.values())
     real_model = OpenAIModel(chosen.endpoint) if needs_real else None
-    progress = BatchProgress(console, total=len(chosen.specs), done=list(chosen.resumed.values()))
+    shared = progress is not None
+    if progress is None:
+        progress = BatchProgress(console, total=len(chosen.specs), done=list(chosen.resumed.values()))
     try:
         with RunLog(path, run_id=run_id, secrets=[key] if key else [], listeners=listeners) as run_log:
             config, planned = config_of(args, chosen), chosen.planned()
@@ -268,7 +274,7 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
                 game.name, config, plan=planned, carried=list(chosen.resumed.values()), versions=versions()
             )
             try:
-                with progress.shown(not single and not args.quiet):
+                with progress.shown(not shared and not single and not args.quiet):
                     if redis is not None:
                         await play_on_workers(
                             batch,
@@ -295,7 +301,7 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
             failed = exit_code_for(batch.results) or batch.stopped is not None
             run_log.end("error" if failed else "ok", reason=_run_reason(batch))
     except asyncio.CancelledError:
-        _print_unfinished(console, game, path, stats, interrupted=True)
+        _print_unfinished(console, game, path, stats, interrupted=True, hint=not shared)
         raise
     finally:
         if real_model is not None:
@@ -303,16 +309,17 @@ async def run(game: GameDefinition, args: argparse.Namespace, console: Console) 
     if single and batch.results:
         console.print(outcome_line(batch.results[0], path), highlight=False, soft_wrap=True)
     elif batch.stopped is not None:
-        _print_unfinished(console, game, path, stats, interrupted=False)
+        _print_unfinished(console, game, path, stats, interrupted=False, hint=not shared)
     else:
         console.print(f"{len(stats.games)} game(s) played — log: {path}", highlight=False, soft_wrap=True)
     return 1 if batch.stopped is not None else exit_code_for(batch.results)
 
 
 def _print_unfinished(
-    console: Console, game: GameDefinition, path: Path, stats: RunStats, *, interrupted: bool
+    console: Console, game: GameDefinition, path: Path, stats: RunStats, *, interrupted: bool, hint: bool
 ) -> None:
-    """The last lines of a run that did not play all its games: how many ended, the log, how to go on."""
+    """The last lines of a run that did not play all its games: how many ended, the log, and (`hint`)
+    how to go on."""
     why = "interrupted" if interrupted else "stopped"
     planned = len(stats.planned)
     ended = len(stats.games)
@@ -320,7 +327,10 @@ def _print_unfinished(
         console.print(f"{why} — log: {path}", highlight=False, soft_wrap=True)
         return
     console.print(f"{why}: {ended} of {planned} game(s) ended — log: {path}", highlight=False, soft_wrap=True)
-    console.print(f"resume with: python main.py {game.name} --resume {path}", highlight=False, soft_wrap=True)
+    if hint:
+        console.print(
+            f"resume with: python main.py {game.name} --resume {path}", highlight=False, soft_wrap=True
+        )
 
 
 async def play_game(

@@ -19,6 +19,7 @@ class BatchProgress:
         self.console = console
         self.total = total
         self.finished = len(done or [])
+        self._earlier = self.finished  # ended before this process: not part of its rate
         self.successes = sum(1 for record in done or [] if record.get("outcome") == Outcome.SUCCESS)
         self._bar: Progress | None = None
         self._task: Any = None
@@ -54,5 +55,5 @@ class BatchProgress:
         if self._bar is None:
             return
         elapsed = self._bar.tasks[0].elapsed or 0.0
-        rate = f"{self.finished / elapsed:.1f} games/s" if elapsed > 0 else ""
+        rate = f"{(self.finished - self._earlier) / elapsed:.1f} games/s" if elapsed > 0 else ""
         self._bar.update(self._task, completed=self.finished, successes=self.successes, rate=rate)
