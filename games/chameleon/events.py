@@ -4,7 +4,7 @@ by the moderator only) and the moderator's count of the votes, announced to ever
 from __future__ import annotations
 
 from games.chameleon.state import MODERATOR
-from games.kit.common_events import SHARED_EVENTS
+from games.kit.common_events import SHARED_EVENTS, game_ended_presenter
 from games.kit.events import TEXT, Audience, EventType, Record
 from games.kit.shown import OK, WARN, Part, Verdict
 
@@ -24,6 +24,8 @@ CHAMELEON_EVENTS = (
     SHARED_EVENTS.get("game_started").extended(
         fields={"players": (list, type(None)), "category": TEXT, "first": TEXT, "seed": NUMBER}
     ),
+    # Said by the side that won, counted in rounds; the score is the players'.
+    SHARED_EVENTS.get("game_ended").extended(present=game_ended_presenter("round", "the players")),
     EventType(
         "votes_counted",
         fields={"votes": dict, "counts": dict, "caught": TEXT, "chameleon": TEXT},

@@ -116,7 +116,7 @@ class Moderate(JudgeNode):
         return {"seen_by": [offender, MODERATOR]}  # told to the offender alone
 
     def gave_up_reason(self, offender: str) -> str:
-        return f"{offender} kept replying malformed"
+        return f"{offender} kept replying in the wrong format"
 
     async def act(self, state: ModeratorState, message: Message, decision: Decision) -> str:
         sender = message.sender
@@ -188,8 +188,12 @@ class Moderate(JudgeNode):
         }
         await self.agent.broadcast(VOTES, announcement, to=PLAYERS, body=body)
         if tally.caught != setup.chameleon:
-            who = "a tie caught nobody" if tally.caught is None else f"{tally.caught} was caught instead"
-            return self.finish(state, Outcome.LOSE_TURNS, f"the chameleon {setup.chameleon} escaped: {who}")
+            reason = (
+                "a tie in the votes caught nobody"
+                if tally.caught is None
+                else f"the votes caught {tally.caught} instead"
+            )
+            return self.finish(state, Outcome.LOSE_TURNS, reason, winner=f"the chameleon {setup.chameleon}")
         state.phase = Phase.GUESS
         _round_started(self, Phase.GUESS)
         text = f"You are caught: guess the secret word. Reply {FORMATS[Phase.GUESS]}"
@@ -205,10 +209,13 @@ class Moderate(JudgeNode):
             "verdict_given", about=setup.chameleon, ok=right, text=text, seen_by=_everyone(state)
         )
         if right:
-            reason = f"the chameleon {setup.chameleon} was caught but guessed the word ({decision.said!r})"
-            return self.finish(state, Outcome.LOSE_TURNS, reason)
-        reason = f"the chameleon {setup.chameleon} was caught and guessed {decision.said!r}: {word}"
-        return self.finish(state, Outcome.SUCCESS, reason, WIN_SCORE)  # scored for those who knew the word
+            reason = f"it was caught but guessed the secret word, {decision.said!r}"
+            return self.finish(state, Outcome.LOSE_TURNS, reason, winner=f"the chameleon {setup.chameleon}")
+        reason = (
+            f"they caught the chameleon {setup.chameleon}, whose guess {decision.said!r} was wrong ({word})"
+        )
+        # scored for those who knew the word
+        return self.finish(state, Outcome.SUCCESS, reason, WIN_SCORE, winner="the players")
 
 
 def _everyone(state: ModeratorState) -> list[str]:

@@ -252,7 +252,8 @@ async def run(
     stats = RunStats(catalog)
     listeners: list = [stats]
     if single and not args.quiet:
-        listeners.append(Transcript(console, catalog=catalog, viewer=_human_seat(chosen)))
+        # the game's ending is said once, by the last line
+        listeners.append(Transcript(console, catalog=catalog, viewer=_human_seat(chosen), endings=False))
     if not args.quiet and all_offline(chosen.models):
         console.print(REAL_MODEL_HINT, style="dim", soft_wrap=True)
     batch = Batch([spec for spec in chosen.specs if spec.game_id not in chosen.resumed])
@@ -307,7 +308,7 @@ async def run(
         if real_model is not None:
             await real_model.aclose()
     if single and batch.results:
-        console.print(outcome_line(batch.results[0], path), highlight=False, soft_wrap=True)
+        console.print(outcome_line(batch.results[0].fields(), path, catalog), highlight=False, soft_wrap=True)
     elif batch.stopped is not None:
         _print_unfinished(console, game, path, stats, interrupted=False, hint=not shared)
     else:

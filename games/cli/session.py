@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from games.kit.events import EventCatalog
 from games.kit.outcome import GameResult, Outcome
+from games.kit.shown import Ending
 
 DEFAULT_LOG_DIR = "runs"
 
@@ -30,11 +33,18 @@ def versions() -> dict[str, str]:
     return found
 
 
-def outcome_line(result: GameResult, path: Path) -> str:
-    """The last line a game command prints: the outcome and where the log is."""
-    score = f", score {result.score:g}" if result.score is not None else ""
-    why = f": {result.reason}" if result.outcome in (Outcome.ERROR, Outcome.ABORTED) else ""
-    return f"{result.outcome} after {result.turns} turn(s){score} ({result.subject}){why} — log: {path}"
+def outcome_line(ended: Mapping[str, Any], path: Path, catalog: EventCatalog) -> str:
+    """The last line a game command prints: the game's outcome in plain words and where the log is."""
+    return f"{ending_said(ended, catalog)} — log: {path}"
+
+
+def ending_said(ended: Mapping[str, Any], catalog: EventCatalog) -> str:
+    """A `game_ended` record as one line, as its game draws it: what happened, then why."""
+    declared = catalog.get("game_ended")
+    shown = declared.present(ended, catalog.audience(None)) if declared and declared.present else None
+    if not isinstance(shown, Ending):
+        return str(ended.get("outcome"))
+    return f"{shown.text}: {shown.reason}" if shown.reason else shown.text
 
 
 def exit_code_for(results: list[GameResult]) -> int:

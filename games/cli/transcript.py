@@ -52,8 +52,10 @@ class Transcript:
         catalog: EventCatalog | None = None,
         viewer: str | None = None,
         show_calls: bool = True,
+        endings: bool = True,
     ) -> None:
         self.console = console
+        self.endings = endings  # False: a game's ending is left to the caller's last line
         self.viewer = viewer
         self.show_calls = show_calls
         self._catalog = (lambda record: catalog) if catalog is not None else FollowedCatalog()
@@ -129,7 +131,9 @@ class Transcript:
             self._say(("    " + call.summary, "dim"))
 
     def _ending(self, ending: Ending, record: Record, officials: frozenset[str]) -> None:
-        reason = f" — {ending.reason}" if ending.reason else ""
+        if not self.endings and ending.ended:
+            return
+        reason = f": {ending.reason}" if ending.reason else ""
         self._say((ending.text, ENDING_STYLES.get(ending.tone, "bold")), reason)
 
     # -- helpers ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ A game's setup secret is shown by convention: `game_started` with `secret` (a te
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from games.kit.events import NULL, TEXT, Audience, EventType, Record, catalog
@@ -50,23 +50,66 @@ def scored(score: object) -> str:
     return f", score {score:g}" if isinstance(score, int | float) else ""
 
 
-def _game_ended(record: Record, audience: Audience) -> Ending:
-    if record.get("reason") == INTERRUPTED:
-        return _game_interrupted(record, audience)
+def counted(number: object, unit: str) -> str:
+    """ "1 turn", "2 turns": a count in words."""
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+def ending_words(record: Record, unit: str = "turn", scorer: str = "") -> str:
+    """A game's outcome in plain words: what happened, who won, the score ("Won in 2 turns, score 50";
+    a game with sides names its winner: "The chameleon p3 won after 2 rounds"). The log's own words
+    (`lose_violation`) stay in the log. `unit` is what the game counts its turns in; `scorer` whom the
+    score is for, when it is not the winner."""
     outcome = str(record.get("outcome"))
-    tone = OK if outcome == Outcome.SUCCESS else WARN if outcome == Outcome.ABORTED else BAD
-    text = f"{outcome} after {record.get('turns')} turn(s){scored(record.get('score'))}"
-    return Ending(text, tone, str(record.get("reason") or ""))
+    turns = counted(record.get("turns"), unit)
+    winner = str(record.get("winner") or "")
+    score = record.get("score")
+    if outcome == Outcome.SUCCESS:
+        head = f"{winner} won in {turns}" if winner else f"Won in {turns}"
+    elif outcome in (Outcome.LOSE_VIOLATION, Outcome.LOSE_TURNS):
+        head = f"{winner} won after {turns}" if winner else f"Lost after {turns}"
+    elif outcome == Outcome.ABORTED:
+        head = f"Not finished after {turns}"
+    elif outcome == Outcome.ERROR:
+        head = f"Failed after {turns}"
+    else:
+        head = f"{outcome} after {turns}"
+    if isinstance(score, int | float):
+        theirs = scorer and scorer != winner
+        head += f" ({scorer} score {score:g})" if theirs else f", score {score:g}"
+    return head[:1].upper() + head[1:]
+
+
+def game_ended_presenter(unit: str = "turn", scorer: str = "") -> Callable[[Record, Audience], Ending]:
+    """How a game's `game_ended` is drawn, in its own words (`unit`, `scorer`: see ending_words)."""
+
+    def present(record: Record, audience: Audience) -> Ending:
+        if record.get("reason") == INTERRUPTED:
+            return _game_interrupted(record, audience)
+        outcome = str(record.get("outcome"))
+        tone = OK if outcome == Outcome.SUCCESS else WARN if outcome == Outcome.ABORTED else BAD
+        if record.get("winner"):  # a game with sides: one of them won
+            tone = OK
+        return Ending(ending_words(record, unit, scorer), tone, str(record.get("reason") or ""))
+
+    return present
+
+
+_game_ended = game_ended_presenter()
 
 
 def _game_interrupted(record: Record, audience: Audience) -> Ending:
     return Ending(
-        f"stopped mid-play after {record.get('turns')} turn(s): the game never ended", WARN, ended=False
+        f"Stopped mid-play after {counted(record.get('turns'), 'turn')}: the game never ended",
+        WARN,
+        ended=False,
     )
 
 
 def _describe_ended(record: Record) -> str:
-    return f"{record.get('outcome')} after {record.get('turns')} turn(s){scored(record.get('score'))}"
+    return (
+        f"{record.get('outcome')} after {counted(record.get('turns'), 'turn')}{scored(record.get('score'))}"
+    )
 
 
 def _check_ended(ended: object, where: str, within: str) -> None:
@@ -202,6 +245,7 @@ GAME_ENDED = EventType(
         "subject": TEXT,
         "rules": TEXT,
         "scores": (dict, NULL),
+        "winner": TEXT,
     },
     present=_game_ended,
     compared=("outcome", "turns", "score", "scores"),

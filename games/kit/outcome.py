@@ -44,21 +44,27 @@ class GameResult:
     # the rule set's name and the game's scores as that rule set names them.
     rules: str | None = None
     scores: Mapping[str, Any] | None = None
+    winner: str = ""  # a game with sides: the side that won, in words ("the chameleon p3")
 
-    def log(self, events: EventLog) -> None:
-        """Write the `game_ended` event to `events` (`rules` and `scores` only when set)."""
+    def fields(self) -> dict[str, Any]:
+        """The `game_ended` event's fields (`rules`, `scores` and `winner` only when set)."""
         extra: dict[str, Any] = {}
         if self.rules is not None:
             extra["rules"] = self.rules
         if self.scores is not None:
             extra["scores"] = dict(self.scores)
-        events.info(
-            "game_ended",
-            game_id=self.game_id,
-            outcome=str(self.outcome),
-            turns=self.turns,
-            score=self.score,
-            reason=self.reason,
-            subject=self.subject,
+        if self.winner:
+            extra["winner"] = self.winner
+        return {
+            "game_id": self.game_id,
+            "outcome": str(self.outcome),
+            "turns": self.turns,
+            "score": self.score,
+            "reason": self.reason,
+            "subject": self.subject,
             **extra,
-        )
+        }
+
+    def log(self, events: EventLog) -> None:
+        """Write the `game_ended` event to `events`."""
+        events.info("game_ended", **self.fields())

@@ -87,7 +87,7 @@ class RefereeNode(AgentNode):
 
     def gave_up_reason(self, offender: str) -> str:
         """The reason of a game aborted because `offender` kept replying malformed."""
-        return f"the {offender} kept replying malformed"
+        return f"the {offender} kept replying in the wrong format"
 
     async def reprompt_or_abort(self, book: Book, message: Message, problem: str) -> str:
         """Log `reply_malformed`; ask the sender again, or end the game aborted when it has no re-prompt
@@ -108,12 +108,15 @@ class RefereeNode(AgentNode):
         await self.agent.send(offender, REPROMPT, problem, body={"problem": problem})
         return CONTINUE
 
-    def finish(self, book: Book, outcome: Outcome, reason: str, score: float | None = None) -> str:
+    def finish(
+        self, book: Book, outcome: Outcome, reason: str, score: float | None = None, *, winner: str = ""
+    ) -> str:
         """Record the game's result and stop the run for everyone. `score` is a success's score;
-        losses score 0, aborted and failed games nothing."""
+        losses score 0, aborted and failed games nothing. `winner` names the side that won, in a game
+        with sides (`reason` then says what happened from there: "it escaped")."""
         if outcome is not Outcome.SUCCESS:
             score = 0.0 if outcome.scored else None
-        book.result = GameResult(book.game_id, outcome, book.turn, score, reason, book.subject)
+        book.result = GameResult(book.game_id, outcome, book.turn, score, reason, book.subject, winner=winner)
         self.agent.stop(reason)
         return END
 

@@ -12,12 +12,12 @@ import orjson
 from rich.console import Console
 from rich.text import Text
 
-from games.cli.session import outcome_line
+from games.cli.registry import FollowedCatalog
+from games.cli.session import ending_said, outcome_line
 from games.cli.summary import SUMMARY_FIELDS, RunStats, summarize, summary_table
 from games.cli.terminal import clean, json_safe
 from games.cli.transcript import Transcript, plain_console
 from games.kit.exits import UsageError
-from games.kit.outcome import GameResult, Outcome
 from games.logtools.html import HtmlReport
 from runtime.logread import ts_seconds
 
@@ -54,12 +54,13 @@ class Lines:
 
 
 class TranscriptView(View):
-    """The live game's transcript, then its last line: the outcome and the log."""
+    """The live game's transcript, then its last line: the outcome (said once) and the log."""
 
     def __init__(self, console: Console, path: Path, *, viewer: str | None) -> None:
         self.console = console
         self.path = path
-        self.transcript = Transcript(console, viewer=viewer)
+        self.transcript = Transcript(console, viewer=viewer, endings=False)
+        self.catalog = FollowedCatalog()
         self.ended: list[Mapping[str, Any]] = []  # game_ended records: one per game shown
         self.run_ended: Mapping[str, Any] | None = None
 
@@ -67,19 +68,21 @@ class TranscriptView(View):
         self.transcript(record)
         event = record.get("event")
         if event == "game_ended":
-            if len(self.ended) < 2:
-                self.ended.append(record)
+            self.ended.append(record)
         elif event == "run_ended":
             self.run_ended = record
+        elif event in ("run_started", "game_started"):
+            self.catalog(record)
 
     def finish(self) -> None:
         lines = Lines(self.console)
         ended = self.run_ended
         if ended is not None and ended.get("status") != "ok":
             lines.line(f"the run ended {ended.get('status')}: {ended.get('reason')}", "bold red")
+        catalog = self.catalog.current
         if len(self.ended) == 1:
             self.console.print(
-                outcome_line(result_of_record(self.ended[0]), self.path),
+                outcome_line(self.ended[0], self.path, catalog),
                 highlight=False,
                 markup=False,
                 soft_wrap=True,
@@ -89,25 +92,11 @@ class TranscriptView(View):
                 f"no game ended in this log — log: {self.path}", highlight=False, markup=False, soft_wrap=True
             )
         else:
+            for record in self.ended:
+                lines.line(f"game {record.get('game_id')}: {ending_said(record, catalog)}")
             self.console.print(
                 f"several games shown — log: {self.path}", highlight=False, markup=False, soft_wrap=True
             )
-
-
-def result_of_record(record: Mapping[str, Any]) -> GameResult:
-    try:
-        outcome: Any = Outcome(str(record.get("outcome")))
-    except ValueError:
-        outcome = str(record.get("outcome"))
-    score = record.get("score")
-    return GameResult(
-        game_id=str(record.get("game_id")),
-        outcome=outcome,
-        turns=int(record.get("turns") or 0),
-        score=float(score) if isinstance(score, int | float) else None,
-        reason=str(record.get("reason", "")),
-        subject=str(record.get("subject", "")),
-    )
 
 
 class GamesView(View):
@@ -120,9 +109,11 @@ class GamesView(View):
         self.path = path
         self.lines = Lines(console)
         self.stats = RunStats()
+        self.catalog = FollowedCatalog()
 
     def draw(self, record: Mapping[str, Any]) -> None:
         event = record.get("event")
+        self.catalog(record)
         if event == "run_started":
             self.stats.rules_from(record)
             config = record.get("config") or {}
@@ -139,12 +130,8 @@ class GamesView(View):
         slim = {key: record.get(key) for key in SUMMARY_FIELDS if key in record}
         self.stats.games[str(record.get("game_id"))] = slim
         outcome = str(record.get("outcome"))
-        score = record.get("score")
-        scored = f"score {score:g}" if isinstance(score, int | float) else "unscored"
-        text = (
-            f"{record.get('game_id')!s:<6} {record.get('subject')!s:<16} {outcome:<15} "
-            f"{record.get('turns')!s:>2} turn(s)  {scored:<10} — {record.get('reason')}"
-        )
+        said = ending_said(record, self.catalog.current)
+        text = f"{record.get('game_id')!s:<6} {record.get('subject')!s:<16} {said}"
         self.lines.line(text, self.OUTCOME_STYLES.get(outcome, "red"))
 
     def finish(self) -> None:

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 from games.kit.common_events import SHARED_EVENTS, game_title
 from games.kit.events import TEXT, Audience, EventType, Record
-from games.kit.shown import BAD, OK, Heading, Part, Verdict
+from games.kit.shown import BAD, OK, Heading, Part, Verdict, marked
 from games.taboo.clembench.figures import clembench_figures
+from games.taboo.explain import explained
 from games.taboo.state import HINTER, REFEREE
 from runtime.logread import LogFileError, check_fields
 
@@ -42,6 +43,14 @@ def _guess_judged(record: Record, audience: Audience) -> Verdict:
     return Verdict((Part(f"✗ {record.get('guess')} is wrong"),), BAD)
 
 
+def _rule_violation(record: Record, audience: Audience) -> Verdict:
+    """A broken rule in plain words (which word, which rule), then the clue with the offending part
+    marked."""
+    said = str(record.get("clue") or record.get("text") or "")
+    why = explained(str(record.get("rule")), str(record.get("text")), str(record.get("word")), None)
+    return Verdict((Part(f"✗ rule broken: {why} — in "), *marked(said, record.get("span"))), BAD)
+
+
 def _judged(record: Record) -> str:
     judged = "right" if record.get("correct") else "wrong"
     return f"turn {record.get('turn')}: guess {record.get('guess')!r} judged {judged}"
@@ -54,6 +63,7 @@ TABOO_EVENTS = (
         check=_check_card,
     ),
     SHARED_EVENTS.get("game_ended").extended(figures=clembench_figures),
+    SHARED_EVENTS.get("rule_violation").extended(present=_rule_violation),
     EventType(
         "clue_approved",
         fields={"turn": (int, type(None)), "clue": TEXT},

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from games.kit.common_events import counted
 from games.kit.outcome import Outcome
 from games.kit.referee import GAVE_UP, REPROMPTED, JudgeNode, malformed
+from games.taboo.explain import explained
 from games.taboo.players import CARD, CLUE, WRONG, card_to_body
 from games.taboo.rules import Violation
 from games.taboo.state import GUESSER, HINTER, RefereeState
@@ -96,9 +98,12 @@ class Judge(JudgeNode):
         correct = verdict is Verdict.CORRECT
         self.agent.events.info("guess_judged", turn=state.turn, guess=decision.said, correct=correct)
         if correct:
-            return self.finish(state, Outcome.SUCCESS, f"guessed on turn {state.turn}")
+            return self.finish(state, Outcome.SUCCESS, f"the guesser found {state.setup.card.target!r}")
         if verdict is Verdict.OUT_OF_TURNS:
-            return self.finish(state, Outcome.LOSE_TURNS, f"no correct guess in {state.setup.turns} turns")
+            turns = counted(state.setup.turns, "turn")
+            return self.finish(
+                state, Outcome.LOSE_TURNS, f"{state.setup.card.target!r} was not guessed in {turns}"
+            )
         state.turn += 1
         state.last_wrong_guess = decision.said
         self.agent.events.info("turn_started", turn=state.turn, turns=state.setup.turns)
@@ -126,7 +131,7 @@ class Judge(JudgeNode):
             clue=decision.said,
             **decision.details,
         )
-        reason = f"the clue broke the {violation.rule} rule ({violation.text!r} for {violation.word!r})"
+        reason = explained(violation.rule, violation.text, violation.word, state.setup.card)
         return self.finish(state, Outcome.LOSE_VIOLATION, reason)
 
 

@@ -3,7 +3,7 @@ only the referee and the answerer see, by the shared `secret` / `secret_for` con
 
 from __future__ import annotations
 
-from games.kit.common_events import SHARED_EVENTS
+from games.kit.common_events import SHARED_EVENTS, game_ended_presenter
 from games.twenty_questions.state import REFEREE
 
 NUMBER = (int, type(None))
@@ -12,5 +12,6 @@ TWENTY_QUESTIONS_EVENTS = (
     SHARED_EVENTS.get("game_started").extended(
         fields={"questions": NUMBER, "reprompts": NUMBER, "seed": NUMBER}
     ),
+    SHARED_EVENTS.get("game_ended").extended(present=game_ended_presenter("question")),
 )
 OFFICIALS = (REFEREE,)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from games.kit.common_events import counted
 from games.kit.matching import matches
 from games.kit.outcome import Outcome
 from games.kit.referee import GAVE_UP, REPROMPTED, JudgeNode, malformed
@@ -114,10 +115,13 @@ class Judge(JudgeNode):
         )
         if correct:
             score = score_for(state.turn, state.setup.questions)
-            return self.finish(state, Outcome.SUCCESS, f"guessed with question {state.turn}", score)
-        questions = state.setup.questions
+            return self.finish(
+                state, Outcome.SUCCESS, f"the questioner found {state.setup.thing.name!r}", score
+            )
+        questions = counted(state.setup.questions, "question")
         if verdict is Verdict.OUT_OF_QUESTIONS:
-            return self.finish(state, Outcome.LOSE_TURNS, f"no correct guess in {questions} questions")
+            reason = f"{state.setup.thing.name!r} was not guessed in {questions}"
+            return self.finish(state, Outcome.LOSE_TURNS, reason)
         state.guesses.append(decision.said)
         body = {"guess": decision.said, "turn": state.turn + 1}
         await self.agent.send(QUESTIONER, WRONG, decision.said, body=body)
@@ -140,7 +144,10 @@ class Judge(JudgeNode):
             text=violation.text,
             reply=decision.said,
         )
-        reason = f"the answer broke the {violation.rule} rule ({violation.text!r})"
+        if violation.rule is Rule.NAMES_SECRET:
+            reason = f"the answer named the secret: {violation.text!r}"
+        else:
+            reason = f"the answer {violation.text!r} was not yes, no or unknown"
         return self.finish(state, Outcome.LOSE_VIOLATION, reason)
 
 

@@ -87,13 +87,15 @@ def test_many_games_are_listed_and_one_is_shown_with_game(tmp_path: Path) -> Non
     assert listed.returncode == 0, listed.stderr
     for game_id, record in ended.items():
         row = next(line for line in listed.stdout.splitlines() if line.startswith(f"{game_id} "))
-        assert record["outcome"] in row and record["subject"] in row
+        assert record["subject"] in row and ("Won in" in row) == (record["outcome"] == "success")
     assert "Summary" in listed.stdout and "4 game(s) played" in listed.stdout
     one = run_main("replay", str(log), "--game", "g2")
     assert one.returncode == 0, one.stderr
     assert f"card {ended['g2']['subject']}" in one.stdout
     assert all(f"card {ended[g]['subject']} " not in one.stdout for g in ("g1", "g3", "g4"))
-    assert one.stdout.splitlines()[-1].startswith(ended["g2"]["outcome"])
+    last = one.stdout.splitlines()[-1]
+    assert last.startswith("Won in " if ended["g2"]["outcome"] == "success" else "Lost after ")
+    assert sum(" score " in line for line in one.stdout.splitlines()) == 1  # the ending, said once
 
 
 def test_an_unknown_game_or_agent_is_a_usage_error(tmp_path: Path) -> None:
@@ -195,7 +197,7 @@ async def test_follow_reads_a_live_game_to_its_end(tmp_path: Path, chat_server) 
     assert game.returncode == 0, stderr
     followed = out.getvalue().splitlines()
     assert followed[-1] == stdout.splitlines()[-1]
-    assert followed[-1].startswith("success after 1 turn(s)")
+    assert followed[-1].startswith("Won in 1 turn,")
 
 
 async def test_follow_waits_for_whole_lines_and_stops_at_run_ended(tmp_path: Path) -> None:
@@ -258,7 +260,7 @@ def test_a_corrupt_line_in_the_middle_is_an_error_naming_the_line(tmp_path: Path
     lenient = run_main("replay", str(log), "--lenient")
     assert lenient.returncode == 0, lenient.stderr
     assert "skipped 1 corrupt line(s): 6" in lenient.stderr
-    assert lenient.stdout.splitlines()[-1].startswith("lose_violation after 2 turn(s)")
+    assert lenient.stdout.splitlines()[-1].startswith("Lost after 2 turns, score 0: ")
 
 
 @pytest.mark.parametrize(

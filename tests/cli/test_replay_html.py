@@ -113,7 +113,7 @@ def test_the_conversation_is_on_the_page_in_a_browser(tmp_path: Path) -> None:
         "✓ clue approved",
         "✗ hail is wrong",
         "what makes a day <mark>snowy</mark>",
-        "lose_violation after 2 turn(s), score 0",
+        "Lost after 2 turns, score 0",
         "Outcome and figures",
         "hinter: test-model, 128 tokens",  # the hinter's first call: 120 in, 8 out
     ):
@@ -146,7 +146,7 @@ def test_another_games_page_shows_its_secret_and_verdicts(tmp_path: Path) -> Non
     dom = dump_dom(page, tmp_path / "profile")
     assert f"secret {secret}" in dom
     assert all(text in dom for text in verdicts) and verdicts
-    assert f"{ended['outcome']} after {ended['turns']} turn(s)" in dom
+    assert f"Won in {ended['turns']} questions" in dom and ended["outcome"] == "success"
 
 
 @pytest.mark.browser

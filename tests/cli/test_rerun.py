@@ -183,7 +183,7 @@ def test_stricter_rules_today_rejudge_the_run_and_say_what_changed(
     assert change.startswith(
         "g1: re-judged: recorded turn 1: clue 'the clap after a flash' approved, now no_clues"
     )
-    assert change.endswith("→ lose_violation after 1 turn(s), score 0")
+    assert change.endswith("→ lose_violation after 1 turn, score 0")
 
 
 def test_laxer_rules_today_stop_where_the_log_has_no_more_replies(

@@ -26,7 +26,12 @@ def test_offline_game_plays_to_the_end_and_logs_it(tmp_path: Path) -> None:
     assert records[0]["event"] == "run_started" and records[-1]["event"] == "run_ended"
     assert records[-1]["status"] == "ok"
     ended = events(records, "game_ended")
-    assert len(ended) == 1 and ended[0]["outcome"] in last
+    assert len(ended) == 1 and last.startswith(
+        "Won in " if ended[0]["outcome"] == "success" else "Lost after "
+    )
+    # the outcome is said once, in plain words: the last line alone names it, and no machine word shows
+    assert sum("score" in line for line in done.stdout.splitlines()) == 1
+    assert "turn(s)" not in done.stdout and ended[0]["outcome"] not in done.stdout
     assert records[0]["config"]["models"]["hinter"]["backend"] == "offline"
 
 
@@ -96,7 +101,7 @@ def test_game_against_the_loopback_server(tmp_path: Path, chat_server) -> None:
     args = ["taboo", "--card", "thunder", "--base-url", chat_server.base_url, "--model", "test-model"]
     done = run_main(*args, "--log", str(log))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1].startswith("success after 1 turn(s)")
+    assert done.stdout.strip().splitlines()[-1].startswith("Won in 1 turn, score 100: the guesser found ")
     calls = events(read_log(log), "llm_call")
     assert [call["agent"] for call in calls] == ["hinter", "guesser"]
     assert all(body["model"] == "test-model" for body in chat_server.bodies)
@@ -108,7 +113,7 @@ def test_a_failing_server_ends_in_error_with_exit_1(tmp_path: Path, chat_server)
     log = tmp_path / "down.jsonl"
     done = run_main("taboo", "--base-url", chat_server.base_url, "--model", "m", "--quiet", "--log", str(log))
     assert done.returncode == 1
-    assert done.stdout.strip().startswith("error after")
+    assert done.stdout.strip().startswith("Failed after 1 turn: ")
     assert "did not answer" in done.stdout
     assert read_log(log)[-1]["status"] == "error"
 

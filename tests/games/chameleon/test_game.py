@@ -61,7 +61,7 @@ async def test_catching_an_innocent_lets_the_chameleon_escape_without_a_guess():
     result, events, models = await play_scripted(make_setup(), scripts)
 
     assert result.outcome is Outcome.LOSE_TURNS and result.turns == 2
-    assert "p2 was caught instead" in result.reason
+    assert "the votes caught p2 instead" in result.reason
     assert sent(events, "ask_guess") == [] and len(models["p3"].requests) == 2
 
 
@@ -77,7 +77,7 @@ async def test_a_tie_catches_nobody():
 
     assert result.outcome is Outcome.LOSE_TURNS
     assert named(events, "votes_counted")[0]["caught"] is None
-    assert "a tie caught nobody" in result.reason
+    assert "a tie in the votes caught nobody" in result.reason and result.winner == "the chameleon p3"
 
 
 async def test_a_broken_clue_is_heard_as_a_pass_and_the_game_goes_on():
@@ -172,7 +172,7 @@ async def test_re_prompts_are_counted_per_player_while_votes_are_pending_togethe
     assert sorted(malformed) == [("p1", 0), ("p1", 1), ("p2", 1)]
     assert sorted(e["recipient"] for e in sent(events, "reprompt")) == ["p1", "p2"]
     assert result.outcome is Outcome.ABORTED and result.score is None
-    assert result.reason == "p1 kept replying malformed" and result.turns == 2
+    assert result.reason == "p1 kept replying in the wrong format" and result.turns == 2
 
 
 # -- the real client against the loopback server ------------------------------------------------------
