@@ -62,6 +62,7 @@ class Transcript:
         self._styles: dict[str, str] = {}
         self._plain = plain_console(console)
         self._broadcast: tuple[tuple[object, ...], set[str]] | None = None  # the one being drawn
+        self._cast: Any = None  # the next game's players, drawn under its heading
         self._follow(self._catalog({}))
         self._draw: dict[type, Callable[[Any, Record, frozenset[str]], None]] = {
             Heading: self._heading,
@@ -83,6 +84,9 @@ class Transcript:
         if self.viewer is not None and not declared.visible(record, self._audience):
             return
         shown = declared.present(record, self._audience)
+        if event == "game_cast":  # who plays: drawn under the game's heading, which comes next
+            self._cast = shown
+            return
         if shown is not None:
             self._draw[type(shown)](shown, record, self._officials)
 
@@ -98,6 +102,9 @@ class Transcript:
             self._write(f" {title} ".center(self.console.width, "─"))
         else:
             self.console.rule(Text(clean(title), style="bold"))
+        if self._cast is not None:
+            self._say((self._cast.text, "dim"))
+            self._cast = None
 
     def _chat(self, chat: Chat, record: Record, officials: frozenset[str]) -> None:
         recipient = chat.recipient

@@ -154,6 +154,18 @@ def _describe_message(record: Record) -> str:
     return f"{sender} → {recipient} [{record.get('kind')}] {record.get('text')!r}"
 
 
+def _game_cast(record: Record, audience: Audience) -> Note | None:
+    """Who plays each seat, "model/persona" per agent: `hinter: offline, persona default`."""
+    players = record.get("players")
+    if not isinstance(players, Mapping) or not players:
+        return None
+    seats = []
+    for agent, label in players.items():
+        model, _, persona = str(label).rpartition("/")
+        seats.append(f"{agent}: {model}, persona {persona}" if model else f"{agent}: {label}")
+    return Note("players — " + " · ".join(seats))
+
+
 def _agent_failed(record: Record, audience: Audience) -> Verdict:
     text = f"✗ {record.get('agent')} failed: {record.get('error')}: {record.get('reason')}"
     return Verdict((Part(text),), BAD, str(record.get("agent")))
@@ -262,7 +274,7 @@ SHARED_EVENTS = catalog(
             check=_check_started_run,
         ),
         EventType("run_ended", fields={"status": TEXT, "duration_ms": (float, NULL), "reason": TEXT}),
-        EventType("game_cast", fields={"players": dict}),
+        EventType("game_cast", fields={"players": dict}, present=_game_cast),
         EventType(
             "game_started",
             fields={"game": TEXT, "secret_for": list},

@@ -32,6 +32,10 @@ def test_offline_game_plays_to_the_end_and_logs_it(tmp_path: Path) -> None:
     # the outcome is said once, in plain words: the last line alone names it, and no machine word shows
     assert sum("score" in line for line in done.stdout.splitlines()) == 1
     assert "turn(s)" not in done.stdout and ended[0]["outcome"] not in done.stdout
+    # who plays, under the game's heading
+    lines = done.stdout.splitlines()
+    heading = next(i for i, line in enumerate(lines) if "taboo · game g1" in line)
+    assert lines[heading + 1] == "players — hinter: offline, persona default · guesser: offline, persona default"
     assert records[0]["config"]["models"]["hinter"]["backend"] == "offline"
 
 
