@@ -21,6 +21,7 @@ import snowballstemmer
 
 from agents import ChatRequest
 from games.kit.normalize import words
+from games.kit.voices import unvoiced, voiced
 from games.taboo.deck import Card, Deck
 from games.taboo.hints import hints_for
 from games.taboo.players import card_from_body
@@ -54,6 +55,9 @@ class HinterStyle:
     slip_rate: float = field(
         default=0.02, metadata={"help": "the chance, each turn, of blurting out a taboo word"}
     )
+    voice: str = field(
+        default="", metadata={"help": "how the clues are said: pirate, poet, or plain (empty)"}
+    )
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,14 @@ class OfflineHinter:
         context = request.context or {}
         card = card_from_body(context["card"])
         hints = hints_for(card.target)
-        used = set(context.get("clues", ()))
+        used = {unvoiced(str(clue), self.style.voice) for clue in context.get("clues", ())}
         if self._random.random() < self.style.slip_rate:
             return f"CLUE: it is a lot like {self._random.choice(card.taboo)}"
         for hint in hints:
             clue = self._phrase(hint)
             if clue not in used and check_clue(clue, card) is None:
-                return f"CLUE: {clue}"
+                said = voiced(clue, self.style.voice, self._random)
+                return f"CLUE: {said if check_clue(said, card) is None else clue}"
         return f"CLUE: {_fallback_clue(card, len(used))}"
 
     def _phrase(self, hint: str) -> str:
