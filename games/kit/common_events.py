@@ -166,7 +166,12 @@ def _game_cast(record: Record, audience: Audience) -> Note | None:
     return Note("players — " + " · ".join(seats))
 
 
-def _agent_failed(record: Record, audience: Audience) -> Verdict:
+MODEL_FAILURES = frozenset({"ModelUnavailable", "ModelRejected"})  # an llm_failed said it already
+
+
+def _agent_failed(record: Record, audience: Audience) -> Verdict | None:
+    if record.get("error") in MODEL_FAILURES:
+        return None  # the model's failure: its llm_failed line said so, the game's ending says why
     text = f"✗ {record.get('agent')} failed: {record.get('error')}: {record.get('reason')}"
     return Verdict((Part(text),), BAD, str(record.get("agent")))
 
@@ -237,7 +242,8 @@ def _llm_retry(record: Record, audience: Audience) -> Note:
 
 
 def _llm_failed(record: Record, audience: Audience) -> Note:
-    return Note(f"✗ {record.get('agent')}'s model failed: {record.get('error')}", BAD)
+    """Where the model failed; the cause is said once, by the game's ending."""
+    return Note(f"✗ {record.get('agent')}'s model failed: the game cannot go on", BAD)
 
 
 def _check_usage(record: Record, where: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from agents import PlayerLeft
+from agents import ModelError, PlayerLeft
 from games.kit.outcome import GameResult, Outcome
 from runtime import AsyncFlow, RunResult, RunStatus, Runtime
 from runtime.clock import Clock
@@ -63,4 +63,6 @@ def ending_of(run: RunResult) -> tuple[Outcome, str]:
         return Outcome.ABORTED, "the player left the game"
     if run.status is RunStatus.INTERRUPTED:
         return Outcome.ABORTED, run.reason
+    if run.status is RunStatus.FAILED and isinstance(run.error, ModelError) and run.agent:
+        return Outcome.ERROR, f"the {run.agent}'s model failed: {run.error}"  # the cause, said once
     return Outcome.ERROR, run.reason

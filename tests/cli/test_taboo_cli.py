@@ -122,6 +122,17 @@ def test_a_failing_server_ends_in_error_with_exit_1(tmp_path: Path, chat_server)
     assert read_log(log)[-1]["status"] == "error"
 
 
+def test_a_server_that_is_down_is_reported_once_with_its_cause(tmp_path: Path) -> None:
+    """Nothing listening at the base URL: the transcript says the model failed, the cause comes once."""
+    log = tmp_path / "down.jsonl"
+    done = run_main("taboo", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--log", str(log))
+    assert done.returncode == 1
+    assert done.stdout.count("connection refused (") == 1, done.stdout
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("Failed after 1 turn: the hinter's model failed: cannot reach the server")
+    assert "raised" not in done.stdout and "ModelUnavailable" not in done.stdout
+
+
 def test_the_api_key_never_reaches_output_or_log(tmp_path: Path, chat_server) -> None:
     """A sentinel API key appears in no log line and no output, even when the server rejects it."""
     chat_server.default = Reply.status_error(401, f"bad key {SENTINEL_KEY}")
