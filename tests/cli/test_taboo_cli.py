@@ -35,7 +35,8 @@ def test_offline_game_plays_to_the_end_and_logs_it(tmp_path: Path) -> None:
     # who plays, under the game's heading
     lines = done.stdout.splitlines()
     heading = next(i for i, line in enumerate(lines) if "taboo · game g1" in line)
-    assert lines[heading + 1] == "players — hinter: offline, persona default · guesser: offline, persona default"
+    cast = "players — hinter: offline, persona default · guesser: offline, persona default"
+    assert lines[heading + 1] == cast
     assert records[0]["config"]["models"]["hinter"]["backend"] == "offline"
 
 
