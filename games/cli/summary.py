@@ -211,31 +211,56 @@ def summary_table(summary: Mapping[str, Any]) -> Table:
     return table
 
 
+# Outcomes as the summary names them: the log's words stay in the log and in --summary-json.
+OUTCOME_WORDS = {
+    "success": "won",
+    "lose_violation": "lost by a broken rule",
+    "lose_turns": "lost out of turns",
+    "aborted": "not finished",
+    "error": "failed",
+}
+
+
 def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The summary's figures as (name, value) lines: the terminal's table and the page's."""
-    outcomes = ", ".join(f"{name} {n}" for name, n in summary["outcomes"].items() if n)
+    """The summary's figures as (name, value) lines, in words and rounded to what they mean: the
+    terminal's table and the page's. A figure that does not apply to the run (no game played to the end,
+    no model time, token counts of offline players) has no row."""
+    outcomes = ", ".join(
+        f"{n} {OUTCOME_WORDS.get(name, name)}" for name, n in summary["outcomes"].items() if n
+    )
     rate, ci = summary["success_rate"], summary["success_rate_ci95"]
     tokens = summary["tokens"]
     latency = summary["latency_ms"]
     rows = []
     if summary.get("rules"):
         rows.append(("rules", str(summary["rules"])))
-    rows += [
-        ("games", str(summary["games"])),
-        ("outcomes", outcomes or "none"),
-        ("success rate", f"{rate:.1%} (95% CI {ci[0]:.1%}–{ci[1]:.1%})" if rate is not None else "n/a"),
-        ("mean turns to success", _show(summary["mean_turns_to_success"])),
-        ("mean score", _show(summary["mean_score"])),
-        ("% played", _show(summary["percent_played"])),
-        ("violations", ", ".join(f"{k} {v}" for k, v in summary["violations_by_rule"].items()) or "none"),
-        ("format errors / re-prompts", f"{summary['format_errors']} / {summary['reprompts']}"),
-        (
-            "tokens in / out",
-            f"{tokens['prompt']:,} / {tokens['completion']:,} ({_show(tokens['per_game'])} per game"
-            f"{', estimated' if tokens['estimated'] else ''})",
-        ),
-        ("model latency p50 / p95", f"{_show(latency['p50'])} / {_show(latency['p95'])} ms"),
-    ]
+    rows += [("games", str(summary["games"])), ("outcomes", outcomes or "none")]
+    if rate is not None:
+        rows.append(
+            (
+                "won",
+                f"{_percent(rate)} (95% CI {_percent(ci[0])}–{_percent(ci[1])})",
+            )
+        )
+    if summary["mean_turns_to_success"] is not None:
+        rows.append(("mean turns to win", f"{summary['mean_turns_to_success']:.1f}".removesuffix(".0")))
+    if summary["mean_score"] is not None:
+        rows.append(("mean score", f"{summary['mean_score']:.1f}".removesuffix(".0")))
+    if summary["percent_played"] is not None:
+        rows.append(("played to the end", f"{summary['percent_played']:.0f}%"))
+    violations = ", ".join(f"{k} {v}" for k, v in summary["violations_by_rule"].items())
+    rows.append(("rules broken", violations or "none"))
+    asked = f", {summary['reprompts']} asked again" if summary["reprompts"] else ""
+    rows.append(("replies in the wrong format", f"{summary['format_errors']}{asked}"))
+    timed = latency["p50"] is not None
+    if timed or not tokens["estimated"]:  # offline players' token counts are estimates of nothing
+        per_game = f", {tokens['per_game']:,.0f} per game" if tokens["per_game"] is not None else ""
+        estimated = ", some estimated" if tokens["estimated"] else ""
+        rows.append(
+            ("tokens in / out", f"{tokens['prompt']:,} / {tokens['completion']:,}{per_game}{estimated}")
+        )
+    if timed:
+        rows.append(("model latency p50 / p95", f"{latency['p50']:,.0f} / {latency['p95']:,.0f} ms"))
     rows += _figure_rows(summary.get("rules_figures"))
     not_played = summary.get("not_played") or []
     if not_played:
@@ -244,14 +269,23 @@ def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
         )
         rows.append(("not played", f"{len(not_played)} ({shown})"))
     for cause, count in (summary.get("errors_by_cause") or {}).items():
-        rows.append(("error", f"{count} × {cause}"))
+        rows.append(("failed", f"{count} × {cause}"))
     for cast, figures in summary.get("by_pairing", {}).items():
         rate = figures["success_rate"]
-        shown = f"{rate:.1%}" if rate is not None else "n/a"
+        shown = _percent(rate) if rate is not None else "none played to the end"
         own = _headline(figures.get("rules_figures"))
-        mean = _show(figures["mean_score"])
-        rows.append((cast, f"{figures['games']} games, success {shown}, mean score {mean}{own}"))
+        mean = figures["mean_score"]
+        score = f", mean score {mean:.1f}".removesuffix(".0") if mean is not None else ""
+        rows.append((cast, f"{figures['games']} games, won {shown}{score}{own}"))
     return rows
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percentage ("75%"), with one decimal below 1% and above 99% ("99.5%")."""
+    percent = 100 * share
+    if 0 < percent < 1 or 99 < percent < 100:
+        return f"{percent:.1f}%"
+    return f"{percent:.0f}%"
 
 
 # A rule set's own figures (`rules_figures`): "rules" names the rule set, "headline" its main figure

@@ -159,7 +159,7 @@ def test_a_page_of_many_games_shows_each_game_and_the_figures(tmp_path: Path) ->
     dom = dump_dom(page, tmp_path / "profile")
     for game_id in ("g1", "g2", "g3"):
         assert f'id="game-{game_id}"' in dom and f'href="#game-{game_id}"' in dom
-    assert "success rate" in dom
+    assert "played to the end" in dom
 
 
 def test_the_page_of_a_run_cut_short_says_so_at_the_top(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from games.cli.summary import RunStats, percentile, summarize, wilson_interval
+from games.cli.summary import RunStats, percentile, summarize, summary_rows, wilson_interval
 
 
 def test_wilson_interval_matches_known_values() -> None:
@@ -192,3 +192,39 @@ def test_a_summary_without_a_run_started_names_nothing() -> None:
     older = started(game="taboo", seed=1, models={"hinter": {"backend": "offline", "model": "offline"}})
     run = summarize(RunStats().feed([older]))["run"]
     assert run["rules"] is None and run["cast"]["hinter"]["settings"] == {}
+
+
+def test_summary_rows_are_rounded_and_in_words() -> None:
+    """Figures rounded to what they mean, labels and outcomes in words, no row that does not apply."""
+    offline = {"event": "llm_call", "backend": "offline", "latency_ms": 0, "model": "offline"}
+    usage = {"prompt_tokens": 90, "completion_tokens": 5, "estimated": True}
+    stats = RunStats().feed(
+        [
+            game("g1", "success", 1, 100.0),
+            game("g2", "success", 2, 50.0),
+            game("g3", "success", 2, 60.25),
+            game("g4", "lose_violation", 1, 0.0),
+            {**offline, "usage": usage},
+        ]
+    )
+    rows = dict(summary_rows(summarize(stats)))
+    assert rows["mean score"] == "52.6"  # 52.5625
+    assert rows["mean turns to win"] == "1.7"
+    assert rows["played to the end"] == "100%"
+    assert rows["won"] == "75% (95% CI 30%–95%)"
+    assert rows["outcomes"] == "3 won, 1 lost by a broken rule"
+    assert "tokens in / out" not in rows and "model latency p50 / p95" not in rows  # offline players
+    assert not any("n/a" in value or "lose_violation" in value for value in rows.values())
+
+
+def test_summary_rows_of_a_real_model_keep_tokens_and_latency() -> None:
+    """Real model calls: tokens counted per game, latency in whole milliseconds."""
+    call = {"event": "llm_call", "backend": "openai", "latency_ms": 812.4, "model": "m"}
+    stats = RunStats().feed(
+        [game("g1", "error", 1, None), {**call, "usage": {"prompt_tokens": 1000, "completion_tokens": 20}}]
+    )
+    rows = dict(summary_rows(summarize(stats)))
+    assert rows["tokens in / out"] == "1,000 / 20, 1,020 per game"
+    assert rows["model latency p50 / p95"] == "812 / 812 ms"
+    assert "won" not in rows and "mean score" not in rows  # nothing played to the end
+    assert rows["played to the end"] == "0%"
