@@ -25,6 +25,7 @@ import orjson
 from runtime.log import SCHEMA_VERSION
 
 FOLLOW_POLL_S = 0.1
+FOLLOW_APPEAR_S = 60.0  # how long a followed log that does not exist yet is waited for
 _CHUNK = 1 << 16
 SHOWN_LINES = 10
 
@@ -123,19 +124,29 @@ async def follow_events(
     report: ReadReport | None = None,
     poll_s: float = FOLLOW_POLL_S,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    appear_s: float = FOLLOW_APPEAR_S,
 ) -> AsyncIterator[dict[str, Any]]:
     """Yield the events of a log as they are written, ending after `run_ended` (never, if no run_ended
-    comes: stop iterating to give up). A line is read once its newline is there.
+    comes: stop iterating to give up). A line is read once its newline is there. A log that does not
+    exist yet (a run about to start) is waited for, up to `appear_s` seconds: LogFileError after that.
 
     A file has no portable "it grew" event to wait on, so this polls for growth every `poll_s`.
     """
     report = report if report is not None else ReadReport()
     label = report.label = str(path)
-    try:
-        # A local file read in 64 KiB chunks: blocking, but briefly. Closed in the finally below.
-        handle = open(path, "rb")  # noqa: ASYNC230, SIM115
-    except OSError as exc:
-        raise LogFileError(f"{label}: cannot read the file: {exc.strerror or exc}") from None
+    waited = 0.0
+    while True:
+        try:
+            # A local file read in 64 KiB chunks: blocking, but briefly. Closed in the finally below.
+            handle = open(path, "rb")  # noqa: ASYNC230, SIM115
+            break
+        except FileNotFoundError:
+            if waited >= appear_s:
+                raise LogFileError(f"{label}: no such file (waited {appear_s:g} s for it)") from None
+        except OSError as exc:
+            raise LogFileError(f"{label}: cannot read the file: {exc.strerror or exc}") from None
+        await sleep(poll_s)
+        waited += poll_s
     try:
         pending = b""
         number = 0

@@ -25,6 +25,7 @@ from typing import Any
 from rich.console import Console
 
 from agents.conversation_log import Conversations
+from games.cli.registry import catalog_for
 from games.kit.exits import OK, UsageError
 from games.logtools.logcheck import FieldCheck
 from games.logtools.replay_views import (
@@ -36,7 +37,7 @@ from games.logtools.replay_views import (
     TranscriptView,
     View,
 )
-from runtime.logread import LogFileError, ReadReport, follow_events, read_events, ts_seconds
+from runtime.logread import FOLLOW_APPEAR_S, LogFileError, ReadReport, follow_events, read_events, ts_seconds
 
 # Events that frame a game rather than belong to one agent: kept by --agent.
 FRAME_EVENTS = frozenset({"run_started", "run_ended", "game_started", "turn_started", "game_ended"})
@@ -62,7 +63,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--follow",
         action="store_true",
-        help="watch a log that a running game is writing, like tail -f, until the run ends",
+        help=(
+            "watch a log that a running game is writing, like tail -f, until the run ends; a log not "
+            f"written yet is waited for, up to {FOLLOW_APPEAR_S:g} s"
+        ),
     )
     parser.add_argument("--agent", metavar="NAME", help="only what agent NAME sent and received")
     parser.add_argument("--game", metavar="ID", help="only game ID (of a log of many games)")
@@ -128,8 +132,9 @@ async def _replay(args: argparse.Namespace, console: Console) -> int:
             started = await anext(records)
         except StopAsyncIteration:
             raise UsageError(f"{args.log}: the file is empty, not a run log") from None
-        view = _view(args, console, started)
         keep = _Filter(args.game, args.agent)
+        keep.check_planned(started, args.log)  # before anything is drawn
+        view = _view(args, console, started)
         pace = _Pace(args.speed) if args.speed else None
         check_shown = FieldCheck()
         check_shown(started, report.where())
@@ -213,11 +218,18 @@ async def _records(args: argparse.Namespace, report: ReadReport) -> AsyncIterato
     records each message of a conversation once): every view shows whole requests."""
     conversations = Conversations(lenient=args.lenient)
     if args.follow:
+        _say_when_waiting(args.log)
         async for record in follow_events(args.log, lenient=args.lenient, report=report):
             yield conversations.rebuilt(record, report.where())
         return
     for record in read_events(args.log, lenient=args.lenient, report=report):
         yield conversations.rebuilt(record, report.where())
+
+
+def _say_when_waiting(log: str) -> None:
+    """--follow on a log not written yet: say, on stderr, that it is waited for and for how long."""
+    if not Path(log).exists():
+        print(f"waiting for {log} to be written (up to {FOLLOW_APPEAR_S:g} s; Ctrl-C stops)", file=sys.stderr)
 
 
 def _many_games(args: argparse.Namespace, started: Mapping[str, Any]) -> bool:
@@ -294,6 +306,29 @@ class _Filter:
                 mine = event in FRAME_EVENTS or record.get("agent") == self.agent
         self.matched_agent = self.matched_agent or self.agent in self.agents
         return mine
+
+    def check_planned(self, started: Mapping[str, Any], log: str) -> None:
+        """UsageError at once when the run's plan (its games and their casts) and the game's officials
+        show that --game or --agent names nothing of the run; a log without a plan is checked at its
+        end."""
+        plan = started.get("plan")
+        if not isinstance(plan, list) or not plan or not all(isinstance(game, Mapping) for game in plan):
+            return
+        ids = [str(game.get("game_id")) for game in plan]
+        if self.game is not None and self.game not in ids:
+            more = ", …" if len(ids) > SHOWN_IDS else ""
+            raise UsageError(
+                f"{log}: no game {self.game!r}; its {len(ids)} game(s): {', '.join(ids[:SHOWN_IDS])}{more}"
+            )
+        casts = [game.get("cast") for game in plan]
+        if self.agent is None or not all(isinstance(cast, Mapping) and cast for cast in casts):
+            return
+        config = started.get("config") if isinstance(started.get("config"), Mapping) else {}
+        agents = {str(agent) for cast in casts for agent in cast} | set(
+            catalog_for(config.get("game")).officials
+        )
+        if self.agent not in agents:
+            raise UsageError(f"{log}: no agent {self.agent!r}; its agents: {', '.join(sorted(agents))}")
 
     def check(self, log: str) -> None:
         """UsageError when --game or --agent named something the log does not have."""

@@ -110,11 +110,16 @@ class GamesView(View):
         self.lines = Lines(console)
         self.stats = RunStats()
         self.catalog = FollowedCatalog()
+        self.order: list[str] = []  # the plan's game ids
+        self.shown = 0  # how many of them are printed (or will never be)
+        self.waiting: dict[str, tuple[str, str]] = {}  # ended games printed once those before them are
+        self.skipped: set[str] = set()  # planned games that will not end in this log
 
     def draw(self, record: Mapping[str, Any]) -> None:
         event = record.get("event")
         self.catalog(record)
         if event == "run_started":
+            self._plan_order(record)
             self.stats.rules_from(record)
             config = record.get("config") or {}
             self.lines.line(
@@ -123,6 +128,9 @@ class GamesView(View):
                 "bold",
             )
             return
+        if event == "game_interrupted":  # never ends: the games after it need not wait for it
+            self.skipped.add(str(record.get("game_id")))
+            self._flush()
         if event != "game_ended":
             self.stats(record)
             return
@@ -132,9 +140,35 @@ class GamesView(View):
         outcome = str(record.get("outcome"))
         said = ending_said(record, self.catalog.current)
         text = f"{record.get('game_id')!s:<6} {record.get('subject')!s:<16} {said}"
-        self.lines.line(text, self.OUTCOME_STYLES.get(outcome, "red"))
+        self.waiting[str(record.get("game_id"))] = (text, self.OUTCOME_STYLES.get(outcome, "red"))
+        self._flush()
+
+    def _plan_order(self, started: Mapping[str, Any]) -> None:
+        """The games in the order the run planned them; those a resumed run carried over are not
+        in this log."""
+        plan = started.get("plan")
+        if isinstance(plan, list):
+            self.order = [str(game.get("game_id")) for game in plan if isinstance(game, Mapping)]
+        carried = started.get("carried")
+        if isinstance(carried, list):
+            self.skipped.update(str(game.get("game_id")) for game in carried if isinstance(game, Mapping))
+
+    def _flush(self, *, all_left: bool = False) -> None:
+        """Print the ended games in plan order: each once every game planned before it has ended (all
+        that are left, at the end); a game the plan does not name at once."""
+        planned = set(self.order)
+        for game_id in [g for g in self.waiting if g not in planned]:
+            self.lines.line(*self.waiting.pop(game_id))
+        while self.shown < len(self.order):
+            game_id = self.order[self.shown]
+            if game_id in self.waiting:
+                self.lines.line(*self.waiting.pop(game_id))
+            elif game_id not in self.skipped and not all_left:
+                return
+            self.shown += 1
 
     def finish(self) -> None:
+        self._flush(all_left=True)
         if self.stats.games:
             self.console.print(summary_table(summarize(self.stats)))
         self.console.print(

@@ -11,6 +11,7 @@ import asyncio
 import io
 import json
 import os
+import re
 import time
 import tracemalloc
 from pathlib import Path
@@ -19,9 +20,10 @@ import pytest
 from rich.console import Console
 
 import main
+from games.kit.exits import UsageError
 from games.logtools.replay import run as replay_run
 from main import build_parser
-from runtime.logread import ReadReport, follow_events
+from runtime.logread import LogFileError, ReadReport, follow_events
 from tests.support.chat_server import Reply
 from tests.support.cli import ROOT, read_log, run_main, start_main
 
@@ -232,6 +234,72 @@ async def test_follow_waits_for_whole_lines_and_stops_at_run_ended(tmp_path: Pat
         assert seen == [0, 1, 2]
         await more(middle[40:] + "".join(lines[4:]))
     assert seen == list(range(len(lines)))
+
+
+async def test_follow_waits_for_a_log_not_written_yet(tmp_path: Path) -> None:
+    """A followed log that does not exist yet is read once it appears, from its first line."""
+    log = tmp_path / "soon.jsonl"
+    naps = 0
+
+    async def sleep(_: float) -> None:
+        nonlocal naps
+        naps += 1
+        if naps == 3:  # the run starts writing while the follower waits
+            write(log, golden_lines())
+
+    async with asyncio.timeout(10):
+        seen = [r["seq"] async for r in follow_events(log, sleep=sleep, report=ReadReport())]
+    assert seen == list(range(len(golden_lines()))) and naps == 3
+
+
+async def test_follow_gives_up_on_a_log_that_never_appears(tmp_path: Path) -> None:
+    """The wait is bounded: after `appear_s` of polling, one clear error naming the file."""
+    naps = 0
+
+    async def sleep(_: float) -> None:
+        nonlocal naps
+        naps += 1
+
+    with pytest.raises(LogFileError, match=r"never\.jsonl: no such file \(waited 1 s for it\)"):
+        async for _ in follow_events(tmp_path / "never.jsonl", sleep=sleep, poll_s=0.25, appear_s=1):
+            pass
+    assert naps == 4
+
+
+def test_follow_says_it_waits_and_how_long(tmp_path: Path) -> None:
+    """`replay --follow` on a missing log says so on stderr; its bound is in --help."""
+    assert "waited for, up to 60 s" in " ".join(run_main("replay", "--help").stdout.split())
+
+
+async def test_an_unknown_agent_fails_before_anything_is_printed(tmp_path: Path) -> None:
+    """--agent or --game naming no one of the run's plan: refused from the plan, nothing drawn."""
+    log = tmp_path / "two.jsonl"
+    assert run_main("taboo", "--games", "2", "--seed", "1", "--quiet", "--log", str(log)).returncode == 0
+    for flag, value, needle in (
+        ("--agent", "nobody", "no agent 'nobody'; its agents: guesser, hinter, referee"),
+        ("--game", "g7", "no game 'g7'; its 2 game(s): g1, g2"),
+    ):
+        out = io.StringIO()
+        args = build_parser().parse_args(["replay", str(log), flag, value])
+        with pytest.raises(UsageError, match=re.escape(needle)):
+            await replay_run(args, Console(file=out, width=120))
+        assert out.getvalue() == ""
+
+
+def test_a_batch_is_listed_in_plan_order(tmp_path: Path) -> None:
+    """Games that ended out of order are listed as the run planned them."""
+    many = tmp_path / "many.jsonl"
+    assert run_main("taboo", "--games", "3", "--seed", "1", "--quiet", "--log", str(many)).returncode == 0
+    records = read_log(many)
+    ended = [r for r in records if r["event"] == "game_ended"]
+    shuffled = [records[0], ended[2], ended[0], ended[1], records[-1]]
+    for seq, record in enumerate(shuffled):
+        record["seq"] = seq
+    log = write(tmp_path / "shuffled.jsonl", [json.dumps(r) + "\n" for r in shuffled])
+    listed = run_main("replay", str(log))
+    assert listed.returncode == 0, listed.stderr
+    rows = [line.split()[0] for line in listed.stdout.splitlines() if line[:1] == "g" and line[1:2].isdigit()]
+    assert rows == ["g1", "g2", "g3"]
 
 
 # -- bad and big logs ----------------------------------------------------------------------------
