@@ -28,7 +28,11 @@ except ModuleNotFoundError as missing:  # run before `pip install`: say so in on
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its error line cleaned (it quotes what the user typed)."""
+    """argparse, with a usage error said in one line that ends with where to look (`--help`) instead of
+    the usage block first, and cleaned (it quotes what the user typed)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(exits.USAGE, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if message:

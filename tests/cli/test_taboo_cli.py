@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import main
 from tests.support.chat_server import Reply
 from tests.support.cli import clean_env, conversation, events, read_log, run_main, start_main
 
@@ -82,6 +83,28 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needl
     assert done.returncode == 2
     assert needle in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["taboo", "--turns", "x"], "python main.py taboo --help"),
+        (["replay"], "python main.py replay --help"),
+        (["nosuch"], "python main.py --help"),
+        ([], "python main.py --help"),
+    ],
+)
+def test_a_usage_error_is_one_line_ending_with_the_help_hint(
+    argv: list[str], hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse's mistakes: one line on stderr, no usage block, ending with where the help is; exit 2."""
+    with pytest.raises(SystemExit) as stopped:
+        main.main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage:" not in err
+    [line] = err.strip().splitlines()
+    assert line.endswith(f"(see: {hint})")
 
 
 def test_bad_deck_names_the_card_and_field(tmp_path: Path) -> None:
