@@ -118,7 +118,16 @@ def _builtin_label(name: str) -> str:
 
 def _named(persona: Persona, name: str) -> Persona:
     """A persona found by name must carry that name, so `list` and the log agree with the file name."""
-    if persona.name != name:
-        message = f"{persona.name!r} differs from the file name {name}{SUFFIX}, by which it is found"
-        raise PersonaError([Problem(persona.file, message, "name", persona.lines.get(("name",)))])
+    problem = name_problem(persona, name)
+    if problem is not None:
+        raise PersonaError([problem])
     return persona
+
+
+def name_problem(persona: Persona, stem: str) -> Problem | None:
+    """The problem of a persona whose `name` is not its file's name (`stem`, without .toml): it could
+    not be found by its name. None when they agree."""
+    if persona.name == stem:
+        return None
+    message = f"{persona.name!r} differs from the file name {stem}{SUFFIX}, by which it is found"
+    return Problem(persona.file, message, "name", persona.lines.get(("name",)))

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agents.persona_files import NAME, inspect_file
-from agents.persona_library import LOCAL_DIR, SUFFIX, PersonaLibrary
+from agents.persona_library import LOCAL_DIR, SUFFIX, PersonaLibrary, name_problem
 from agents.personas import SETTINGS, Casting, Persona, PersonaError, Problem, RoleSpec
 from games.cli.registry import castings
 from games.cli.terminal import clean, error_line
@@ -143,6 +143,9 @@ async def check_personas(args: argparse.Namespace, console: Console) -> int:
         found = list(reading.problems)
         if reading.persona is not None:
             found += _uncovered(check_persona(reading.persona), reading.problems)
+            misnamed = name_problem(reading.persona, path.stem)  # found by name, it would be refused
+            if misnamed is not None and not any(problem.key == "name" for problem in found):
+                found.append(misnamed)
         found.sort(key=lambda problem: problem.line or 0)
         problems += found
         if not found:

@@ -283,3 +283,20 @@ def test_persona_dir_is_searched_first(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     source = events(read_log(log), "run_started")[0]["config"]["personas"]["hinter"]["source"]
     assert source == str(tmp_path / "terse.toml")
+
+
+def test_check_refuses_a_file_whose_name_is_not_its_file_name(tmp_path: Path) -> None:
+    """`personas check` and a persona found by name agree: a `name` other than the file's is refused."""
+    folder = tmp_path / "personas"
+    folder.mkdir()
+    text = (ROOT / "agents" / "builtin_personas" / "poet.toml").read_text(encoding="utf-8")
+    (folder / "bard.toml").write_text(text, encoding="utf-8")  # name = "poet"
+    line = one_error_line(run_in(tmp_path, "personas", "check", "personas/bard.toml"))
+    assert (
+        line
+        == "personas/bard.toml:2: name: 'poet' differs from the file name bard.toml, by which it is found"
+    )
+    by_name = one_error_line(run_in(tmp_path, "taboo", "--hinter", "bard", "--quiet"))
+    assert "differs from the file name bard.toml" in by_name
+    (folder / "poet.toml").write_text(text, encoding="utf-8")
+    assert run_in(tmp_path, "personas", "check", "personas/poet.toml").returncode == 0
