@@ -84,15 +84,25 @@ class HumanModel:
 
     `prefix` (for example "GUESS: ") is put before the line unless the person typed it already, so the
     referee judges a person by the same format rules as a model; a request whose context has a
-    `reply_prefix` (a game whose replies change form from turn to turn) uses that one instead.
+    `reply_prefix` (a game whose replies change form from turn to turn) uses that one instead. `shape`
+    turns the line into the reply where its form depends on what was typed (a question or a guess).
+    A person never types a protocol tag.
     """
 
     name = "human"
     interactive = True  # a person: the gateway applies no timeout, budget or retry to this model
 
-    def __init__(self, prompt: str, prefix: str = "", *, read_line: ReadLine | None = None) -> None:
+    def __init__(
+        self,
+        prompt: str,
+        prefix: str = "",
+        *,
+        read_line: ReadLine | None = None,
+        shape: Callable[[str], str] | None = None,
+    ) -> None:
         self.prompt = prompt
         self.prefix = prefix
+        self.shape = shape
         self._read_line = read_line or TerminalReader()
 
     async def complete(self, request: ChatRequest) -> ChatReply:
@@ -104,4 +114,6 @@ class HumanModel:
         tag = prefix.strip().lower()
         if tag and not text.lower().startswith(tag):
             text = prefix + text
+        elif not tag and self.shape is not None:
+            text = self.shape(text)
         return reply_for(request, text)

@@ -74,6 +74,9 @@ class Role:
     knobs: type
     human_prompt: str = "> "
     reply_prefix: str = ""
+    # A person's typed line as the reply the referee reads, for a role whose replies take more than one
+    # form (a question or a guess); None: `reply_prefix` is put before it. A person types no tag.
+    reply_shape: Callable[[str], str] | None = None
     example_values: Mapping[str, str] = field(default_factory=dict)
     required: Mapping[str, str] = field(default_factory=dict)
     withheld: Mapping[str, str] = field(default_factory=dict)

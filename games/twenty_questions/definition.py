@@ -28,6 +28,7 @@ from games.twenty_questions.prompts import (
     QUESTIONER_PLACEHOLDERS,
     prompt_values,
 )
+from games.twenty_questions.replies import person_move
 from games.twenty_questions.state import ANSWERER, DEFAULT_QUESTIONS, QUESTIONER, TwentyQuestionsSetup
 from runtime.events import EventLog
 
@@ -101,8 +102,9 @@ class TwentyQuestions:
             default_prompt=DEFAULT_PROMPTS[QUESTIONER],
             placeholders=QUESTIONER_PLACEHOLDERS,
             knobs=QuestionerStyle,
-            human_prompt="Your question or guess (QUESTION: ... / GUESS: ...)> ",
+            human_prompt="Your question (ending in ?) or your guess> ",
             reply_prefix="",
+            reply_shape=person_move,
             example_values=prompt_values(QUESTIONER, DEFAULT_QUESTIONS, None),
             withheld={"thing": "the questioner never sees the secret"},
         ),

@@ -32,8 +32,11 @@ def _message(record: Record, audience: Audience) -> Chat | None:
     if sender == REFEREE and kind == ANSWER:  # the answer, on its way back to the questioner
         return Chat(ANSWERER, QUESTIONER, ANSWER, text)
     sees_relay = audience.viewer is None or audience.viewer == recipient or audience.viewer == REFEREE
-    if sender == QUESTIONER and kind == MOVE and _tagged(text, "QUESTION:") and sees_relay:
-        return None
+    if sender == QUESTIONER and kind == MOVE and _tagged(text, "QUESTION:"):
+        if sees_relay:
+            return None
+        asked = text.lstrip()[len("QUESTION:") :].strip()
+        return Chat(QUESTIONER, ANSWERER, QUESTION, asked)  # the questioner's own view: its question
     if sender == ANSWERER and kind == ANSWER and _tagged(text, "ANSWER:") and audience.viewer != ANSWERER:
         return None
     return _MESSAGE.present(record, audience)  # type: ignore[misc, return-value]

@@ -84,6 +84,15 @@ def parse_move(reply: str) -> Tagged | None:
     return move if move is not None and any(char.isalnum() for char in move.text) else None
 
 
+def person_move(line: str) -> str:
+    """A person's typed line as a questioner's reply: a question ends with "?", anything else is a
+    guess; a line already tagged (`QUESTION: ...`, `GUESS: ...`) stays as typed."""
+    if _tagged(line, _MOVE) is not None:
+        return line
+    tag = Tag.QUESTION if line.rstrip().endswith("?") else Tag.GUESS
+    return f"{tag.upper()}: {line}"
+
+
 def answer_line(reply: str) -> Tagged | None:
     """The tagged line of an Answerer reply (its text may be anything: the rules judge it), or None."""
     return _tagged(reply, _ANSWER)
