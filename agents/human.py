@@ -11,8 +11,8 @@ import asyncio
 import os
 import sys
 import threading
-from collections.abc import Awaitable, Callable
-from typing import TextIO
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TextIO
 
 from agents.chat import ChatReply, ChatRequest
 from agents.doubles import reply_for
@@ -99,14 +99,20 @@ class HumanModel:
         *,
         read_line: ReadLine | None = None,
         shape: Callable[[str], str] | None = None,
+        intro: Callable[[Mapping[str, Any]], str] | None = None,
     ) -> None:
         self.prompt = prompt
         self.prefix = prefix
         self.shape = shape
+        self.intro = intro  # told once, above the first prompt
         self._read_line = read_line or TerminalReader()
 
     async def complete(self, request: ChatRequest) -> ChatReply:
-        line = await self._read_line(self.prompt)
+        prompt = self.prompt
+        if self.intro is not None:
+            prompt = self.intro(request.context or {}) + prompt
+            self.intro = None
+        line = await self._read_line(prompt)
         if line is None:
             raise PlayerLeft("the player closed the input (Ctrl-D)")
         text = line.strip()

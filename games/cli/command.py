@@ -378,7 +378,9 @@ def _player(
     if override is not None:
         model = override
     elif choice.backend is Backend.HUMAN:
-        model = HumanModel(role.human_prompt, role.reply_prefix, shape=role.reply_shape)
+        model = HumanModel(
+            role.human_prompt, role.reply_prefix, shape=role.reply_shape, intro=role.human_intro
+        )
     elif choice.backend is Backend.OFFLINE:
         model = OfflineModel(chosen.prepared.offline_policy(seat, spec.seed, role.knobs(**persona.offline)))
     elif choice.backend is Backend.SCRIPT:

@@ -77,6 +77,9 @@ class Role:
     # A person's typed line as the reply the referee reads, for a role whose replies take more than one
     # form (a question or a guess); None: `reply_prefix` is put before it. A person types no tag.
     reply_shape: Callable[[str], str] | None = None
+    # What a person taking the role is told once, before the first prompt (the rules in plain words and
+    # what the role may see), made from the first request's observation (`ChatRequest.context`).
+    human_intro: Callable[[Mapping[str, Any]], str] | None = None
     example_values: Mapping[str, str] = field(default_factory=dict)
     required: Mapping[str, str] = field(default_factory=dict)
     withheld: Mapping[str, str] = field(default_factory=dict)

@@ -23,6 +23,7 @@ from games.taboo.game import GAME as NAME
 from games.taboo.game import play_taboo
 from games.taboo.guesses import answer_words
 from games.taboo.offline import GuesserStyle, HinterStyle, offline_policy
+from games.taboo.person import guesser_intro, hinter_intro
 from games.taboo.prompts import DEFAULT_PROMPTS, prompt_values
 from games.taboo.rulesets import DEFAULT_RULES, RULE_SETS
 from games.taboo.state import GUESSER, HINTER, TabooSetup
@@ -64,6 +65,7 @@ class Taboo:
             knobs=HinterStyle,
             human_prompt="Your clue> ",
             reply_prefix="CLUE: ",
+            human_intro=hinter_intro,
             example_values=prompt_values(HINTER, SAMPLE_TURNS, SAMPLE_CARD),
             required={"target": "the hinter has to be told the word to describe"},
         ),
@@ -74,6 +76,7 @@ class Taboo:
             knobs=GuesserStyle,
             human_prompt="Your guess> ",
             reply_prefix="GUESS: ",
+            human_intro=guesser_intro,
             example_values=prompt_values(GUESSER, SAMPLE_TURNS, None),
             withheld={name: NOT_FOR_GUESSER for name in CARD_PLACEHOLDERS},
         ),

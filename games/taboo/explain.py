@@ -45,7 +45,12 @@ def explained(rule: str, text: str, word: str, card: Card | None) -> str:
     if found != repr(word):
         return f"the clue said {text!r}: {found}, {what}" if what else f"the clue said {text!r}: {found}"
     if not what:
-        return f"the clue said {text!r}, a word of the card ({word!r})"
+        same = text.casefold() == word.casefold()
+        return (
+            f"the clue said {text!r}, a word on the card"
+            if same
+            else f"the clue said {text!r}, for {word!r} on the card"
+        )
     if text.casefold() == word.casefold():
         return f"the clue said {text!r}, {what}"
     return f"the clue said {text!r}: {what}, {word!r}"
