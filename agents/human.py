@@ -33,16 +33,25 @@ class TerminalReader:
     async def __call__(self, prompt: str) -> str | None:
         self._out.write(prompt)
         self._out.flush()
-        while b"\n" not in self._buffer and not self._eof:
-            chunk = await self._read_chunk()
-            if chunk:
-                self._buffer += chunk
-            else:
-                self._eof = True
+        try:
+            while b"\n" not in self._buffer and not self._eof:
+                chunk = await self._read_chunk()
+                if chunk:
+                    self._buffer += chunk
+                else:
+                    self._eof = True
+        except BaseException:  # Ctrl-C at the prompt: what follows starts on a line of its own
+            self._new_line()
+            raise
         if not self._buffer:
+            self._new_line()  # Ctrl-D at the prompt: the terminal's cursor is still after it
             return None
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line.decode("utf-8", errors="replace").rstrip("\r")
+
+    def _new_line(self) -> None:
+        self._out.write("\n")
+        self._out.flush()
 
     async def _read_chunk(self) -> bytes:
         fd = self._stream.fileno()
@@ -113,6 +122,8 @@ class HumanModel:
             prompt = self.intro(request.context or {}) + prompt
             self.intro = None
         line = await self._read_line(prompt)
+        while line is not None and not line.strip():  # an empty line: asked again, nothing is spent
+            line = await self._read_line(self.prompt)
         if line is None:
             raise PlayerLeft("the player closed the input (Ctrl-D)")
         text = line.strip()

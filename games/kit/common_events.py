@@ -166,7 +166,9 @@ def _game_cast(record: Record, audience: Audience) -> Note | None:
     return Note("players — " + " · ".join(seats))
 
 
-MODEL_FAILURES = frozenset({"ModelUnavailable", "ModelRejected"})  # an llm_failed said it already
+# An llm_failed said it already: the model's failure, or a person who left.
+MODEL_FAILURES = frozenset({"ModelUnavailable", "ModelRejected", "PlayerLeft"})
+LEFT = "PlayerLeft"  # llm_failed's reason when the person at the keyboard closed the input
 
 
 def _agent_failed(record: Record, audience: Audience) -> Verdict | None:
@@ -243,6 +245,8 @@ def _llm_retry(record: Record, audience: Audience) -> Note:
 
 def _llm_failed(record: Record, audience: Audience) -> Note:
     """Where the model failed; the cause is said once, by the game's ending."""
+    if record.get("reason") == LEFT:
+        return Note(f"{record.get('agent')}: the person playing left the game (end of input, Ctrl-D)", WARN)
     return Note(f"✗ {record.get('agent')}'s model failed: the game cannot go on", BAD)
 
 

@@ -60,7 +60,8 @@ async def play_in_runtime(
 def ending_of(run: RunResult) -> tuple[Outcome, str]:
     """How a run that the referee did not end maps to a game outcome."""
     if run.status is RunStatus.FAILED and isinstance(run.error, PlayerLeft):
-        return Outcome.ABORTED, "the player left the game"
+        who = f"the person playing the {run.agent}" if run.agent else "the person playing"
+        return Outcome.ABORTED, f"{who} left the game"
     if run.status is RunStatus.INTERRUPTED:
         return Outcome.ABORTED, run.reason
     if run.status is RunStatus.FAILED and isinstance(run.error, ModelError) and run.agent:

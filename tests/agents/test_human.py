@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import os
 
 from agents.chat import ChatRequest, ModelSettings
 from agents.doubles import ScriptedModel
+from agents.errors import PlayerLeft
 from agents.gateway import Gateway, RetryPolicy
-from agents.human import HumanModel
+from agents.human import HumanModel, TerminalReader
 from runtime.clock import FakeClock
 from runtime.events import capture_events
 from tests.support.agents import let_run
@@ -73,3 +76,29 @@ async def test_a_person_takes_no_model_slot():
         model_call.cancel()
         keyboard.type("done")
         await asyncio.gather(turn, model_call, return_exceptions=True)
+
+
+async def test_an_empty_line_asks_again() -> None:
+    """Empty or blank lines are not replies: the prompt comes again, and the first real line counts."""
+    keyboard = Keyboard()
+    for line in ("", "   ", "thunder"):
+        keyboard.type(line)
+    reply = await HumanModel("Your guess> ", "GUESS: ", read_line=keyboard).complete(ask())
+    assert reply.text == "GUESS: thunder"
+    assert keyboard.prompts == ["Your guess> "] * 3
+
+
+async def test_end_of_input_is_said_on_a_line_of_its_own() -> None:
+    """Ctrl-D at the prompt: the reader ends the prompt's line, and the person has left."""
+    read_fd, write_fd = os.pipe()
+    os.close(write_fd)  # nothing will be typed: end of input
+    out = io.StringIO()
+    with os.fdopen(read_fd) as stdin:
+        person = HumanModel("Your guess> ", "GUESS: ", read_line=TerminalReader(stdin, out))
+        try:
+            await person.complete(ask())
+        except PlayerLeft:
+            pass
+        else:
+            raise AssertionError("end of input did not end the person's play")
+    assert out.getvalue() == "Your guess> \n"

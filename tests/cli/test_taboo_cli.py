@@ -205,6 +205,12 @@ def test_ctrl_d_ends_the_game_cleanly(tmp_path: Path) -> None:
     records = read_log(log)
     assert events(records, "game_ended")[0]["outcome"] == "aborted"  # the person left: the game ended
     assert records[-1]["event"] == "run_ended"
+    lines = done.stdout.splitlines()
+    prompt = next(i for i, line in enumerate(lines) if line.startswith("Your guess>"))
+    assert lines[prompt] == "Your guess> "  # the next line starts on its own
+    assert lines[prompt + 1].strip() == "guesser: the person playing left the game (end of input, Ctrl-D)"
+    assert "model failed" not in done.stdout and "PlayerLeft" not in done.stdout
+    assert lines[-1].startswith("Not finished after 1 turn: the person playing the guesser left the game")
 
 
 def test_ctrl_c_closes_the_log_and_exits_130(tmp_path: Path) -> None:
@@ -218,8 +224,10 @@ def test_ctrl_c_closes_the_log_and_exits_130(tmp_path: Path) -> None:
         assert char, "the game ended before asking for a guess"
         seen += char
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=30)
+    stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
+    assert stdout.startswith("\n")  # the prompt's line ended first
+    assert stdout.strip().splitlines()[-1] == f"interrupted — log: {log}"
     assert "Traceback" not in stderr
     records = read_log(log)
     assert records[-1]["event"] == "run_ended" and records[-1]["status"] == "interrupted"
