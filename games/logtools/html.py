@@ -1,6 +1,11 @@
 """A run's log as one self-contained HTML page: each game's conversation as a chat between its agents,
-the referee's verdicts, a timeline, the outcome and the figures. No network assets: the CSS is inline
-and the page needs no script. Every text from the log goes through `html.escape`.
+the referee's verdicts, a timeline (with its legend), the outcome and the figures. No network assets: the
+CSS is inline, and the one inline script only filters the games (by outcome, card or cast); without it
+every game shows. Every text from the log goes through `html.escape`.
+
+Kept small for a run of hundreds of games: a model call shows only the messages its request adds to
+the agent's previous one in that game, the timelines' colours are CSS classes, and the browser renders a
+game's section only when it scrolls into view (`content-visibility`).
 
 `HtmlReport` takes the events one at a time and writes each game's section once the game has ended, so
 memory holds only the games in flight; the figures, written last, are shown first (CSS `order`).
@@ -16,7 +21,7 @@ from typing import Any, TextIO
 import orjson
 
 from games.cli.registry import FollowedCatalog
-from games.cli.summary import SUMMARY_FIELDS, RunStats, summarize, summary_rows
+from games.cli.summary import OUTCOME_WORDS, SUMMARY_FIELDS, RunStats, summarize, summary_rows
 from games.kit.common_events import INTERRUPTED
 from games.kit.events import Audience, EventCatalog
 from games.kit.shown import MARK, Call, Chat, Divider, Ending, Heading, Note, Part, Verdict
@@ -26,6 +31,21 @@ PALETTE = 6  # agent colour classes a0 … a5
 TIMELINE_WIDTH = 1000
 LANE_HEIGHT = 26
 LABEL_WIDTH = 90
+LEGEND_HEIGHT = 26
+MARK_CLASSES = frozenset({"m", "c", "ok", "bad", "warn", "e"})
+# What a timeline's marks mean: drawn once per page, under every timeline by reference (<use>).
+LEGEND = (  # attributes, not classes: a page's CSS does not reach into what <use> draws
+    '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+    '<g id="legend" font-size="12" font-family="system-ui, sans-serif" fill="#6b7280">'
+    '<circle cx="95" cy="6" r="5" fill="#2563eb"/><text x="105" y="10">message</text>'
+    '<rect x="185" y="0" width="22" height="12" rx="3" fill="#9ca3af" opacity=".55"/>'
+    '<text x="213" y="10">model call</text>'
+    '<circle cx="310" cy="6" r="5" fill="#15803d"/><text x="320" y="10">approved, right</text>'
+    '<circle cx="445" cy="6" r="5" fill="#b91c1c"/><text x="455" y="10">rule broken, wrong</text>'
+    '<circle cx="590" cy="6" r="5" fill="#a16207"/><text x="600" y="10">malformed reply</text>'
+    '<circle cx="725" cy="6" r="5" fill="#111827"/><text x="735" y="10">game ended</text>'
+    "</g></defs></svg>"
+)
 
 CSS = """
 :root { --ink: #1d2330; --muted: #6b7280; --line: #e5e7eb; --bg: #f8fafc; --ok: #15803d; --bad: #b91c1c;
@@ -37,7 +57,12 @@ header, main, footer { max-width: 980px; margin: 0 auto; padding: 0 16px; }
 header h1 { font-size: 1.35rem; margin: 24px 0 4px; }
 .meta { color: var(--muted); margin: 0 0 12px; display: flex; flex-wrap: wrap; gap: 2px 14px; }
 main { display: flex; flex-direction: column; gap: 20px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 14px 18px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 14px 18px;
+  min-width: 0; }
+section.game { content-visibility: auto; contain-intrinsic-size: auto 900px; }
+.wide { overflow-x: auto; }
+#filter { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; }
+#filter input { min-width: 16em; }
 #figures { order: -1; }
 #cut-short { order: -2; border-color: var(--warn); background: #fffbeb; color: var(--warn); }
 h2 { font-size: 1.1rem; margin: 0 0 8px; }
@@ -48,34 +73,39 @@ th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid var
 th { color: var(--muted); font-weight: 600; white-space: nowrap; }
 .card { color: var(--muted); margin: 0 0 8px; }
 .chat { list-style: none; margin: 8px 0 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
-.msg { max-width: 72%; padding: 6px 10px; border-radius: 12px; border: 1px solid var(--line); }
-.msg .who { font-size: .8rem; color: var(--muted); }
-.msg .who b { color: var(--ink); }
-.msg .text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.msg { max-width: 72%; min-width: 0; padding: 6px 10px; border-radius: 12px; border: 1px solid var(--line); }
+.msg small { display: block; font-size: .8rem; color: var(--muted); }
+.msg small b { color: var(--ink); }
+.msg div { white-space: pre-wrap; overflow-wrap: anywhere; }
 .left { align-self: flex-start; border-bottom-left-radius: 2px; }
 .right { align-self: flex-end; border-bottom-right-radius: 2px; }
 .mod { align-self: center; background: var(--mod); max-width: 86%; }
 .a0 { background: #e0f2fe; } .a1 { background: #fce7f3; } .a2 { background: #dcfce7; }
 .a3 { background: #ede9fe; } .a4 { background: #ffedd5; } .a5 { background: #ccfbf1; }
-.kind { font-size: .72rem; border: 1px solid var(--line); border-radius: 6px; padding: 0 5px;
-  background: #fff; }
+.msg i { font-style: normal; font-size: .72rem; border: 1px solid var(--line); border-radius: 6px;
+  padding: 0 5px; background: #fff; }
 .dropped { opacity: .6; border-style: dashed; }
 .verdict, .turn, .note, .call { align-self: center; font-size: .85rem; }
 .turn { color: var(--muted); border-top: 1px dashed var(--line); width: 100%; text-align: center;
   padding-top: 4px; }
 .ok { color: var(--ok); } .bad { color: var(--bad); } .warn { color: var(--warn); }
-.call { color: var(--muted); font-size: .78rem; }
+.call { color: var(--muted); font-size: .78rem; max-width: 100%; min-width: 0; }
 .call.left { align-self: flex-start; } .call.right { align-self: flex-end; }
 .call details { display: inline; }
-.call pre { white-space: pre-wrap; max-width: 760px; background: var(--bg); padding: 6px;
-  border-radius: 6px; }
+.call pre { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 100%; background: var(--bg);
+  padding: 6px; border-radius: 6px; }
 mark { background: #fecaca; color: var(--bad); font-weight: 600; padding: 0 2px; border-radius: 3px; }
 .outcome { font-weight: 600; margin: 12px 0 0; padding: 8px 10px; border-radius: 8px;
   background: var(--bg); }
 .outcome.ok { color: var(--ok); } .outcome.bad { color: var(--bad); }
 .outcome.warn { color: var(--warn); }
 .timeline svg { width: 100%; height: auto; display: block; }
-.timeline text { font: 12px system-ui, sans-serif; fill: var(--muted); }
+svg text { font: 12px system-ui, sans-serif; fill: var(--muted); }
+svg line { stroke: var(--line); }
+svg circle { r: 5px; } svg rect { rx: 3px; }
+svg .m { fill: #2563eb; } svg .c { fill: #9ca3af; opacity: .55; }
+svg .ok { fill: #15803d; } svg .bad { fill: #b91c1c; } svg .warn { fill: #a16207; }
+svg .e { fill: #111827; }
 footer { color: var(--muted); padding: 16px; font-size: .85rem; }
 """
 
@@ -113,6 +143,8 @@ class _Game:
     items: list[str] = field(default_factory=list)
     marks: list[_Mark] = field(default_factory=list)
     lanes: list[str] = field(default_factory=list)
+    cast: str = ""  # who played ("model/persona" per agent), for the filter
+    sent: dict[str, int] = field(default_factory=dict)  # agent -> messages its calls have shown so far
 
     def lane(self, agent: str) -> None:
         if agent not in self.lanes:
@@ -128,7 +160,10 @@ class HtmlReport:
         self.stats = RunStats()
         self.counts = {"games": 0, "messages": 0}
         self._games: dict[str | None, _Game] = {}
-        self._index: list[str] = []
+        self._index: list[tuple[int, str]] = []  # (place in the plan, row) of each ended game
+        self._order: dict[str, int] = {}  # game id -> its place in the run's plan
+        self._cast_said = ""  # the last game's players, as its note said them
+        self._systems: dict[str, tuple[str, frozenset[str]]] = {}  # agent -> first system prompt shown
         self._sides: dict[str, str] = {}
         self._colours: dict[str, str] = {}
         self._started: Mapping[str, Any] = {}
@@ -168,6 +203,8 @@ class HtmlReport:
         if shown is None:
             return
         game = self._game(record)
+        if event == "game_cast" and isinstance(record.get("players"), Mapping):
+            game.cast = " ".join(f"{agent} {label}" for agent, label in record["players"].items())
         if isinstance(shown, Chat):
             self._chat(shown, record, game, catalog.officials)
         elif isinstance(shown, Heading):
@@ -181,6 +218,10 @@ class HtmlReport:
             game.items.append(f'<li class="verdict {shown.tone}">{parts_html(shown.parts)}</li>')
             self._point(game, agent, record, event, shown.tone)
         elif isinstance(shown, Note):
+            if event == "game_cast":  # the players: said again only when they change from game to game
+                if shown.text == self._cast_said:
+                    return
+                self._cast_said = shown.text
             game.items.append(f'<li class="note {shown.tone}">{esc(shown.text)}</li>')
         elif isinstance(shown, Call):
             self._call(shown, record, game)
@@ -204,23 +245,38 @@ class HtmlReport:
         game.lane(sender)
         game.lane(recipient)
         dropped = chat.dropped is not None
-        css = f"msg {self._side(sender, officials)} {self._colour(sender, officials)}" + (
-            " dropped" if dropped else ""
-        )
+        css = " ".join(
+            part for part in ("msg", self._side(sender, officials), self._colour(sender, officials)) if part
+        ) + (" dropped" if dropped else "")
         note = f" · dropped: {esc(chat.dropped)}" if dropped else ""
         game.items.append(
-            f'<li class="{css}" data-sender="{esc(sender)}"><div class="who"><b>{esc(sender)}</b> → '
-            f'{esc(recipient)} <span class="kind">{esc(chat.kind)}</span>'
-            f"{self._offset(record, game)}{note}</div>"
-            f'<div class="text">{esc(chat.text)}</div></li>'
+            f'<li class="{css}"><small><b>{esc(sender)}</b> → {esc(recipient)} <i>{esc(chat.kind)}</i>'
+            f"{self._offset(record, game)}{note}</small><div>{esc(chat.text)}</div></li>"
         )
-        self._point(game, sender, record, f"{sender} → {recipient} [{chat.kind}]", "m")
+        self._point(game, sender, record, f"→ {recipient} [{chat.kind}]", "m")  # on the sender's lane
 
     def _call(self, call: Call, record: Mapping[str, Any], game: _Game) -> None:
+        """A model's call with its request (the messages new since the agent's last call in the game).
+        As in the terminal's transcript, calls that took no model time (offline players, people, replies
+        served from a log) are not shown: their requests are what a model would have been sent."""
+        if not call.live:
+            return
         side = self._sides.get(call.agent, "left")
+        messages = call.messages if isinstance(call.messages, list) else []
+        before = game.sent.get(call.agent, 0)
+        if before > len(messages):  # not a continuation of the agent's previous request: all of it
+            before = 0
+        game.sent[call.agent] = len(messages)
+        new = messages[before:]
+        label = "request" if before == 0 else f"request: {len(new)} new message{'' if len(new) == 1 else 's'}"
+        text = "\n\n".join(
+            f"[{message.get('role')}]\n{self._said(message, call.agent, game)}"
+            for message in new
+            if isinstance(message, dict)
+        )
         game.items.append(
             f'<li class="call {side}">{esc(call.summary)} '
-            f"<details><summary>request</summary><pre>{esc(call.request)}</pre></details></li>"
+            f"<details><summary>{label}</summary><pre>{esc(text)}</pre></details></li>"
         )
         end = ts_seconds(record.get("ts"))
         if end is not None and call.latency_ms is not None:
@@ -233,15 +289,33 @@ class HtmlReport:
         if not ending.ended:
             self._section(game, line)
             return
-        self._point(game, official, record, f"game ended: {record.get('outcome')}", "e")
-        self._section(game, line)
-        score = record.get("score")
-        self._index.append(
-            f'<tr><td><a href="#game-{esc(game.game_id)}">{esc(record.get("game_id"))}</a></td>'
-            f"<td>{esc(record.get('subject', ''))}</td><td>{esc(record.get('outcome'))}</td>"
-            f"<td>{esc(record.get('turns'))}</td><td>{esc(_show(score) if score is not None else '–')}</td>"
-            f"<td>{esc(record.get('reason', ''))}</td></tr>"
+        self._point(game, official, record, f"game ended: {ending.text}", "e")
+        outcome = OUTCOME_WORDS.get(str(record.get("outcome")), str(record.get("outcome")))
+        self._section(game, line, outcome)
+        row = (
+            f'<tr><td><a href="#game-{esc(game.game_id)}">'
+            f"{esc(record.get('game_id'))}</a></td><td>{esc(record.get('subject', ''))}</td>"
+            f"<td>{esc(ending.text)}</td><td>{esc(record.get('reason', ''))}</td></tr>"
         )
+        self._index.append((self._place(game.game_id), row))
+
+    def _said(self, message: Mapping[str, Any], agent: str, game: _Game) -> str:
+        """A message's text for the page. A system prompt of an agent already shown in full on this
+        page (most of it the same in every game) is shown as the lines that differ from that one."""
+        content = str(message.get("content"))
+        if message.get("role") != "system":
+            return content
+        first = self._systems.get(agent)
+        if first is None:
+            self._systems[agent] = (game.game_id, frozenset(content.splitlines()))
+            return content
+        shown_in, lines = first
+        if shown_in == game.game_id:
+            return content
+        differ = [line for line in content.splitlines() if line.strip() and line not in lines]
+        if len(differ) * 3 > len(content.splitlines()):
+            return content
+        return f"(as in game {shown_in}, but for these lines)\n" + "\n".join(differ)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -270,13 +344,21 @@ class HtmlReport:
         at = ts_seconds(record.get("ts"))
         if at is None or game.start is None:
             return ""
-        return f" <time>+{at - game.start:.3f}s</time>"
+        return f" +{at - game.start:.3f}s"
 
     # -- writing ---------------------------------------------------------------------------------
+
+    def _place(self, game_id: str) -> int:
+        """Where a game stands in the run's plan (games the plan does not name come after)."""
+        return self._order.get(game_id, len(self._order))
 
     def _head(self, started: Mapping[str, Any]) -> None:
         self._started = started
         self._opened = True
+        plan = started.get("plan")
+        if isinstance(plan, list):
+            ids = [str(game.get("game_id")) for game in plan if isinstance(game, Mapping)]
+            self._order = {game_id: place for place, game_id in enumerate(ids)}
         config = started.get("config") if isinstance(started.get("config"), Mapping) else {}
         game = config.get("game") or started.get("command") or "run"
         title = f"{game} run {started.get('run_id', '')}".strip()
@@ -297,55 +379,65 @@ class HtmlReport:
             f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body><header>"
-            f'<h1>{esc(title)}</h1><p class="meta">{spans}</p></header>\n<main>\n'
+            f'<h1>{esc(title)}</h1><p class="meta">{spans}</p>{FILTER_FORM}</header>\n{LEGEND}<main>\n'
         )
 
-    def _section(self, game: _Game, outcome: str) -> None:
+    def _section(self, game: _Game, outcome: str, ended: str = "not ended") -> None:
         self.counts["games"] += 1
         card = f'<p class="card">{esc(game.card)}</p>' if game.card else ""
         self.out.write(
-            f'<section class="game" id="game-{esc(game.game_id)}"><h2>{esc(game.title)}</h2>{card}'
+            f'<section class="game" id="game-{esc(game.game_id)}" style="order:{self._place(game.game_id)}" '
+            f"{_found_by(game, ended)}>"
+            f"<h2>{esc(game.title)}</h2>{card}"
             f'<div class="timeline">{self._timeline(game)}</div>'
             f'<ol class="chat">{"".join(game.items)}</ol>{outcome}</section>\n'
         )
         self._games = {key: value for key, value in self._games.items() if value is not game}
 
     def _timeline(self, game: _Game) -> str:
+        """The game's marks on one lane per agent, in a compact SVG (colours are CSS classes), with the
+        page's one legend drawn under it by reference."""
         if not game.marks or game.start is None:
             return ""
         start = min(game.start, *(mark.start for mark in game.marks))
         span = max(max(mark.end for mark in game.marks) - start, 0.001)
         scale = (TIMELINE_WIDTH - LABEL_WIDTH - 10) / span
-        height = LANE_HEIGHT * len(game.lanes) + 22
+        bottom = LANE_HEIGHT * len(game.lanes) + 16
+        height = bottom + LEGEND_HEIGHT
+        game.lanes.extend(
+            agent for agent in {mark.agent: None for mark in game.marks} if agent not in game.lanes
+        )
         parts = [
             f'<svg viewBox="0 0 {TIMELINE_WIDTH} {height}" role="img" '
             f'aria-label="timeline of game {esc(game.game_id)}">'
         ]
-        for row, agent in enumerate(game.lanes):
-            y = row * LANE_HEIGHT + LANE_HEIGHT / 2
-            parts.append(
-                f'<text x="0" y="{y + 4:.0f}">{esc(agent)}</text><line x1="{LABEL_WIDTH}" y1="{y:.0f}" '
-                f'x2="{TIMELINE_WIDTH}" y2="{y:.0f}" stroke="#e5e7eb"/>'
-            )
-        colours = {"m": "#2563eb", "c": "#9ca3af", "ok": "#15803d", "bad": "#b91c1c", "warn": "#a16207"}
+        lanes: dict[str, list[str]] = {agent: [] for agent in game.lanes}
         for mark in game.marks:
-            row = game.lanes.index(mark.agent) if mark.agent in game.lanes else 0
-            y = row * LANE_HEIGHT + LANE_HEIGHT / 2
             x = LABEL_WIDTH + (mark.start - start) * scale
-            colour = colours.get(mark.css, "#111827")
-            tip = f"<title>{esc(mark.label)} (+{(mark.end - start) * 1000:.0f} ms)</title>"
+            css = mark.css if mark.css in MARK_CLASSES else "e"
+            # A bar (a call) and the end have a tooltip; the chat below says all about the other marks.
+            at = f"+{(mark.end - start) * 1000:.0f} ms"
+            tipped = css == "e" or mark.end > mark.start
+            tip = f"<title>{esc(mark.label)} {at}</title>" if tipped else ""
+            drawn = lanes.setdefault(mark.agent, [])
             if mark.end > mark.start:
                 width = max((mark.end - mark.start) * scale, 2)
-                parts.append(
-                    f'<rect x="{x:.1f}" y="{y - 6:.0f}" width="{width:.1f}" height="12" rx="3" '
-                    f'fill="{colour}" opacity=".55">{tip}</rect>'
+                drawn.append(
+                    f'<rect class="c" x="{x:.0f}" y="-6" width="{width:.0f}" height="12">{tip}</rect>'
                 )
             else:
-                parts.append(f'<circle cx="{x:.1f}" cy="{y:.0f}" r="5" fill="{colour}">{tip}</circle>')
-        bottom = LANE_HEIGHT * len(game.lanes) + 16
+                end = f">{tip}</circle>" if tip else "/>"
+                drawn.append(f'<circle class="{css}" cx="{x:.0f}"{end}')
+        for row, (agent, drawn) in enumerate(lanes.items()):  # a lane: its name, its line, its marks
+            y = row * LANE_HEIGHT + LANE_HEIGHT // 2
+            parts.append(
+                f'<g transform="translate(0 {y})"><text y="4">{esc(agent)}</text>'
+                f'<line x1="{LABEL_WIDTH}" x2="{TIMELINE_WIDTH}"/>{"".join(drawn)}</g>'
+            )
         parts.append(
             f'<text x="{LABEL_WIDTH}" y="{bottom}">0 ms</text>'
-            f'<text x="{TIMELINE_WIDTH}" y="{bottom}" text-anchor="end">{span * 1000:.0f} ms</text></svg>'
+            f'<text x="{TIMELINE_WIDTH}" y="{bottom}" text-anchor="end">{span * 1000:.0f} ms</text>'
+            f'<use href="#legend" y="{bottom + 8}"/></svg>'
         )
         return "".join(parts)
 
@@ -354,7 +446,7 @@ class HtmlReport:
         if not self._opened:
             self._head({})
         for game in list(self._games.values()):
-            self._section(game, '<p class="outcome warn">the game did not end in this log</p>')
+            self._section(game, '<p class="outcome warn">the game did not end in this log</p>', "not ended")
         unfinished = [game_id for game_id in self._started_ids if game_id not in self._ended_ids]
         if self._run_ended is None or unfinished:
             self.out.write(_cut_short(self._run_ended, unfinished))
@@ -364,13 +456,59 @@ class HtmlReport:
         games = ""
         if self._index:
             games = (
-                "<h3>Games</h3><table><tr><th>game</th><th>subject</th><th>outcome</th><th>turns</th>"
-                f"<th>score</th><th>reason</th></tr>{''.join(self._index)}</table>"
+                '<h3>Games</h3><div class="wide"><table id="games"><tr><th>game</th><th>subject</th>'
+                f"<th>ending</th><th>why</th></tr>{''.join(row for _, row in sorted(self._index))}"
+                "</table></div>"
             )
         self.out.write(
-            f'<section id="figures"><h2>Outcome and figures</h2><table>{table}</table>{games}</section>\n'
-            f"</main>\n<footer>{esc(_ending(self._run_ended))}</footer></body></html>\n"
+            '<section id="figures"><h2>Outcome and figures</h2>'
+            f'<div class="wide"><table>{table}</table></div>{games}</section>\n</main>\n'
+            f"<footer>{esc(_ending(self._run_ended))}</footer>"
+            f"<script>{FILTER_SCRIPT}</script></body></html>\n"
         )
+
+
+def _found_by(game: _Game, outcome: str) -> str:
+    """A game's attributes for the filter: its outcome in words, and the words it is found by (its id,
+    title, card and cast)."""
+    words = " ".join((game.game_id, game.card, game.cast)).lower()
+    return f'data-outcome="{esc(outcome)}" data-find="{esc(words)}"'
+
+
+# The games filter: an outcome and words (a card, a model, a persona, a game id). Without the script,
+# the form does nothing and every game shows.
+FILTER_FORM = (
+    '<form id="filter" hidden><label>outcome <select name="outcome"><option value="">any</option>'
+    + "".join(f'<option value="{esc(w)}">{esc(w)}</option>' for w in (*OUTCOME_WORDS.values(), "not ended"))
+    + '</select></label><label>card or cast <input name="find" type="search" '
+    'placeholder="a card, a model, a persona, g12"></label><output name="shown"></output></form>'
+)
+FILTER_SCRIPT = """
+(function () {
+  var form = document.getElementById("filter");
+  if (!form) return;
+  form.hidden = false;
+  function apply() {
+    var outcome = form.outcome.value, words = form.find.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var shown = 0;
+    document.querySelectorAll("section.game").forEach(function (game) {
+      var find = game.getAttribute("data-find");
+      var ok = (!outcome || game.getAttribute("data-outcome") === outcome) &&
+        words.every(function (word) { return find.indexOf(word) >= 0; });
+      game.hidden = !ok;
+      shown += ok ? 1 : 0;
+    });
+    document.querySelectorAll("#games a").forEach(function (link) {  // the table's row of each game
+      var game = document.getElementById(link.getAttribute("href").slice(1));
+      link.closest("tr").hidden = !game || game.hidden;
+    });
+    form.shown.value = shown + " game(s) shown";
+  }
+  form.addEventListener("input", apply);
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  apply();
+})();
+"""
 
 
 def _cut_short(ended: Mapping[str, Any] | None, unfinished: list[str]) -> str:
