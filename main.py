@@ -34,6 +34,18 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(exits.USAGE, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
 
+    def parse_args(self, args: Sequence[str] | None = None, namespace: object = None) -> argparse.Namespace:  # type: ignore[override]
+        """As argparse's, but an argument no command knows is blamed on the command given, whose help
+        the hint names."""
+        parsed, extras = self.parse_known_args(args, namespace)  # type: ignore[arg-type]
+        if extras:
+            prog = getattr(parsed, "command_prog", self.prog)
+            self.exit(
+                exits.USAGE,
+                f"{prog}: error: unrecognized arguments: {' '.join(extras)} (see: {prog} --help)\n",
+            )
+        return parsed
+
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if message:
             error_line(message.rstrip("\n"))
@@ -55,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     import_command.add_parser(subparsers)
     eval_command.add_parser(subparsers)
     worker.add_parser(subparsers)
+    for command in subparsers.choices.values():
+        command.set_defaults(command_prog=command.prog)  # whose --help a usage error points to
     return parser
 
 

@@ -284,7 +284,7 @@ class HtmlReport:
             game.marks.append(_Mark(call.agent, end - call.latency_ms / 1000, end, call.summary, "c"))
 
     def _ending(self, ending: Ending, record: Mapping[str, Any], game: _Game, official: str) -> None:
-        reason = f" — {esc(ending.reason)}" if ending.reason else ""
+        reason = f": {esc(ending.reason)}" if ending.reason else ""  # as the terminal says it
         line = f'<p class="outcome {ending.tone}">{esc(ending.text)}{reason}</p>'
         if not ending.ended:
             self._section(game, line)

@@ -89,6 +89,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needl
     ("argv", "hint"),
     [
         (["taboo", "--turns", "x"], "python main.py taboo --help"),
+        (["taboo", "--bogus"], "python main.py taboo --help"),
         (["replay"], "python main.py replay --help"),
         (["nosuch"], "python main.py --help"),
         ([], "python main.py --help"),
