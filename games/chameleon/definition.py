@@ -18,6 +18,7 @@ from games.chameleon.errors import CategoriesError
 from games.chameleon.events import CHAMELEON_EVENTS, OFFICIALS
 from games.chameleon.game import play_chameleon
 from games.chameleon.offline import PlayerKnobs, offline_policy
+from games.chameleon.person import player_intro
 from games.chameleon.prompts import DEFAULT_PROMPT, PLACEHOLDERS, prompt_values
 from games.chameleon.state import (
     GAME_NAME,
@@ -98,6 +99,7 @@ class Chameleon:
             knobs=PlayerKnobs,
             human_prompt="Your clue, vote or guess> ",
             reply_prefix="",
+            human_intro=player_intro,
             example_values=prompt_values(SAMPLE),
         ),
     )
