@@ -51,7 +51,7 @@ def scored(score: object) -> str:
 
 
 def counted(number: object, unit: str) -> str:
-    """ "1 turn", "2 turns": a count in words."""
+    """A count in words: "1 turn", "2 turns"."""
     return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
 
 

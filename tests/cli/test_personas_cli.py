@@ -75,8 +75,8 @@ def write_case(directory: Path, case: str) -> Path:
     path = directory / f"{case}.toml"
     if isinstance(content, bytes):
         path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    else:  # named as its file is, so that each case has its one problem
+        path.write_text(content.replace('name = "x"', f'name = "{case}"'), encoding="utf-8")
     return path
 
 
