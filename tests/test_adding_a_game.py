@@ -48,7 +48,7 @@ def test_the_example_game_plays_offline(numbers_package, tmp_path: Path, capsys)
     """`python main.py numbers` plays the example game offline to a win, logged like any game."""
     log = tmp_path / "numbers.jsonl"
     assert main.main(["numbers", "--seed", "4", "--log", str(log)]) == 0
-    assert "success" in capsys.readouterr().out.strip().splitlines()[-1]
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("Won in ")
     ended = [e for e in lines(log) if e["event"] == "game_ended"]
     assert ended[0]["outcome"] == "success"
 

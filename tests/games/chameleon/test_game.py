@@ -277,7 +277,7 @@ async def test_loopback_a_model_that_keeps_failing_is_an_error(chat_server, play
     result, _ = await play_loopback(chat_server, make_setup("banana", players, chameleon="p2"), attempts=3)
 
     assert result.outcome is Outcome.ERROR and result.score is None
-    assert "ModelUnavailable" in result.reason
+    assert "'s model failed: " in result.reason and "did not answer" in result.reason
     assert chat_server.calls == 3
 
 

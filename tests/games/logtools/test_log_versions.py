@@ -79,13 +79,23 @@ def test_a_v2_log_is_smaller_for_a_conversation_of_many_turns(v2_logs: dict[str,
 def test_the_html_page_shows_every_calls_whole_request(
     version: int, v2_logs: dict[str, Path], tmp_path: Path
 ) -> None:
-    """The page shows each call's request whole, system prompt first, from a v1 and from a v2 log."""
-    log = V1 / "twenty-questions.jsonl" if version == 1 else v2_logs["twenty-questions"]
+    """The page shows each model call's request, from a v1 and from a v2 log: an agent's first whole,
+    system prompt first, each later one as the messages it adds. (The logs' offline calls are made to
+    look like a model's: the page leaves out calls that took no model time.)"""
+    source = V1 / "twenty-questions.jsonl" if version == 1 else v2_logs["twenty-questions"]
+    records = read_log(source)
+    for record in records:
+        if record["event"] == "llm_call":
+            record["backend"], record["model"] = "openai", "m"
+    log = tmp_path / "live.jsonl"
+    log.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     page = tmp_path / "page.html"
     done = run_main("replay", str(log), "--html", str(page))
     assert done.returncode == 0, done.stderr
-    shown = page.read_text(encoding="utf-8").count("<pre>[system]\n")
-    assert shown == len(events(read_log(log), "llm_call")) == 17
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<details>") == len(events(records, "llm_call")) == 17
+    assert html.count("<pre>[system]\n") == 2  # the questioner's first request and the answerer's
+    assert html.count("<summary>request: 2 new messages</summary>") >= 10
 
 
 def test_a_number_changed_in_a_v2_log_diverges_at_that_call_and_item(

@@ -111,7 +111,7 @@ async def test_model_failure_ends_in_error_not_a_loss() -> None:
     result, events, _, _ = await play(outage, [])
     assert result.outcome is Outcome.ERROR
     assert result.score is None
-    assert "ModelUnavailable" in result.reason
+    assert result.reason.startswith("the hinter's model failed: ") and "did not answer" in result.reason
     assert named(events, "game_ended")[0]["outcome"] == "error"
 
 

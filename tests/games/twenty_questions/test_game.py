@@ -90,7 +90,7 @@ async def test_model_failure_ends_in_error_not_a_loss() -> None:
     outage = [TransientModelError("HTTP 500"), TransientModelError("HTTP 500")]
     result, events, _, _ = await play_scripted("cat", ["QUESTION: Is it alive?"], outage)
     assert (result.outcome, result.score) == (Outcome.ERROR, None)
-    assert "ModelUnavailable" in result.reason
+    assert result.reason.startswith("the answerer's model failed: ") and "did not answer" in result.reason
     assert named(events, "game_ended")[0]["outcome"] == "error"
 
 
