@@ -15,6 +15,7 @@ from games.logtools.report.build import build_report
 from games.logtools.report.files import csv_text, json_text, write_whole
 from games.logtools.report.prices import load_prices
 from games.logtools.report.terminal import print_report
+from runtime.logread import LogFileError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -55,7 +56,10 @@ async def run(args: argparse.Namespace, console: Console) -> int:
         if path is not None:
             check_writable(flag, path)
     prices = load_prices(args.prices) if args.prices else None
-    report = build_report(args.paths, prices, strict_pairs=args.pair_by_seed, lenient=args.lenient)
+    try:
+        report = build_report(args.paths, prices, strict_pairs=args.pair_by_seed, lenient=args.lenient)
+    except LogFileError as exc:
+        raise UsageError(str(exc)) from None
     for warning in report.warnings:
         error_line(f"warning: {warning}")
     print_report(report, console)

@@ -95,8 +95,9 @@ def rate_text(entry: Mapping[str, Any]) -> str:
 def comparisons_table(comparisons: Sequence[Mapping[str, Any]], by_seed: bool) -> Table:
     paired = "card and seed" if by_seed else "card"
     table = Table(title=f"Paired comparisons (games paired by {paired})", title_justify="left")
-    for column in ("game", "A", "B", "pairs", "A only / B only", "A − B (95% CI)", "p (McNemar)", "verdict"):
+    for column in ("game", "A", "B", "pairs", "A only / B only", "A − B (95% CI)", "p (McNemar)"):
         table.add_column(column, justify="right" if column in ("pairs", "p (McNemar)") else "left")
+    table.add_column("verdict", no_wrap=True)
     for item in comparisons:
         table.add_row(
             title(item["game"], item["rules"]),
