@@ -4,6 +4,7 @@ any set of run logs (docs/report.md); `--csv`, `--json` and `--html` write them 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from rich.console import Console
 
 from games.cli.terminal import error_line
 from games.kit.exits import OK, UsageError
+from games.logtools import replay
 from games.logtools.report.build import build_report
 from games.logtools.report.files import csv_text, json_text, write_whole
 from games.logtools.report.prices import load_prices
@@ -72,9 +74,32 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     if args.html:
         from games.logtools.report.page import write_page  # matplotlib is imported only for a page
 
-        write_page(report, args.html)
-        console.print(f"page: {args.html}")
+        replays = await replay_pages(report.logs, Path(args.html), lenient=args.lenient)
+        write_page(report, args.html, replays)
+        console.print(f"page: {args.html} (replay pages of its games in {replay_folder(Path(args.html))})")
     return OK
+
+
+def replay_folder(page: Path) -> Path:
+    return page.with_name(f"{page.stem}-replays")
+
+
+async def replay_pages(logs: list[str], page: Path, *, lenient: bool) -> dict[str, str]:
+    """Each log's replay page (`replay LOG --html`), in a folder beside the report's page; the link to
+    each, relative to the page."""
+    folder = replay_folder(page)
+    folder.mkdir(exist_ok=True)
+    parser = argparse.ArgumentParser(add_help=False)
+    replay.add_parser(parser.add_subparsers())
+    quiet = Console(file=io.StringIO())
+    links = {}
+    for number, log in enumerate(logs, start=1):
+        name = f"{number:03d}-{Path(log).stem}.html"
+        flags = ["replay", log, "--html", str(folder / name), *(["--lenient"] if lenient else [])]
+        args = parser.parse_args(flags)
+        await args.command(args, quiet)
+        links[log] = f"{folder.name}/{name}"
+    return links
 
 
 def check_writable(flag: str, out: str) -> None:
