@@ -77,7 +77,8 @@ def distribution_chart(rows: Sequence[GameRow], field: str, label: str) -> str:
     casts = sorted(by_cast)
     figure = _figure(len(casts))
     axes = figure.add_subplot()
-    parts = axes.boxplot([by_cast[cast] for cast in casts], vert=False, patch_artist=True, widths=0.6)
+    values = [by_cast[cast] for cast in casts]
+    parts = axes.boxplot(values, orientation="horizontal", patch_artist=True, widths=0.6)
     for box in parts["boxes"]:
         box.set_facecolor("#bfdbfe")
         box.set_edgecolor(BAR)
