@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from games.kit.facts import BAND, CARD
-from games.taboo.deck import DEFAULT_DECK_PATH, DeckError, load_deck
+from games.taboo.deck import DEFAULT_DECK_PATH
 
 
 def started_facts(record: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
@@ -31,8 +33,14 @@ def started_facts(record: Mapping[str, Any], config: Mapping[str, Any]) -> dict[
 
 @cache
 def _difficulties(path: str) -> dict[str, str]:
-    """Each card's difficulty in the deck at `path`; empty when the deck cannot be read any more."""
+    """Each card's difficulty in the deck at `path` (its JSON read as it is: the run checked the deck when
+    it played); empty when the file cannot be read any more or is not a deck."""
     try:
-        return {card.target: card.difficulty for card in load_deck(path)}
-    except (DeckError, OSError):
+        cards = json.loads(Path(path).read_text(encoding="utf-8"))["cards"]
+        return {
+            card["target"]: card["difficulty"]
+            for card in cards
+            if isinstance(card.get("target"), str) and isinstance(card.get("difficulty"), str)
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}

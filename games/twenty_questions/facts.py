@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from games.kit.facts import CARD, CATEGORY
-from games.twenty_questions.knowledge import DEFAULT_THINGS_PATH, KnowledgeError, load_knowledge
+from games.twenty_questions.knowledge import DEFAULT_THINGS_PATH
 
 
 def started_facts(record: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:
@@ -22,8 +24,14 @@ def started_facts(record: Mapping[str, Any], config: Mapping[str, Any]) -> dict[
 
 @cache
 def _categories(path: str) -> dict[str, str]:
-    """Each thing's category in the knowledge base at `path`; empty when it cannot be read any more."""
+    """Each thing's category in the knowledge base at `path` (its JSON read as it is: the run checked it
+    when it played); empty when the file cannot be read any more or is not a knowledge base."""
     try:
-        return {thing.name: thing.category for thing in load_knowledge(path).things}
-    except (KnowledgeError, OSError):
+        things = json.loads(Path(path).read_text(encoding="utf-8"))["things"]
+        return {
+            thing["name"]: thing["category"]
+            for thing in things
+            if isinstance(thing.get("name"), str) and isinstance(thing.get("category"), str)
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}

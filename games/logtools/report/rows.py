@@ -115,11 +115,12 @@ class LogRows:
 class _Game:
     """A game being read: what its events have said so far."""
 
-    __slots__ = ("players", "facts", "prompt", "completion", "estimated", "calls", "latency", "cost",
-                 "priced", "models", "violations")  # fmt: skip
+    __slots__ = ("players", "group", "facts", "prompt", "completion", "estimated", "calls", "latency",
+                 "cost", "priced", "models", "violations")  # fmt: skip
 
-    def __init__(self, players: Mapping[str, str]) -> None:
+    def __init__(self, players: Mapping[str, str], base: _Base) -> None:
         self.players = dict(players)
+        self.group = base.group(self.players)
         self.facts: dict[str, Any] = {}
         self.prompt = self.completion = self.calls = 0
         self.estimated = False
@@ -174,16 +175,16 @@ def read_log_rows(
             game = games.get(game_id) if game_id is not None else None
             _call(record, game, base, prices, latencies)
         elif event == "game_cast":
-            games[str(game_id)] = _Game(_players(record.get("players")))
+            games[str(game_id)] = _Game(_players(record.get("players")), base)
         elif event == "game_started":
             catalog = follow(record)
-            game = games.setdefault(str(game_id), _Game(_players(_mapping(planned.get(game_id)).get("cast"))))
+            game = games.get(str(game_id)) or games.setdefault(str(game_id), _planned(planned, game_id, base))
             declared = catalog.get(event)
             if declared is not None and declared.facts is not None:
                 game.facts.update(declared.facts(record, config))
         elif event == "game_ended" and record.get("reason") != INTERRUPTED:
             game = games.pop(str(game_id), None)
-            game = game or _Game(_players(_mapping(planned.get(game_id)).get("cast")))
+            game = game or _planned(planned, game_id, base)
             declared = catalog.get(event)
             if declared is not None and declared.facts is not None:
                 game.facts.update(declared.facts(record, config))
@@ -192,7 +193,7 @@ def read_log_rows(
     for record in _list(started.get("carried")):
         if isinstance(record, Mapping) and record.get("reason") != INTERRUPTED:
             game_id = record.get("game_id")
-            game = _Game(_players(_mapping(planned.get(game_id)).get("cast")))
+            game = _planned(planned, game_id, base)
             row = _row(base, record, game, _mapping(planned.get(game_id)), None)
             row.run_id = str(record.get("run_id") or run_id)
             row.log = str(record.get("log") or path)
@@ -214,6 +215,11 @@ class _Base:
         return (self.game, self.rules, self.cast_label or cast_name(players))
 
 
+def _planned(planned: Mapping[str, Mapping[str, Any]], game_id: object, base: _Base) -> _Game:
+    """A game that had no game_cast: its players from the run's plan."""
+    return _Game(_players(_mapping(planned.get(str(game_id))).get("cast")), base)
+
+
 def cast_name(players: Mapping[str, str]) -> str:
     """A cast without a name of its own: its players, agent=model/persona, in agent order."""
     return ", ".join(f"{agent}={player}" for agent, player in sorted(players.items())) or "?"
@@ -230,7 +236,7 @@ def _call(
     price = prices.cost(model, prompt, completion) if prices is not None else None
     latencies.used(model, prompt, completion, price)
     if timed:
-        latencies.add(base.group(game.players if game is not None else {}), model, latency)
+        latencies.add(game.group if game is not None else base.group({}), model, latency)
     if game is None:
         return
     game.prompt += prompt
