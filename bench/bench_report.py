@@ -98,7 +98,7 @@ PEAK_PROBE = """
 import sys
 sys.path.insert(0, sys.argv[1])
 import main
-code = main.main(sys.argv[2:])
+code = main.main(sys.argv[2:]) if sys.argv[2:] else 0  # no arguments: the imports alone
 peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(peak, file=sys.stderr)
 sys.exit(code)
@@ -164,8 +164,8 @@ def main() -> None:
         if args.instructions:
             counted(tmp, args.logs, args.games)
         if args.memory:
-            _, bare = peak_memory("--help")
-            print(f"python main.py --help: peak RSS {bare:.1f} MiB")
+            _, bare = peak_memory()
+            print(f"the interpreter with the project's imports: peak RSS {bare:.1f} MiB")
             for events, games in (
                 (args.events // 4, args.games),
                 (args.events, args.games),

@@ -164,6 +164,18 @@ def test_a_resumed_log_alone_counts_the_games_it_carries_once(eval_folder: Path)
     assert len(both.rows) == 50 and not any(row.carried for row in both.rows)
 
 
+def test_games_cut_short_count_as_never_ended_until_a_later_log_ends_them(eval_folder: Path) -> None:
+    """The interrupted log alone: its games that started and did not end are said so; with the log that
+    resumed it, none is."""
+    first, second = chains(eval_folder)["taboo-steady-7"]
+    records = read_log(first)
+    started = {r["game_id"] for r in records if r["event"] == "game_started"}
+    ended = {r["game_id"] for r in ended_in([first])}
+    assert build_report([str(first)]).unfinished == len(started - ended)
+    assert build_report([str(first), str(second)]).unfinished == 0
+    assert build_report([str(eval_folder)]).unfinished == 0
+
+
 def test_a_report_over_imported_clembench_records_shows_clemscore(tmp_path: Path) -> None:
     """The imported records' clemscore per pair of models, as the records' own scores give it."""
     done = run_main("import", "clembench", str(RECORDS), "--out", str(tmp_path))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from games.logtools.report.board import breakdowns, leaderboard, model_figures
 from games.logtools.report.pairs import comparisons
 from games.logtools.report.prices import Prices
 from games.logtools.report.ratings import ratings
-from games.logtools.report.rows import GameRow, Latencies, read_log_rows
+from games.logtools.report.rows import GameRow, Latencies, LogRows, read_log_rows
 from games.logtools.report.sources import find_logs
 from runtime.logread import LogFileError
 
@@ -62,8 +63,7 @@ def build_report(
     latencies = Latencies()
     rows: list[GameRow] = []
     carried: list[GameRow] = []
-    read: list[str] = []
-    unfinished = 0
+    read: list[LogRows] = []
     for source in sources:
         try:
             found = read_log_rows(
@@ -74,10 +74,9 @@ def build_report(
                 raise
             warnings.append(f"left out: {exc}")
             continue
-        read.append(source.path)
+        read.append(found)
         rows += found.rows
         carried += found.carried
-        unfinished += found.unfinished
         warnings += [f"{source.path}: {note}" for note in found.warnings]
     seen = {(row.run_id, row.game_id) for row in rows}
     for row in carried:  # games whose own log was not among those read
@@ -85,7 +84,7 @@ def build_report(
             seen.add((row.run_id, row.game_id))
             rows.append(row)
     return Report(
-        logs=read,
+        logs=[found.path for found in read],
         rows=rows,
         leaderboard=leaderboard(rows, latencies),
         breakdowns=breakdowns(rows),
@@ -95,5 +94,34 @@ def build_report(
         priced=prices is not None,
         pair_by_seed=strict_pairs,
         warnings=warnings,
-        unfinished=unfinished,
+        unfinished=_unfinished(read),
     )
+
+
+def _unfinished(logs: Sequence[LogRows]) -> int:
+    """Games started in a log that ended in none of the logs that resumed it (directly or down a
+    chain): an interrupted run that was not resumed, or whose later logs were not given."""
+    resumed_by: dict[Path, list[LogRows]] = {}
+    for log in logs:
+        if log.resumed_from is not None:
+            origin = Path(log.path).parent / log.resumed_from  # a relative name: beside the log
+            for candidate in {Path(log.resumed_from).resolve(), origin.resolve()}:
+                resumed_by.setdefault(candidate, []).append(log)
+    count = 0
+    for log in logs:
+        later = _chain(Path(log.path).resolve(), resumed_by)
+        ended = {row.game_id for other in later for row in [*other.rows, *other.carried]}
+        count += sum(game_id not in ended for game_id in log.unfinished)
+    return count
+
+
+def _chain(path: Path, resumed_by: dict[Path, list[LogRows]]) -> list[LogRows]:
+    """The logs that resumed `path`, and those that resumed them, and so on."""
+    found: list[LogRows] = []
+    waiting = [path]
+    while waiting:
+        for log in resumed_by.get(waiting.pop(), []):
+            if all(log is not seen for seen in found):
+                found.append(log)
+                waiting.append(Path(log.path).resolve())
+    return found

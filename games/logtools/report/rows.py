@@ -109,7 +109,8 @@ class LogRows:
     rows: list[GameRow]
     carried: list[GameRow]
     warnings: list[str]
-    unfinished: int  # games started in this log that never ended in it
+    unfinished: list[str]  # games started in this log that never ended in it
+    resumed_from: str | None  # the log this run resumed (run_started's config), as it names it
 
 
 class _Game:
@@ -199,7 +200,9 @@ def read_log_rows(
             row.log = str(record.get("log") or path)
             row.carried = True
             carried.append(row)
-    return LogRows(path, rows, carried, report.warnings, len(games))
+    resumed = config.get("resumed_from")
+    resumed_from = resumed if isinstance(resumed, str) else None
+    return LogRows(path, rows, carried, report.warnings, list(games), resumed_from)
 
 
 @dataclass(frozen=True)
