@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 import main
+from tests.cli.test_clembench_cli import RECORDS
 from tests.cli.test_replay_html import browser
 from tests.support.cli import ROOT
 from tests.support.evals import SLOPPY_PERSONA
@@ -49,8 +50,14 @@ def report_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     results["cells"][1]["cast"] = HOSTILE  # as if the plan had named a cast so
     (out / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    imported = folder / "clembench"  # models with latency, for the latency chart
+    assert main.main(["import", "clembench", str(RECORDS), "--out", str(imported)]) == 0
+    prices = folder / "prices.toml"
+    prices.write_text(
+        '[model.offline]\ninput = 1\noutput = 2\n[model."alpha-chat-7b"]\ninput = 3\noutput = 4\n', "utf-8"
+    )
     page = folder / "report.html"
-    assert main.main(["report", str(out), "--html", str(page)]) == 0
+    assert main.main(["report", str(out), str(imported), "--prices", str(prices), "--html", str(page)]) == 0
     return page
 
 
@@ -93,7 +100,15 @@ def test_the_page_has_no_network_assets_and_escapes_every_name(report_page: Path
     assert "<link" not in html and "@import" not in html and "url(http" not in html
     assert "<script>document.title" not in html and "<b>x</b>" not in html
     assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in html
-    assert html.count('<figure class="chart"') >= 3  # success, scores and turns of Taboo
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html)
+    for caption in (
+        "Success rate per cast: taboo · strict rules",
+        "Scores per cast: taboo · strict rules",
+        "Turns per cast: taboo · clembench rules",
+        "Model latency per model (ms)",
+        "Cost per model",
+    ):
+        assert caption in captions, caption
 
 
 def test_matplotlib_is_imported_only_for_a_page(report_page: Path) -> None:
@@ -108,7 +123,7 @@ def test_matplotlib_is_imported_only_for_a_page(report_page: Path) -> None:
 def test_every_game_links_to_its_place_on_its_replay_page(report_page: Path) -> None:
     html = report_page.read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"#]+)#game-([^"]+)">', html)
-    assert len(links) == 24
+    assert len(links) == 24 + 7  # the eval's games and the imported episodes
     for target, game_id in links:
         replay = (report_page.parent / target).read_text(encoding="utf-8")
         assert f'id="game-{game_id}"' in replay
@@ -133,7 +148,9 @@ def test_a_click_on_a_column_head_sorts_the_leaderboard(report_page: Path, tmp_p
     probe = json.loads(re.search(r'<pre id="probe">(.*?)</pre>', dom).group(1).replace("&quot;", '"'))
     down = [float(value) for value in probe["down"].split(",")]
     up = [float(value) for value in probe["up"].split(",")]
-    assert len(down) == 2 and down[0] != down[1], "the two casts differ, so the order can be seen"
+    before = [float(value) for value in probe["before"].split(",")]
+    assert len(down) == 4 and len(set(down)) > 1, "the casts differ, so the order can be seen"
+    assert before != up, "the click changed the order"
     assert down == sorted(down, reverse=True) and up == sorted(up)
     assert probe["sort"] == "ascending"
 
