@@ -1,6 +1,6 @@
 """Starting the command line stays cheap: building every command's flags and playing an offline game
-import neither the openai SDK nor the Redis client (docs/benchmarks.md, "Start-up"). They are imported
-when a model call or a --redis run needs them."""
+import neither the openai SDK nor the Redis client, which are imported when a model call or a --redis
+run needs them, nor numpy, which the lemma dictionary is read without (docs/benchmarks.md, "Start-up")."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.support.cli import ROOT, clean_env
 
-HEAVY = ("openai", "redis", "httpx2", "pydantic")
+HEAVY = ("openai", "redis", "httpx2", "pydantic", "numpy", "lemminflect")
 
 # Run in a new interpreter, so that nothing this test process imported counts.
 PROBE = """
@@ -24,7 +24,7 @@ print(json.dumps({{"code": code, "import": after_import, "game": after_game}}))
 """
 
 
-def test_an_offline_game_imports_neither_openai_nor_redis(tmp_path: Path) -> None:
+def test_an_offline_game_imports_neither_openai_nor_redis_nor_numpy(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", PROBE.format(heavy=HEAVY), str(tmp_path / "game.jsonl")],
         cwd=ROOT,
