@@ -1,7 +1,7 @@
 """Workers over Redis Streams against the one-process batch: the same Taboo batch played in one process,
 by the controller and 1 worker process, and by the controller and 2 worker processes.
 
-    python bench/bench_distributed.py [--games 1200] [--model-games 600] [--repeat 3] [--solo 7]
+    python bench/bench_distributed.py [--games 1000] [--model-games 400] [--repeat 3] [--solo 5]
 
 Every run is the real command line (`python main.py taboo --games N --seed S ...`, with `--redis URL
 --queue Q` for the workers' runs, each on a queue of its own) against a private `redis-server` that
@@ -51,6 +51,7 @@ SAMPLE_S = 0.02
 START_TIMEOUT_S = 60.0
 RUN_TIMEOUT_S = 600.0
 VARIANTS = ("one process", "1 worker", "2 workers")
+FIRST_USE_MS = 50.0  # time outside a one-game batch's game above this: data loaded on first use
 KINDS = ("offline", "model")
 
 
@@ -354,8 +355,11 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
     return Run((games - 1) / (last - first), cpu, outcomes)
 
 
-def solo_latency(setting: Setting, kind: str, queue: str | None) -> float:
-    """run_started to run_ended of a one-game batch, in seconds."""
+def solo_latency(setting: Setting, kind: str, queue: str | None) -> tuple[float, float]:
+    """A one-game batch: run_started to run_ended, and how much of it was spent outside the game itself
+    (before its game_cast and after its game_ended), in seconds. The game's own time differs between a
+    fresh process and a worker that has played before (data loaded on first use); the time outside it
+    is what going through the server adds."""
     log = setting.folder / f"solo-{uuid.uuid4().hex[:8]}.jsonl"
     done = subprocess.run(
         controller_argv(setting, kind, 1, queue, log), cwd=ROOT, capture_output=True, text=True, env=env(),
@@ -367,8 +371,9 @@ def solo_latency(setting: Setting, kind: str, queue: str | None) -> float:
         )
     records = read_log(log)
     log.unlink()
-    by_event = {record["event"]: record for record in records}
-    return stamp(by_event["run_ended"]) - stamp(by_event["run_started"])
+    at = {record["event"]: stamp(record) for record in records}
+    batch = at["run_ended"] - at["run_started"]
+    return batch, batch - (at["game_ended"] - at["game_cast"])
 
 
 # -- the report --------------------------------------------------------------------------------------
@@ -407,22 +412,56 @@ def throughput_table(results: dict[tuple[str, str], list[Run]], kinds: Sequence[
     return lines
 
 
-def latency_table(latencies: dict[tuple[str, str], list[float]], kinds: Sequence[str]) -> list[str]:
+def ceiling_table(results: dict[tuple[str, str], list[Run]], kinds: Sequence[str], cores: int) -> list[str]:
+    """What the CPU accounting allows whatever the scheduling: with 1 worker, the batch goes no faster
+    than that worker's CPU per game on one core (nor than all processes' on all cores); with 2, no
+    faster than all processes' CPU per game spread over all cores."""
     lines = [
-        "| players | one game, one process (ms) | one game via one worker (ms) | extra (ms, medians) |",
+        f"| players | CPU ms/game, all processes: 1 worker | 2 workers | ceiling of 2 workers / 1 "
+        f"on {cores} cores |",
         "|---|---:|---:|---:|",
     ]
     for kind in kinds:
-        alone = Spread.of([s * 1000 for s in latencies[kind, "one process"]])
-        via = Spread.of([s * 1000 for s in latencies[kind, "1 worker"]])
-        lines.append(f"| {kind} | {shown(alone, 1)} | {shown(via, 1)} | {via.median - alone.median:+.1f} |")
+
+        def total(variant: str, kind: str = kind) -> float:
+            return statistics.median(sum(run.cpu_ms_per_game.values()) for run in results[kind, variant])
+
+        worker = statistics.median(run.cpu_ms_per_game["worker 1"] for run in results[kind, "1 worker"])
+        one = min(1000 / worker, cores * 1000 / total("1 worker"))
+        two = cores * 1000 / total("2 workers")
+        lines.append(f"| {kind} | {total('1 worker'):.2f} | {total('2 workers'):.2f} | {two / one:.2f}x |")
     return lines
+
+
+def latency_table(
+    latencies: dict[tuple[str, str], list[tuple[float, float]]], kinds: Sequence[str]
+) -> list[str]:
+    lines = [
+        "| players | one-game batch, one process (ms) | of it outside the game | one-game batch via one "
+        "worker (ms) | of it outside the game | extra per game (ms) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    notes: list[str] = []
+    for kind in kinds:
+        cells, outside = [], []
+        for variant in VARIANTS[:2]:
+            batch = Spread.of([whole * 1000 for whole, _ in latencies[kind, variant]])
+            around = Spread.of([out * 1000 for _, out in latencies[kind, variant]])
+            cells += [shown(batch, 1), shown(around, 1)]
+            outside.append(around.median)
+        lines.append(f"| {kind} | {' | '.join(cells)} | {outside[1] - outside[0]:+.1f} |")
+        if outside[0] > FIRST_USE_MS:
+            notes.append(
+                f"{kind}: the one-process batch spends {outside[0]:.0f} ms outside the game: building the "
+                "players loads their data on first use, which a worker that has played before has loaded"
+            )
+    return lines + [f"\n{note}" for note in notes]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--games", type=int, default=1200, help="games per offline batch (default 1200)")
-    parser.add_argument("--model-games", type=int, default=600, help="games per model batch (default 600)")
+    parser.add_argument("--games", type=int, default=1000, help="games per offline batch (default 1000)")
+    parser.add_argument("--model-games", type=int, default=400, help="games per model batch (default 400)")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="the model server's delay per reply")
     parser.add_argument("--turns", type=int, default=3, help="Taboo turns per game (default 3)")
     parser.add_argument(
@@ -430,7 +469,7 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument(
-        "--solo", type=int, default=7, help="one-game runs per variant for latency (default 7)"
+        "--solo", type=int, default=5, help="one-game runs per variant for latency (default 5)"
     )
     parser.add_argument("--kinds", default="offline,model", help="offline, model or both (default both)")
     parser.add_argument("--seed", type=int, default=7)
@@ -443,7 +482,9 @@ def main() -> None:
     began = time.monotonic()
     busy_seen: list[float] = []
     results: dict[tuple[str, str], list[Run]] = {(k, v): [] for k in kinds for v in VARIANTS}
-    latencies: dict[tuple[str, str], list[float]] = {(k, v): [] for k in kinds for v in VARIANTS[:2]}
+    latencies: dict[tuple[str, str], list[tuple[float, float]]] = {
+        (k, v): [] for k in kinds for v in VARIANTS[:2]
+    }
     print(f"{os.cpu_count()} CPUs; Taboo, {args.turns} turns, seed {args.seed}, {args.concurrency} games in "
           f"flight per process; model server: {args.latency_ms:g} ms per reply", flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
@@ -475,6 +516,7 @@ def main() -> None:
                 queue = f"bench-solo-{uuid.uuid4().hex[:12]}"
                 worker = start_worker(redis.url, queue, args.concurrency)
                 try:
+                    solo_latency(setting, kind, queue)  # unmeasured: the worker loads its data once
                     for _ in range(args.solo):
                         latencies[kind, "one process"].append(solo_latency(setting, kind, None))
                         latencies[kind, "1 worker"].append(solo_latency(setting, kind, queue))
@@ -486,6 +528,8 @@ def main() -> None:
             stop(redis.process)
     print()
     print("\n".join(throughput_table(results, kinds)))
+    print()
+    print("\n".join(ceiling_table(results, kinds, os.cpu_count() or 1)))
     print()
     print("\n".join(latency_table(latencies, kinds)))
     print()
