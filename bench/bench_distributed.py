@@ -385,8 +385,8 @@ def shown(spread: Spread, digits: int = 0) -> str:
 
 def throughput_table(results: dict[tuple[str, str], list[Run]], kinds: Sequence[str]) -> list[str]:
     lines = [
-        "| players | variant | games/s | vs one process | vs 1 worker | CPU ms/game: controller "
-        "| each worker | redis-server | model server |",
+        "| players | variant | games/s | vs one process | vs 1 worker | CPU ms/game: the one process "
+        "or the controller | each worker | redis-server | model server |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for kind in kinds:
