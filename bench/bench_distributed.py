@@ -469,7 +469,7 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument(
-        "--solo", type=int, default=5, help="one-game runs per variant for latency (default 5)"
+        "--solo", type=int, default=5, help="one-game runs per variant for latency (default 5; 0: none)"
     )
     parser.add_argument("--kinds", default="offline,model", help="offline, model or both (default both)")
     parser.add_argument("--seed", type=int, default=7)
@@ -479,6 +479,8 @@ def main() -> None:
     kinds = [kind for kind in args.kinds.split(",") if kind]
     if not kinds or any(kind not in KINDS for kind in kinds) or min(args.games, args.model_games) < 2:
         sys.exit("error: --kinds takes offline,model; --games and --model-games at least 2")
+    if args.repeat < 1 or args.solo < 0:
+        sys.exit("error: --repeat at least 1, --solo at least 0")
     began = time.monotonic()
     busy_seen: list[float] = []
     results: dict[tuple[str, str], list[Run]] = {(k, v): [] for k in kinds for v in VARIANTS}
@@ -508,11 +510,13 @@ def main() -> None:
                         print(f"  {kind:7} {variant:11} {run.games_per_s:8.1f} games/s  CPU ms/game "
                               + ", ".join(f"{n} {v:.2f}" for n, v in run.cpu_ms_per_game.items()),
                               flush=True)  # fmt: skip
-            busy_seen.append(wait_for_quiet(args.max_busy, args.quiet_timeout))
-            print(
-                f"one game alone, {args.solo} times each (CPUs {busy_seen[-1]:.0%} busy before)", flush=True
-            )
-            for kind in kinds:
+            if args.solo:
+                busy_seen.append(wait_for_quiet(args.max_busy, args.quiet_timeout))
+                print(
+                    f"one game alone, {args.solo} times each (CPUs {busy_seen[-1]:.0%} busy before)",
+                    flush=True,
+                )
+            for kind in kinds if args.solo else []:
                 queue = f"bench-solo-{uuid.uuid4().hex[:12]}"
                 worker = start_worker(redis.url, queue, args.concurrency)
                 try:
@@ -530,8 +534,9 @@ def main() -> None:
     print("\n".join(throughput_table(results, kinds)))
     print()
     print("\n".join(ceiling_table(results, kinds, os.cpu_count() or 1)))
-    print()
-    print("\n".join(latency_table(latencies, kinds)))
+    if args.solo:
+        print()
+        print("\n".join(latency_table(latencies, kinds)))
     print()
     load = Path("/proc/loadavg").read_text().split()[:3]
     print(f"CPUs busy before each round: {', '.join(f'{b:.0%}' for b in busy_seen)} (load average now "
