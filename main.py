@@ -11,13 +11,13 @@ from typing import NoReturn
 try:
     from games.cli import import_command, personas_command
     from games.cli.command import add_game_parser
-    from games.cli.distributed import worker
+    from games.cli.distributed import worker_command
     from games.cli.evals import command as eval_command
     from games.cli.registry import games_by_name
     from games.cli.signals import Terminated, until_stopped
     from games.cli.terminal import error_line, terminal_console
     from games.kit import exits
-    from games.logtools import replay, rerun
+    from games.logtools import replay, report, rerun
     from runtime.errors import LogWriteError, RunLogError
 except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
     print(
@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     rerun.add_parser(subparsers)
     import_command.add_parser(subparsers)
     eval_command.add_parser(subparsers)
-    worker.add_parser(subparsers)
+    report.add_parser(subparsers)
+    worker_command.add_parser(subparsers)
     for command in subparsers.choices.values():
         command.set_defaults(command_prog=command.prog)  # whose --help a usage error points to
     return parser

@@ -8,6 +8,7 @@ from __future__ import annotations
 from games.kit.common_events import SHARED_EVENTS, game_ended_presenter
 from games.kit.events import Audience, Record
 from games.kit.shown import Chat
+from games.twenty_questions.facts import started_facts
 from games.twenty_questions.players import ANSWER, MOVE, QUESTION
 from games.twenty_questions.state import ANSWERER, QUESTIONER, REFEREE
 
@@ -53,7 +54,7 @@ def _turn_started(record: Record, audience: Audience) -> None:
 
 TWENTY_QUESTIONS_EVENTS = (
     SHARED_EVENTS.get("game_started").extended(
-        fields={"questions": NUMBER, "reprompts": NUMBER, "seed": NUMBER}
+        fields={"questions": NUMBER, "reprompts": NUMBER, "seed": NUMBER}, facts=started_facts
     ),
     SHARED_EVENTS.get("game_ended").extended(present=game_ended_presenter("question")),
     _MESSAGE.extended(present=_message),
