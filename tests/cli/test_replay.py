@@ -271,7 +271,7 @@ def test_follow_says_it_waits_and_how_long(tmp_path: Path) -> None:
     assert "waited for, up to 60 s" in " ".join(run_main("replay", "--help").stdout.split())
 
 
-async def test_an_unknown_agent_fails_before_anything_is_printed(tmp_path: Path) -> None:
+def test_an_unknown_agent_fails_before_anything_is_printed(tmp_path: Path) -> None:
     """--agent or --game naming no one of the run's plan: refused from the plan, nothing drawn."""
     log = tmp_path / "two.jsonl"
     assert run_main("taboo", "--games", "2", "--seed", "1", "--quiet", "--log", str(log)).returncode == 0
@@ -282,7 +282,7 @@ async def test_an_unknown_agent_fails_before_anything_is_printed(tmp_path: Path)
         out = io.StringIO()
         args = build_parser().parse_args(["replay", str(log), flag, value])
         with pytest.raises(UsageError, match=re.escape(needle)):
-            await replay_run(args, Console(file=out, width=120))
+            asyncio.run(replay_run(args, Console(file=out, width=120)))
         assert out.getvalue() == ""
 
 
