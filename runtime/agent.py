@@ -34,12 +34,15 @@ class AgentContext:
     """One agent's handle on the runtime, valid inside that agent's flow. `events` is the run's events
     bound with this agent's name: a node logs what it decides there (`self.agent.events.info(...)`)."""
 
-    __slots__ = ("name", "events", "_runtime")
+    __slots__ = ("name", "_runtime")
 
-    def __init__(self, name: str, runtime: Runtime, events: EventLog) -> None:
+    def __init__(self, name: str, runtime: Runtime) -> None:
         self.name = name
-        self.events = events
         self._runtime = runtime
+
+    @property
+    def events(self) -> EventLog:
+        return self._runtime._events_of(self.name)
 
     @property
     def clock(self) -> Clock:
