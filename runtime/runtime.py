@@ -141,6 +141,7 @@ class Runtime:
         self._in_flight = 0  # sends whose put has not returned
         self._producers = 0  # open Producer handles: senders outside the agents
         self._judging = False  # a deadlock judgement is scheduled
+        self._judge_after_send = False  # a judgement found a send in flight: judge again once it is done
         self._branches_begun = 0  # branches registered so far: the judgement waits until it settles
         self._judged_at: int | None = None
         self._message_count = 0
@@ -230,7 +231,11 @@ class Runtime:
         )
         self._in_flight += 1
         try:
-            await target.mailbox.put(message)
+            mailbox = target.mailbox
+            if type(mailbox) is InMemoryMailbox:
+                mailbox.put_nowait(message)  # what its put() does, without a coroutine per message
+            else:
+                await mailbox.put(message)
         except MailboxClosed:
             if self._ending is not None or not target.done:
                 raise
@@ -239,7 +244,8 @@ class Runtime:
             return message
         finally:
             self._in_flight -= 1
-            if not self._in_flight:  # delivered (or dropped): judge again without it
+            if not self._in_flight and self._judge_after_send:  # delivered (or dropped): judge again
+                self._judge_after_send = False
                 self._schedule_judge()
         if self._log_messages:
             self._events_of(sender).info("message_sent", **message.to_json())
@@ -265,7 +271,7 @@ class Runtime:
             strand.receiving = True
             strand.forever = timeout is None
             strand.expecting = expecting
-            if strand.forever:
+            if strand.forever and not agent.mailbox.qsize():  # a queued message: it will not block
                 self._schedule_judge()
         try:
             message = await agent.mailbox.get(timeout)
@@ -353,12 +359,22 @@ class Runtime:
             asyncio.get_running_loop().call_soon(self._judge)
             return
         self._judging = False
-        if self._ending is not None or self._in_flight or self._producers or not self._running:
+        if self._in_flight:
+            # A send only ever wakes agents, so none needs judging once it is done, unless this
+            # judgement is cut short by it.
+            self._judge_after_send = True
+            return
+        if self._ending is not None or self._producers or not self._running:
             return
         if self._run_task is not None and self._run_task.cancelling():
             return  # the run deadline or outer cancellation is tearing the agents down
-        live = [agent for agent in self._agents.values() if not agent.done]
-        if not live or not all(agent.blocked() for agent in live):
+        live = []
+        for agent in self._agents.values():
+            if not agent.done:
+                if not agent.blocked():
+                    return
+                live.append(agent)
+        if not live:
             return
         waits = {agent.name: agent.waits_on() for agent in live}
         self._end(_Ending(RunStatus.DEADLOCK, _describe_waits(waits), waits=waits), cancel="none")
