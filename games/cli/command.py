@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -240,6 +241,10 @@ async def run(
     """Play the run the flags describe. With `progress`, its games advance that bar (an eval's, over
     many runs): the run draws none of its own and leaves the resuming to its caller."""
     chosen = plan(game, args)
+    # What planning loaded (the deck, word lists, the morphology dictionaries: hundreds of thousands of
+    # objects) lives as long as the process: collections during the games need not scan it every time.
+    gc.collect()
+    gc.freeze()
     redis = None
     if args.redis:  # a bad URL or no server: one line, before anything else is printed or written
         redis = client(args.redis)
