@@ -181,13 +181,17 @@ class RunLog:
         """Write all of `line` (a raw write may take fewer bytes than given). If the file refuses bytes,
         cut it back to its last complete line and raise LogWriteError; nothing more is written."""
         assert self._file is not None
-        view = memoryview(line)
         try:
-            while view:
-                count = self._file.write(view)
-                if not count:  # None (would block) or 0: the file takes nothing more
-                    raise OSError(errno.EIO, "the file accepted no more bytes")
-                view = view[count:]
+            count = self._file.write(line)  # usually the whole line at once
+            if count != len(line):
+                view = memoryview(line)
+                while True:
+                    if not count:  # None (would block) or 0: the file takes nothing more
+                        raise OSError(errno.EIO, "the file accepted no more bytes")
+                    view = view[count:]
+                    if not view:
+                        break
+                    count = self._file.write(view)
         except OSError as exc:
             self._cut_back()
             self._error = LogWriteError(self.path, exc.strerror or str(exc))

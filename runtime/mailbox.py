@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 from runtime.clock import Clock, SystemClock
 from runtime.errors import MailboxClosed, ReceiveTimeout
 from runtime.messages import Message
+from runtime.pocketflow import note_wait
 
 
 @runtime_checkable
@@ -103,6 +104,7 @@ class InMemoryMailbox:
             if self._waiters is None:
                 self._waiters = []
             self._waiters.append(waiter)
+            note_wait()
             try:
                 await waiter
             except BaseException:

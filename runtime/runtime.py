@@ -352,7 +352,12 @@ class Runtime:
 
     def _judge(self) -> None:
         """DEADLOCK when no send is in flight, no producer is open and every live agent is blocked."""
-        if self._running and self._ending is None and self._judged_at != self._branches_begun:
+        if (
+            self._running
+            and self._ending is None
+            and self._branches_begun  # with no branch ever begun, none can be about to register
+            and self._judged_at != self._branches_begun
+        ):
             # Wait one more loop round, until a whole round passes with no new branch: tasks created
             # in one round take their first step (and register) in the next.
             self._judged_at = self._branches_begun
