@@ -28,6 +28,11 @@ from games.kit.outcome import GameResult
 from runtime.clock import Clock, SystemClock
 
 READ_BLOCK_MS = 500
+READ_COUNT = 500
+# While results flow, the next read waits this long: each read then takes in many results, instead of
+# one round trip (and one wake-up of the server and of this process) per result.
+PACE_S = 0.02
+KEEP_ALIVE_S = 10.0  # how often the batch's expiry is pushed forward (well within BATCH_TTL_S)
 NO_WORKER_HINT = "no worker has taken a game yet; start one with: python main.py worker --redis URL"
 NO_WORKER_HINT_S = 5.0  # say how to start a worker when none has taken a game this long
 SERVER_PATIENCE_S = 60.0  # a server that has not answered this long stops the batch (resumable)
@@ -104,22 +109,25 @@ class Controller:
         self._notice = notice
         self._clock = clock or SystemClock()
         self._ended: set[str] = {result.game_id for result in batch.results}
+        self._left: set[str] = {spec.game_id for spec in batch.specs} - self._ended
         self._in_flight: set[str] = set()
         self._last_id = "0-0"
         self._epoch = ""
         self._anyone_took = False
+        self._kept_alive_at: float | None = None
         self.republished = 0  # how many times the server had lost the batch
 
     @property
     def remaining(self) -> list[str]:
-        return [spec.game_id for spec in self._batch.specs if spec.game_id not in self._ended]
+        """The games not ended yet, in the plan's order."""
+        return [spec.game_id for spec in self._batch.specs if spec.game_id in self._left]
 
     async def run(self) -> None:
         started = self._clock.monotonic()
         down_since: float | None = None
         stopped_at: float | None = None
         hinted = False
-        while self.remaining:
+        while self._left:
             now = self._clock.monotonic()
             if self._batch.stopped is not None:
                 stopped_at = now if stopped_at is None else stopped_at
@@ -146,23 +154,39 @@ class Controller:
                 )
 
     async def _step(self) -> None:
-        """One round: publish when the server does not hold the batch (first time, or lost), check for a
-        fatal error, read what the workers reported."""
-        if not self._epoch or not await self._redis.exists(self.keys.plan):
-            if self._epoch:
-                self.republished += 1
-                self._notice(f"the Redis server lost the batch; putting back {len(self.remaining)} game(s)")
+        """One round, one round trip: publish when the server does not hold the batch (first time, or
+        lost), check for a fatal error, push the batch's expiry forward when due, read what the workers
+        reported (waiting up to READ_BLOCK_MS for it)."""
+        if not self._epoch:
             await self._publish()
-        fatal = await self._redis.get(self.keys.fatal)
+        now = self._clock.monotonic()
+        keep_alive = self._kept_alive_at is None or now - self._kept_alive_at >= KEEP_ALIVE_S
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.exists(self.keys.plan)
+            pipe.get(self.keys.fatal)
+            if keep_alive:
+                for key in self.keys.all():
+                    pipe.expire(key, BATCH_TTL_S)
+            pipe.xread({self.keys.results: self._last_id}, count=READ_COUNT, block=READ_BLOCK_MS)
+            answers = await pipe.execute()
+        held, fatal, answer = answers[0], answers[1], answers[-1]
+        if keep_alive:
+            self._kept_alive_at = now
         if fatal is not None and self._batch.stopped is None:
             self._batch.stop(_fatal_message(fatal))
             await self._redis.set(self.keys.stop, b"stopped: a model call failed for good", ex=STOPPED_TTL_S)
-        answer = await self._redis.xread({self.keys.results: self._last_id}, count=200, block=READ_BLOCK_MS)
+        read = 0
         for _stream, entries in answer or []:
             for entry_id, fields in entries:
                 self._last_id = entry_id
                 self._take_in(fields)
-        await self._keep_alive()
+                read += 1
+        if not held:
+            self.republished += 1
+            self._notice(f"the Redis server lost the batch; putting back {len(self._left)} game(s)")
+            await self._publish()
+        elif read and self._left:
+            await self._clock.sleep(PACE_S)
 
     async def _publish(self) -> None:
         self._epoch = secrets.token_hex(4)
@@ -196,22 +220,16 @@ class Controller:
             )
             return
         self._ended.add(game_id)
+        self._left.discard(game_id)
         self._in_flight.discard(game_id)
         for record in records:
             self._relay(record)
         self._batch.results.append(result)
         self._on_result(result)
 
-    async def _keep_alive(self) -> None:
-        """Push the batch's expiry forward: a batch whose controller died vanishes after BATCH_TTL_S."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for key in self.keys.all():
-                pipe.expire(key, BATCH_TTL_S)
-            await pipe.execute()
-
     async def close(self) -> None:
         """The batch takes no more games; its keys go. Bounded: a server that is gone is not waited for."""
-        reason = "interrupted" if self._batch.stopped is None and self.remaining else "ended"
+        reason = "interrupted" if self._batch.stopped is None and self._left else "ended"
         try:
             async with asyncio.timeout(CLEANUP_TIMEOUT_S):
                 await self._redis.set(self.keys.stop, reason, ex=STOPPED_TTL_S)

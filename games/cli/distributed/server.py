@@ -50,6 +50,10 @@ def shown(url: str) -> str:
 async def patiently(step: Callable[[], Awaitable[T]], patience_s: float) -> T:
     """`step()`, tried again while the server cannot be reached, for up to `patience_s` seconds; the
     last error is raised after that."""
+    try:  # the usual case, without the retrying machinery (a worker takes this path per model reply)
+        return await step()
+    except REDIS_DOWN:
+        pass
     retrying = AsyncRetrying(
         stop=stop_after_delay(patience_s),
         wait=wait_exponential(multiplier=0.05, max=1.0),

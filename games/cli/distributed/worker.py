@@ -39,6 +39,7 @@ from runtime.clock import Clock, SystemClock
 DEFAULT_LEASE_S = 30.0
 DEFAULT_MAX_DELIVERIES = 3
 READ_BLOCK_MS = 1000
+CLAIM_EVERY_S = 1.0  # look for games whose lease ran out at most this often (and at most every lease/3)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -158,6 +159,7 @@ class Worker:
         self._room = asyncio.Event()
         self._room.set()
         self._claim_from = "0-0"
+        self._claimed_at: float | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self.handed_in = 0
 
@@ -214,15 +216,21 @@ class Worker:
         return len(self._playing) + len(self._starting)
 
     async def _next_entries(self, room: int) -> list[tuple[str, Mapping[bytes, bytes]]]:
-        """Games to take: first any whose lease ran out on another worker, else new ones."""
-        start, claimed, _deleted = await self._redis.xautoclaim(
-            self._queue.games, GROUP, self.name, self._lease_ms, self._claim_from, count=room
-        )
-        self._claim_from = _text(start)
-        # Its own games that were idle a lease (a busy event loop missed a renewal): still being played.
-        entries = [(_text(id_), fields) for id_, fields in claimed if fields and _text(id_) not in self._held]
-        if entries:
-            return entries
+        """Games to take: first any whose lease ran out on another worker, else new ones. Leases run
+        for seconds: looking for lapsed ones before every read would cost the server a scan per game."""
+        now = self._clock.monotonic()
+        if self._claimed_at is None or now - self._claimed_at >= min(CLAIM_EVERY_S, self._lease_s / 3):
+            start, claimed, _deleted = await self._redis.xautoclaim(
+                self._queue.games, GROUP, self.name, self._lease_ms, self._claim_from, count=room
+            )
+            self._claim_from = _text(start)
+            if self._claim_from == "0-0":  # the whole pending list was looked through: rest a while
+                self._claimed_at = now
+            # Its own games that were idle a lease (a busy event loop missed a renewal): still being played.
+            held = self._held
+            entries = [(_text(id_), fields) for id_, fields in claimed if fields and _text(id_) not in held]
+            if entries:
+                return entries
         answer = await self._redis.xreadgroup(
             GROUP, self.name, {self._queue.games: ">"}, count=room, block=READ_BLOCK_MS
         )
@@ -282,7 +290,8 @@ class Worker:
                 f"{', '.join(earlier)})",
             )
         else:
-            played = await self._play(setup, keys, batch_id, game_id, token, recorded, task)
+            first = taken.deliveries == 1
+            played = await self._play(setup, keys, batch_id, game_id, token, recorded, task, first=first)
             if played is None:
                 return
             result = played
@@ -310,21 +319,22 @@ class Worker:
         token: str,
         recorded: RecordedEvents,
         task: asyncio.Task[None],
+        *,
+        first: bool,
     ) -> GameResult | None:
-        """Play the game, serving the replies its journal holds; None when another delivery took it."""
+        """Play the game, serving the replies its journal holds; None when another delivery took it.
+        On the game's `first` delivery its journal is empty (both are the batch's, and go together when
+        the server loses them), so it is not read."""
         spec = setup.spec(game_id)
         served = None
         if setup.real_model is not None:  # offline and scripted players answer alike again: no journal
-            journal = await Journal.load(
-                self._redis,
-                self._steps,
-                keys,
-                batch_id,
-                game_id,
-                token,
-                on_lost=partial(self._taken_over, game_id, task),
-                patience_s=self._lease_s,
-            )
+            on_lost = partial(self._taken_over, game_id, task)
+            if first:
+                journal = Journal(self._steps, batch_id, game_id, token, {}, on_lost, self._lease_s)
+            else:
+                journal = await Journal.load(
+                    self._redis, self._steps, keys, batch_id, game_id, token, on_lost, self._lease_s
+                )
             served = partial(JournaledModel, journal=journal)
         try:
             return await play_game(

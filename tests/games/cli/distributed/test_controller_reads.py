@@ -1,0 +1,121 @@
+"""How the controller reads what workers hand in, against a real Redis server: while results flow it waits
+a little between reads (one round trip takes in many results, instead of one per result), it writes each
+game once however often it is handed in, and `patiently` tries a step once before retrying."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from games.cli.batch import Batch
+from games.cli.distributed.controller import PACE_S, Controller, Publication
+from games.cli.distributed.forwarded import encode_result
+from games.cli.distributed.keys import QueueKeys
+from games.cli.distributed.server import patiently
+from games.kit.definition import GameSpec
+from games.kit.outcome import GameResult, Outcome
+from runtime.clock import SystemClock
+
+DEADLINE_S = 10.0  # what no step of these tests comes near, unless it hangs
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+def ended(game_id: str) -> dict[str, Any]:
+    """A results-stream entry as a worker's hand-in writes it."""
+    result = GameResult(game_id, Outcome.SUCCESS, 1, 50.0, "guessed", "cat")
+    records = [{"ts": "2026-01-01T00:00:00+00:00", "event": "game_ended", "game_id": game_id}]
+    return {"kind": "ended", "game": game_id, "token": "e:1", "payload": encode_result(result, records)}
+
+
+class Pacing(SystemClock):
+    """The system clock, but each wait is recorded and runs `on_wait` first (the test's next hand-in)."""
+
+    def __init__(self, on_wait: Any) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+        self._on_wait = on_wait
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await self._on_wait()
+        await asyncio.sleep(0)
+
+
+async def test_results_read_while_they_flow_are_paced_and_each_game_is_written_once(
+    redis: Redis, queue: str
+) -> None:
+    specs = [GameSpec(f"g{n}", n - 1, n, "cat") for n in (1, 2, 3)]
+    batch = Batch(specs)
+    relayed: list[dict[str, Any]] = []
+    keys = QueueKeys(queue).batch("b1")
+    late = [ended("g1"), ended("g3")]  # the first game handed in again, then the third
+
+    async def hand_in_next() -> None:
+        if late:
+            await redis.xadd(keys.results, late.pop(0))
+
+    clock = Pacing(hand_in_next)
+    controller = Controller(
+        redis,
+        QueueKeys(queue),
+        "b1",
+        batch,
+        Publication("taboo", {}, [], 8, None),
+        relayed.append,
+        on_result=lambda result: None,
+        notice=lambda line: None,
+        clock=clock,
+    )
+    for game_id in ("g1", "g2"):  # handed in before the controller's first read
+        await redis.xadd(keys.results, ended(game_id))
+
+    async with asyncio.timeout(DEADLINE_S):
+        await controller.run()
+
+    assert sorted(result.game_id for result in batch.results) == ["g1", "g2", "g3"]
+    assert sorted(record["game_id"] for record in relayed) == ["g1", "g2", "g3"]
+    # A wait after each read that brought results (g1 and g2; g1 again), none once the last game ended.
+    assert clock.waits == [PACE_S, PACE_S]
+    assert controller.remaining == []
+
+
+async def test_patiently_tries_a_step_once_when_it_succeeds_and_again_while_the_server_is_away() -> None:
+    calls: list[str] = []
+
+    async def fine() -> str:
+        calls.append("fine")
+        return "ok"
+
+    assert await patiently(fine, 5.0) == "ok"
+    assert calls == ["fine"]
+
+    failures = [RedisConnectionError("gone"), RedisConnectionError("still gone")]
+
+    async def flaky() -> str:
+        calls.append("flaky")
+        if failures:
+            raise failures.pop(0)
+        return "back"
+
+    async with asyncio.timeout(DEADLINE_S):
+        assert await patiently(flaky, 5.0) == "back"
+    assert calls.count("flaky") == 3
+
+
+async def test_patiently_gives_up_with_the_last_error_once_its_patience_is_spent() -> None:
+    async def down() -> str:
+        raise RedisConnectionError("refused")
+
+    with pytest.raises(RedisConnectionError, match="refused"):
+        await patiently(down, 0.0)
