@@ -7,7 +7,8 @@ only its import: ``from pocketflow import ...`` becomes ``from runtime.pocketflo
 Three defects are fixed:
 
 * parallel batch items keep their own retry state (``cur_retry`` is per item);
-* ``AsyncFlow`` yields to the event loop between nodes, so a flow cannot starve other tasks;
+* ``AsyncFlow`` yields to the event loop between nodes, so a flow cannot starve other tasks (a step
+  that waited on a mailbox has let the others run already, and is not followed by one more yield);
 * retry waits never block the loop, and cancellation is never caught, retried or turned into
   a fallback (only ``Exception`` is handled, and ``asyncio.CancelledError`` is not one).
 """
