@@ -11,7 +11,7 @@ from typing import NoReturn
 try:
     from games.cli import import_command, personas_command
     from games.cli.command import add_game_parser
-    from games.cli.distributed import worker
+    from games.cli.distributed import worker_command
     from games.cli.evals import command as eval_command
     from games.cli.registry import games_by_name
     from games.cli.signals import Terminated, until_stopped
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     rerun.add_parser(subparsers)
     import_command.add_parser(subparsers)
     eval_command.add_parser(subparsers)
-    worker.add_parser(subparsers)
+    worker_command.add_parser(subparsers)
     return parser
 
 

@@ -14,14 +14,13 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-import openai
-
 from agents.chat import ChatReply, ChatRequest, Usage, estimate_tokens
 from agents.endpoint import Endpoint
 from agents.errors import ModelError, ModelRejected, TransientModelError
 
 if TYPE_CHECKING:
     import httpx2  # the SDK's HTTP client; only named in a type here
+    import openai  # imported when a call is made (it takes about a third of a second to import)
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 DETAIL_CHARS = 200
@@ -52,6 +51,8 @@ class OpenAIModel:
         return self.endpoint.where
 
     async def complete(self, request: ChatRequest) -> ChatReply:
+        import openai
+
         settings = request.settings
         timeout: float | openai.NotGiven = openai.not_given
         if settings.timeout_s is not None:
@@ -76,6 +77,8 @@ class OpenAIModel:
 
     async def available_models(self) -> list[str]:
         """The model ids the server lists (GET /models): one attempt, failures sorted as for `complete`."""
+        import openai
+
         try:
             page = await self._sdk().models.list()
         except openai.APITimeoutError:
@@ -99,6 +102,8 @@ class OpenAIModel:
 
     def _sdk(self) -> openai.AsyncOpenAI:
         if self._client is None:
+            import openai
+
             self._client = openai.AsyncOpenAI(
                 api_key=self.endpoint.key_for_sdk(),
                 base_url=self.endpoint.url,

@@ -30,8 +30,6 @@ from agents import (
     resolve_request_timeout,
 )
 from games.cli.batch import Batch, GameSpec, game_specs, run_batch
-from games.cli.distributed.controller import Publication, play_on_workers
-from games.cli.distributed.server import client, reachable
 from games.cli.flags import add_common_flags
 from games.cli.model_settings import CONFIG_KEY as SETTINGS_KEY
 from games.cli.model_settings import RoleSettings, described, recorded_settings, settings_from_args
@@ -247,6 +245,9 @@ async def run(
     gc.freeze()
     redis = None
     if args.redis:  # a bad URL or no server: one line, before anything else is printed or written
+        from games.cli.distributed.controller import Publication, play_on_workers  # redis, for --redis only
+        from games.cli.distributed.server import client, reachable
+
         redis = client(args.redis)
         await reachable(redis, args.redis)
     key = chosen.endpoint.api_key.reveal() if chosen.endpoint.api_key else None

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from functools import lru_cache
 
-import lemminflect
 import snowballstemmer
+
+from games.kit.lemma_table import all_lemmas
 
 _STEMMER = snowballstemmer.stemmer("english")
 _VOWELS = frozenset("aeiou")
@@ -184,7 +185,7 @@ def dictionary_lemmas(word: str) -> frozenset[str]:
     """The lemmas lemminflect's English dictionary gives for word (mice → mouse, felt → feel, flying →
     fly, went → go), without the verb reading of HOMOGRAPHS and without irregular comparatives; empty for
     a word the dictionary does not know."""
-    found = lemminflect.getAllLemmas(word)
+    found = all_lemmas(word)
     out = {
         lemma
         for pos in _OPEN_CLASSES
@@ -197,7 +198,7 @@ def dictionary_lemmas(word: str) -> frozenset[str]:
 
 def is_dictionary_word(word: str) -> bool:
     """True when lemminflect's dictionary knows word (about 100,000 English words and their forms)."""
-    return bool(lemminflect.getAllLemmas(word))
+    return bool(all_lemmas(word))
 
 
 def verb_bases(word: str) -> frozenset[str]:

@@ -204,16 +204,30 @@ def distinct(failures: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def test_mutated_logs_never_crash_or_hang_replay_or_rerun(
-    sources: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """At least 200 mutated logs, each replayed in every view and rerun: exit 0, 1 or 2, no traceback,
-    no hang; counts are printed."""
+def all_mutants(sources: list[Path]) -> list[Mutant]:
+    """Every mutated log but the big line, in one fixed order (one random generator over the sources)."""
     rng = random.Random(SEED)
     names = itertools.cycle(ODD_EVENTS)
-    cases = [m for source in sources for m in mutants(source, rng, PER_SOURCE, names)]
-    cases.append(big_line(sources[0]))
-    assert len(cases) >= 200
+    return [m for source in sources for m in mutants(source, rng, PER_SOURCE, names)]
+
+
+SHARES = 4  # the mutants are played in this many tests and the big line in one more, in parallel with
+# pytest-xdist
+
+
+@pytest.mark.parametrize("share", [*range(SHARES), "big-line"])
+def test_mutated_logs_never_crash_or_hang_replay_or_rerun(
+    sources: list[Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    share: int | str,
+) -> None:
+    """At least 200 mutated logs in all (a test plays every SHARES-th, or the big line), each replayed in
+    every view and rerun: exit 0, 1 or 2, no traceback, no hang; counts are printed."""
+    every = all_mutants(sources)
+    assert len(every) + 1 >= 200
+    cases = [big_line(sources[0])] if share == "big-line" else every[int(share) :: SHARES]
     failures: list[str] = []
     runs = hangs = crashes = 0
     codes: dict[int, int] = {}
@@ -239,8 +253,8 @@ def test_mutated_logs_never_crash_or_hang_replay_or_rerun(
         log.unlink()
     with capsys.disabled():
         print(
-            f"\nfuzz: {len(cases)} logs, {runs} runs, exit codes {dict(sorted(codes.items()))}, "
-            f"{crashes} tracebacks, {hangs} hangs"
+            f"\nfuzz share {share}: {len(cases)} logs, {runs} runs, "
+            f"exit codes {dict(sorted(codes.items()))}, {crashes} tracebacks, {hangs} hangs"
         )
     assert not failures, f"{len(failures)} failure(s); distinct:\n" + "\n\n".join(distinct(failures))
 

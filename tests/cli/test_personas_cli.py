@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support.chat_server import Reply
-from tests.support.cli import ROOT, clean_env, events, read_log, run_main
+from tests.support.cli import events, read_log, run_main
 
 BUILT_INS = ("default", "terse", "poet", "pirate", "literal", "lateral")
 
 
 def run_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """main.py run from another directory (where ./personas/ and runs/ are that directory's)."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        cwd=cwd,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_main(*args, cwd=cwd)
 
 
 def one_error_line(done: subprocess.CompletedProcess[str]) -> str:

@@ -1,11 +1,20 @@
-"""Running `python main.py ...` as a user does: a real subprocess, a clean environment."""
+"""Running `python main.py ...` as a user does, with a clean environment: in this process (`run_main`,
+the quick way most tests take), or as a real subprocess (`run_process`, `start_main`) where the test is
+about what only a process shows: exit codes seen by a shell, signals, pipes, what the interpreter imports.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
+import traceback
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +30,125 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_main(*args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 120):
-    """Run main.py to its end; returns the CompletedProcess (text mode)."""
+def run_main(
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+    cwd: Path = ROOT,
+) -> subprocess.CompletedProcess[str]:
+    """`python main.py ARGS` run to its end in this process, as `run_process` would run it: `main.main`
+    with this environment, `cwd` as working directory, `stdin` on a pipe (empty when None) and
+    standard output and error captured. An exception escaping `main` is printed as the interpreter would
+    print it (exit code 1), and a run longer than `timeout` raises subprocess.TimeoutExpired."""
+    import main
+
+    argv = [str(ROOT / "main.py"), *args]
+    out, err = _captured(), _captured()
+    with (
+        _environment(env or clean_env(), cwd),
+        _stdin_pipe(stdin or "") as stdin_file,
+        _deadline(argv, timeout),
+    ):
+        saved = sys.argv, sys.stdin, sys.stdout, sys.stderr
+        sys.argv, sys.stdin, sys.stdout, sys.stderr = argv, stdin_file, out, err
+        try:
+            code = _exit_code(main.main, list(args), err)
+        finally:
+            sys.argv, sys.stdin, sys.stdout, sys.stderr = saved
+    return subprocess.CompletedProcess([sys.executable, *argv], code, _text(out), _text(err))
+
+
+class _Timeout(BaseException):
+    """Raised in the main thread when an in-process run overstays (no `except Exception` stops it)."""
+
+
+def _exit_code(main: Any, argv: list[str], err: io.TextIOWrapper) -> int:
+    """Call main as `sys.exit(main())` does, and return the exit status the process would have."""
+    try:
+        code: object = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    except _Timeout:
+        raise
+    except BaseException:  # the interpreter prints it and exits with 1
+        traceback.print_exc(file=err)
+        return 1
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=err)
+    return 1
+
+
+def _captured() -> io.TextIOWrapper:
+    """A text stream like a process's piped standard output: UTF-8, not a terminal, with a buffer."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    """What was written, read back as subprocess.run(text=True) reads a pipe (universal newlines)."""
+    stream.flush()
+    data = stream.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+    return data.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str], cwd: Path) -> Iterator[None]:
+    """os.environ is `env`, and the working directory `cwd`, until the block ends."""
+    saved, before = dict(os.environ), os.getcwd()
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _stdin_pipe(text: str) -> Iterator[io.TextIOWrapper]:
+    """Standard input on a real pipe (the terminal reader watches its file descriptor), fed with `text`
+    by a thread and then closed, as subprocess.run(input=...) feeds a child."""
+    read_fd, write_fd = os.pipe()
+
+    def feed() -> None:
+        with open(write_fd, "wb") as pipe:
+            with contextlib.suppress(BrokenPipeError):
+                pipe.write(text.encode("utf-8"))
+
+    feeder = threading.Thread(target=feed, daemon=True, name="stdin-feeder")
+    feeder.start()
+    with open(read_fd, encoding="utf-8") as stdin_file:
+        yield stdin_file
+    feeder.join()  # closing the read end ends a write nobody read (a broken pipe, which it ignores)
+
+
+@contextlib.contextmanager
+def _deadline(argv: Sequence[str], timeout: float) -> Iterator[None]:
+    """subprocess.TimeoutExpired once `timeout` seconds have passed (SIGALRM, in the main thread)."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        yield
+    except _Timeout:
+        raise subprocess.TimeoutExpired([sys.executable, *argv], timeout) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_process(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 120
+):
+    """Run main.py to its end in a new Python; returns the CompletedProcess (text mode)."""
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         cwd=ROOT,

@@ -1,5 +1,5 @@
-"""`python main.py worker --redis URL`: take games from the queue's consumer group, play many at once,
-hand in each game's result and events.
+"""A worker (`python main.py worker`, games.cli.distributed.worker_command): take games from the queue's
+consumer group, play many at once, hand in each game's result and events.
 
 A delivery is held under a lease: the worker renews it (RENEW) every third of the lease while it plays;
 a worker that dies or stalls stops renewing, and once the entry has been idle a whole lease another
@@ -9,10 +9,7 @@ worker's XAUTOCLAIM takes it, with a new fencing token. A game taken more than `
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
-import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -20,98 +17,22 @@ from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
-from rich.console import Console
 
 from agents import ModelError
 from games.cli.command import play_game
 from games.cli.distributed.forwarded import RecordedEvents, encode_result
 from games.cli.distributed.journal import GameLost, Journal, JournaledModel
-from games.cli.distributed.keys import DEFAULT_QUEUE, GROUP, BatchKeys, QueueKeys
+from games.cli.distributed.keys import GROUP, BatchKeys, QueueKeys
 from games.cli.distributed.published import BatchSetup, set_up
 from games.cli.distributed.scripts import DeliverySteps, ensure_group
-from games.cli.distributed.server import REDIS_DOWN, client, patiently, reachable, shown
+from games.cli.distributed.server import REDIS_DOWN, patiently, reachable, shown
 from games.cli.distributed.shared_limits import RedisCallLimits
-from games.kit.arguments import positive_int
-from games.kit.exits import FAILED, UsageError
+from games.kit.exits import UsageError
 from games.kit.outcome import GameResult, Outcome
 from runtime.clock import Clock, SystemClock
 
-DEFAULT_LEASE_S = 30.0
-DEFAULT_MAX_DELIVERIES = 3
 READ_BLOCK_MS = 1000
 CLAIM_EVERY_S = 1.0  # look for games whose lease ran out at most this often (and at most every lease/3)
-
-
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "worker",
-        help="a worker process: takes games of batches from a Redis server",
-        description=(
-            "Take games from the batches that `python main.py GAME --games N --redis URL` puts on a Redis "
-            "server, play them, and hand in their results. Run any number, on any machine that reaches "
-            "the server; stop one with Ctrl-C or SIGTERM (its games go back to the others)."
-        ),
-    )
-    parser.add_argument(
-        "--redis", required=True, metavar="URL", help="the Redis server, e.g. redis://127.0.0.1:6379"
-    )
-    parser.add_argument(
-        "--queue", default=DEFAULT_QUEUE, metavar="NAME", help=f"serve this queue (default {DEFAULT_QUEUE!r})"
-    )
-    parser.add_argument(
-        "--concurrency",
-        type=positive_int,
-        default=8,
-        metavar="K",
-        help="at most K games in flight (default 8)",
-    )
-    parser.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="the model server to use (default: the one the batch was started with)",
-    )
-    parser.add_argument(
-        "--lease",
-        type=float,
-        default=DEFAULT_LEASE_S,
-        metavar="S",
-        help=f"a game not renewed for S seconds goes to another worker (default {DEFAULT_LEASE_S:g})",
-    )
-    parser.add_argument(
-        "--max-deliveries",
-        type=positive_int,
-        default=DEFAULT_MAX_DELIVERIES,
-        metavar="N",
-        help=(
-            "a game taken N times and never finished is recorded as an error "
-            f"(default {DEFAULT_MAX_DELIVERIES})"
-        ),
-    )
-    parser.add_argument("--quiet", action="store_true", help="print only what goes wrong")
-    parser.set_defaults(command=run)
-
-
-async def run(args: argparse.Namespace, console: Console) -> int:
-    if args.lease <= 0:
-        raise UsageError(f"--lease {args.lease:g}: give a number of seconds above 0")
-    redis = client(args.redis)
-    worker = Worker(
-        redis,
-        QueueKeys(args.queue),
-        name=f"{socket.gethostname()}-{os.getpid()}",
-        concurrency=args.concurrency,
-        lease_s=args.lease,
-        max_deliveries=args.max_deliveries,
-        base_url=args.base_url,
-        say=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
-        quiet=args.quiet,
-    )
-    try:
-        await worker.connect(args.redis)
-        await worker.run()
-    finally:
-        await worker.close()
-    return FAILED  # run() returns only by an error: a worker serves until it is stopped
 
 
 @dataclass

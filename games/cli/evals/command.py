@@ -16,7 +16,6 @@ from typing import Any
 from rich.console import Console
 
 from games.cli import command
-from games.cli.distributed.server import client, reachable
 from games.cli.evals.arguments import parse
 from games.cli.evals.cells import PreparedCell, prepare_cells, run_arguments
 from games.cli.evals.chain import CellLogs, read_cell_logs
@@ -62,6 +61,8 @@ async def run_eval(args: argparse.Namespace, console: Console) -> int:
         if args.check:
             return _list_cells(console, plan, folder, cells)
         if plan.redis:  # a bad URL or no server: one line, before anything is written
+            from games.cli.distributed.server import client, reachable  # redis, for a plan that names one
+
             redis = client(plan.redis)
             try:
                 await reachable(redis, plan.redis)

@@ -4,6 +4,7 @@ every worker at once."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from tests.games.cli.distributed.test_worker_failures import answer
@@ -16,7 +17,16 @@ def test_the_call_cap_holds_across_workers(tmp_path: Path, redis_url: str, queue
     """Two workers of four games each, --max-concurrent-calls 3: the server never sees more than 3
     requests at once, and does see 3."""
     with ChatServer() as server, workers(redis_url, queue, 2, "--concurrency", "4"):
-        server.handler = lambda body, index: answer(body).delayed(0.05)
+        # A request is held until three are in flight (at most 2 s: each worker's first call goes alone),
+        # so a loaded machine cannot hide the cap's reach; past that, replies take 50 ms.
+        reached = threading.Event()
+
+        def handler(body: dict, index: int) -> Reply:
+            if not reached.is_set() and server.wait_for_in_flight(3, timeout=2.0):
+                reached.set()
+            return answer(body).delayed(0.05)
+
+        server.handler = handler
         done = run_main(
             "taboo", "--games", "12", "--seed", "2", "--turns", "2", "--quiet", "--model", "m",
             "--base-url", server.base_url, "--max-concurrent-calls", "3",
