@@ -240,9 +240,23 @@ async def run(
     many runs): the run draws none of its own and leaves the resuming to its caller."""
     chosen = plan(game, args)
     # What planning loaded (the deck, word lists, the morphology dictionaries: hundreds of thousands of
-    # objects) lives as long as the process: collections during the games need not scan it every time.
+    # objects) outlives the games: collections during them need not scan it every time. Unfrozen when the
+    # run ends, so that a process running many (an eval, the tests) collects as usual between them.
     gc.collect()
     gc.freeze()
+    try:
+        return await _play(game, args, console, chosen, progress)
+    finally:
+        gc.unfreeze()
+
+
+async def _play(
+    game: GameDefinition,
+    args: argparse.Namespace,
+    console: Console,
+    chosen: Plan,
+    progress: BatchProgress | None,
+) -> int:
     redis = None
     if args.redis:  # a bad URL or no server: one line, before anything else is printed or written
         from games.cli.distributed.controller import Publication, play_on_workers  # redis, for --redis only
