@@ -15,7 +15,6 @@ from typing import Protocol, runtime_checkable
 from runtime.clock import Clock, SystemClock
 from runtime.errors import MailboxClosed, ReceiveTimeout
 from runtime.messages import Message
-from runtime.pocketflow import note_wait
 
 
 @runtime_checkable
@@ -104,7 +103,6 @@ class InMemoryMailbox:
             if self._waiters is None:
                 self._waiters = []
             self._waiters.append(waiter)
-            note_wait()
             try:
                 await waiter
             except BaseException:

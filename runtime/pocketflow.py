@@ -7,8 +7,7 @@ only its import: ``from pocketflow import ...`` becomes ``from runtime.pocketflo
 Three defects are fixed:
 
 * parallel batch items keep their own retry state (``cur_retry`` is per item);
-* ``AsyncFlow`` yields to the event loop between nodes, so a flow cannot starve other tasks (a step
-  that waited on a mailbox has let the others run already, and is not followed by one more yield);
+* ``AsyncFlow`` yields to the event loop between nodes, so a flow cannot starve other tasks;
 * retry waits never block the loop, and cancellation is never caught, retried or turned into
   a fallback (only ``Exception`` is handled, and ``asyncio.CancelledError`` is not one).
 """
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import threading
 import time
 import warnings
 from collections.abc import Iterable
@@ -308,15 +306,12 @@ class AsyncFlow(Flow, AsyncNode):
         last_action = None
         while curr is not None:
             curr.set_params(step_params)
-            waits = _WAITS.count
             if isinstance(curr, AsyncNode):
                 last_action = await curr._run_async(shared)
             else:
                 last_action = curr._run(shared)
-            # Yield between steps: a flow whose nodes never suspend must not starve other tasks. A step
-            # known to have waited (see note_wait) has let the others run already.
-            if _WAITS.count == waits:
-                await asyncio.sleep(0)
+            # Yield between steps: a flow whose nodes never suspend must not starve other tasks.
+            await asyncio.sleep(0)
             curr = _copy_node(self.get_next_node(curr, last_action))
         return last_action
 
@@ -327,20 +322,6 @@ class AsyncFlow(Flow, AsyncNode):
 
     async def post_async(self, shared: Any, prep_res: Any, exec_res: Any) -> Any:
         return exec_res
-
-
-class _Waits(threading.local):
-    count = 0
-
-
-_WAITS = _Waits()
-
-
-def note_wait() -> None:
-    """Say that the running task is about to suspend until something else happens (a mailbox does this
-    before it waits for a message). Any other task that runs meanwhile means the running one suspended,
-    since a loop runs one task at a time: a flow whose step saw the count change need not yield."""
-    _WAITS.count += 1
 
 
 class AsyncBatchFlow(AsyncFlow, BatchFlow):
