@@ -17,7 +17,7 @@ try:
     from games.cli.signals import Terminated, until_stopped
     from games.cli.terminal import error_line, terminal_console
     from games.kit import exits
-    from games.logtools import replay, rerun
+    from games.logtools import replay, report, rerun
     from runtime.errors import LogWriteError, RunLogError
 except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
     print(
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     rerun.add_parser(subparsers)
     import_command.add_parser(subparsers)
     eval_command.add_parser(subparsers)
+    report.add_parser(subparsers)
     worker_command.add_parser(subparsers)
     return parser
 

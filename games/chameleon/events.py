@@ -3,6 +3,7 @@ by the moderator only) and the moderator's count of the votes, announced to ever
 
 from __future__ import annotations
 
+from games.chameleon.facts import ended_facts, started_facts, votes_facts
 from games.chameleon.state import MODERATOR
 from games.kit.common_events import SHARED_EVENTS
 from games.kit.events import TEXT, Audience, EventType, Record
@@ -22,14 +23,17 @@ def _votes_counted(record: Record, audience: Audience) -> Verdict:
 
 CHAMELEON_EVENTS = (
     SHARED_EVENTS.get("game_started").extended(
-        fields={"players": (list, type(None)), "category": TEXT, "first": TEXT, "seed": NUMBER}
+        fields={"players": (list, type(None)), "category": TEXT, "first": TEXT, "seed": NUMBER},
+        facts=started_facts,
     ),
+    SHARED_EVENTS.get("game_ended").extended(facts=ended_facts),
     EventType(
         "votes_counted",
         fields={"votes": dict, "counts": dict, "caught": TEXT, "chameleon": TEXT},
         present=_votes_counted,
         compared="all",
         official=True,
+        facts=votes_facts,
     ),
 )
 OFFICIALS = (MODERATOR,)

@@ -41,6 +41,9 @@ Presenter = Callable[[Record, Audience], Shown | None]
 Tally = Callable[[Record], Iterable[tuple[str, str]]]  # (counter, key) pairs the summary adds one to
 Checker = Callable[[Record, str], None]  # further checks (nested fields): LogFileError naming `where`
 Figures = Callable[[Sequence[Record]], Mapping[str, Any] | None]  # a run's own figures from its records
+# What the report keeps of a record about its game, given the run's configuration (run_started's
+# `config`): named facts (games/kit/facts.py names the ones the report reads).
+Facts = Callable[[Record, Mapping[str, Any]], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class EventType:
     - `tally`: what the summary counts of a record.
     - `figures`: what the summary makes of all the run's records of this event, as named figures (a
       rule set's own benchmark scores, from `game_ended`), or None when it has nothing to say.
+    - `facts`: what the report keeps of a record about its game: the card, its band and category, the
+      sides and which side won (games/kit/facts.py).
     """
 
     name: str
@@ -73,6 +78,7 @@ class EventType:
     tally: Tally | None = None
     check: Checker | None = None
     figures: Figures | None = None
+    facts: Facts | None = None
 
     def __post_init__(self) -> None:
         # The exact JSON types each field may have, to check a record with one set lookup per field;

@@ -9,6 +9,7 @@ from games.kit.common_events import SHARED_EVENTS, game_title
 from games.kit.events import TEXT, Audience, EventType, Record
 from games.kit.shown import BAD, OK, Heading, Part, Verdict
 from games.taboo.clembench.figures import clembench_figures
+from games.taboo.facts import started_facts
 from games.taboo.state import HINTER, REFEREE
 from runtime.logread import LogFileError, check_fields
 
@@ -52,6 +53,7 @@ TABOO_EVENTS = (
         fields={"card": dict, "turns": (int, type(None)), "rules": TEXT, "instance": (dict, type(None))},
         present=_started,
         check=_check_card,
+        facts=started_facts,
     ),
     SHARED_EVENTS.get("game_ended").extended(figures=clembench_figures),
     EventType(
