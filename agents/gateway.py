@@ -27,7 +27,7 @@ from runtime.clock import Clock, SystemClock
 from runtime.events import NULL_EVENTS, EventLog
 
 Sleep = Callable[[float], Awaitable[None]]
-DEFAULT_MAX_CONCURRENCY = 8
+DEFAULT_MAX_CONCURRENCY = 32  # docs/models.md: how to choose it from a provider's limits
 DEFAULT_MAX_REPLY_CHARS = 20_000
 # Attempts at a server that cannot be reached (refused, no such host) before it has ever answered: one
 # quick retry, in case it was just starting, then the call fails instead of backing off for minutes.
@@ -162,15 +162,20 @@ class Gateway:
     async def _complete(
         self, model: ChatModel, request: ChatRequest, call: _Call, events: EventLog
     ) -> ChatReply:
-        retrying = AsyncRetrying(
-            sleep=self._sleep,
-            stop=partial(self._should_stop, call),
-            wait=self._wait,
-            retry=retry_if_exception_type(TransientModelError),
-            before_sleep=partial(self._log_retry, events, model, request, call),
-        )
         try:
-            reply = await retrying(self._attempt, model, request, call)
+            try:
+                reply = await self._attempt(model, request, call)
+            except TransientModelError as failure:
+                # Only now the retry machinery (most calls succeed at once): it starts from this failure
+                # as its first attempt, so its stops, waits and llm_retry lines are those of every attempt.
+                retrying = AsyncRetrying(
+                    sleep=self._sleep,
+                    stop=partial(self._should_stop, call),
+                    wait=self._wait,
+                    retry=retry_if_exception_type(TransientModelError),
+                    before_sleep=partial(self._log_retry, events, model, request, call),
+                )
+                reply = await retrying(self._again(failure), model, request, call)
         except RetryError as err:
             last = err.last_attempt.exception()
             error = self._unavailable(model, request, call, last)
@@ -184,6 +189,19 @@ class Gateway:
                 self._trip(call.backend, err)
             raise
         return self._accept(events, model, request, call, reply)
+
+    def _again(
+        self, failure: TransientModelError
+    ) -> Callable[[ChatModel, ChatRequest, _Call], Awaitable[ChatReply]]:
+        """An attempt function whose first attempt is the one already made and failed with `failure`."""
+        pending: list[TransientModelError] = [failure]
+
+        async def attempt(model: ChatModel, request: ChatRequest, call: _Call) -> ChatReply:
+            if pending:
+                raise pending.pop()
+            return await self._attempt(model, request, call)
+
+        return attempt
 
     async def _ask_person(self, model: ChatModel, request: ChatRequest, events: EventLog) -> ChatReply:
         """A person's turn: no request timeout, no budget, no retries, no model slot; logged the same."""

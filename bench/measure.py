@@ -8,6 +8,7 @@ what a process does once (starting Python, importing) cancels out.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -77,3 +78,62 @@ def instructions_per_unit(small: Sequence[str], large: Sequence[str], units: int
 
 def python(*args: str) -> list[str]:
     return [sys.executable, *args]
+
+
+# -- a benchmark's command line: rounds, --instructions, and one variant run alone for callgrind --------
+
+
+def add_options(parser: argparse.ArgumentParser, rounds: int = 5) -> None:
+    """The options every comparing benchmark takes: `--rounds` (interleaved repetitions, `--repeat` is the
+    same), `--instructions` (also count instructions per unit with callgrind), and the hidden `--one
+    VARIANT`, which runs one variant once and is how the script re-invokes itself under callgrind."""
+    parser.add_argument(
+        "--rounds", "--repeat", type=int, default=rounds, help=f"interleaved rounds (default {rounds})"
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions per unit of each variant (valgrind's callgrind; small sizes)",
+    )
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+
+
+def report_times(spreads: Mapping[str, Spread], baseline: str, units: int, unit: str) -> None:
+    """One line per variant: median time (lowest–highest), rate, and ratio of medians to the baseline."""
+    base = spreads[baseline].median
+    width = max(len(name) for name in spreads)
+    print(f"medians of interleaved rounds (lowest–highest), {units:,} {unit} per run")
+    for name, spread in spreads.items():
+        rate = units / spread.median
+        low, high = spread.low / base, spread.high / base
+        print(
+            f"  {name:<{width}} {spread.shown()}  {rate:12,.0f} {unit}/s  "
+            f"{spread.median / base:5.2f}x (runs {low:.2f}x–{high:.2f}x)"
+        )
+
+
+def count_variants(
+    script: str | Path,
+    variants: Sequence[str],
+    small: Sequence[str],
+    large: Sequence[str],
+    units: int,
+    cwd: Path,
+) -> dict[str, float]:
+    """Instructions per unit of each variant: `script --one VARIANT` re-run under callgrind with the
+    arguments `small` and `large`, which differ by `units` units of work."""
+    me = str(Path(script).resolve())
+    return {
+        name: instructions_per_unit(
+            python(me, "--one", name, *small), python(me, "--one", name, *large), units, cwd
+        )
+        for name in variants
+    }
+
+
+def report_instructions(per_unit: Mapping[str, float], baseline: str, unit: str) -> None:
+    width = max(len(name) for name in per_unit)
+    base = per_unit[baseline]
+    print(f"instructions per {unit} (callgrind, fixed hash seed; large run minus small run)")
+    for name, count in per_unit.items():
+        print(f"  {name:<{width}} {count:12,.0f}  {count / base:5.2f}x")

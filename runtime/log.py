@@ -151,14 +151,11 @@ class RunLog:
 
     def _stamp(self, _logger: object, _method: str, event_dict: MutableMapping[str, Any]) -> dict[str, Any]:
         """The line's common fields first; an event field of the same name cannot replace them."""
-        record = {
-            "v": SCHEMA_VERSION,
-            "ts": self.clock.timestamp(),
-            "seq": self._seq,
-            "run_id": self.run_id,
-            "event": event_dict["event"],
-        }
-        record.update((key, value) for key, value in event_dict.items() if key not in record)
+        ts = self.clock.timestamp()
+        record = {"v": SCHEMA_VERSION, "ts": ts, "seq": self._seq, "run_id": self.run_id, "event": None}
+        record.update(event_dict)  # `event` keeps its place, the other fields their order
+        if len(record) != len(event_dict) + 4:  # an event field named like a common one: undo it
+            record.update(v=SCHEMA_VERSION, ts=ts, seq=self._seq, run_id=self.run_id)
         return record
 
     def _write_record(self, _logger: object, _method: str, record: dict[str, Any]) -> str:
@@ -184,13 +181,17 @@ class RunLog:
         """Write all of `line` (a raw write may take fewer bytes than given). If the file refuses bytes,
         cut it back to its last complete line and raise LogWriteError; nothing more is written."""
         assert self._file is not None
-        view = memoryview(line)
         try:
-            while view:
-                count = self._file.write(view)
-                if not count:  # None (would block) or 0: the file takes nothing more
-                    raise OSError(errno.EIO, "the file accepted no more bytes")
-                view = view[count:]
+            count = self._file.write(line)  # usually the whole line at once
+            if count != len(line):
+                view = memoryview(line)
+                while True:
+                    if not count:  # None (would block) or 0: the file takes nothing more
+                        raise OSError(errno.EIO, "the file accepted no more bytes")
+                    view = view[count:]
+                    if not view:
+                        break
+                    count = self._file.write(view)
         except OSError as exc:
             self._cut_back()
             self._error = LogWriteError(self.path, exc.strerror or str(exc))

@@ -244,12 +244,39 @@ class AsyncNode(Node):
         return await self._run_async(shared)
 
     async def _run_async(self, shared: Any) -> Any:
-        prep_res = await self.prep_async(shared)
-        exec_res = await self._exec(prep_res)
+        cls = type(self)
+        skip = _SKIPPABLE.get(cls)
+        if skip is None:
+            skip = _SKIPPABLE[cls] = _skippable(cls)
+        skip_prep, skip_exec = skip
+        # A hook left as AsyncNode's does nothing and returns None: not calling it changes nothing.
+        prep_res = None if skip_prep else await self.prep_async(shared)
+        if skip_exec:
+            exec_res = None
+            if self.max_retries > 0:
+                self.cur_retry = 0
+        else:
+            exec_res = await self._exec(prep_res)
         return await self.post_async(shared, prep_res, exec_res)
 
     def _run(self, shared: Any) -> Any:
         raise RuntimeError("Use run_async.")
+
+
+PLAIN_EXEC_OWNERS: set[type] = {AsyncNode, Node, BaseNode}
+"""Classes whose `_exec` only runs `exec_async` with retries, as AsyncNode's does (AgentNode joins)."""
+
+_SKIPPABLE: dict[type, tuple[bool, bool]] = {}
+
+
+def _skippable(cls: type) -> tuple[bool, bool]:
+    """Whether `cls`'s prep and exec steps are AsyncNode's own no-ops (flows run nodes at every step)."""
+    exec_owners = {klass for klass in cls.__mro__ if "_exec" in vars(klass)}
+    plain_exec = exec_owners <= PLAIN_EXEC_OWNERS and not issubclass(cls, BatchNode)
+    return (
+        getattr(cls, "prep_async", None) is AsyncNode.prep_async,
+        plain_exec and getattr(cls, "exec_async", None) is AsyncNode.exec_async,
+    )
 
 
 class AsyncBatchNode(AsyncNode, BatchNode):

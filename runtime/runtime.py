@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -29,22 +30,30 @@ from runtime.result import RunResult, RunStatus
 _SHARED_RUN_STORE = object()  # an agent added without a store of its own gets run()'s `shared`
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Agent:
-    """The runtime's book-keeping for one agent."""
+    """The runtime's book-keeping for one agent (slots and lazy parts: a million idle agents add up)."""
 
     name: str
     flow: AsyncFlow
     mailbox: Mailbox
     shared: Any
-    events: EventLog  # the run's events, bound with this agent's name
+    run_events: EventLog  # the run's events; `events` binds them with this agent's name when first used
     groups: tuple[str, ...] = ()
     task: asyncio.Task[None] | None = None
     root: _Strand | None = None  # set when the agent's task takes its first step
-    strands: set[_Strand] = field(default_factory=set)  # the live ones, root included
+    strands: list[_Strand] = field(default_factory=list)  # the live ones, root included
     stray: int = 0  # receives in flight from tasks that are none of its strands
     last_sender: str | None = None
     done: bool = False
+    bound_events: EventLog | None = None
+
+    @property
+    def events(self) -> EventLog:
+        """The run's events bound with this agent's name."""
+        if self.bound_events is None:
+            self.bound_events = self.run_events.bind(agent=self.name)
+        return self.bound_events
 
     def waiting(self) -> bool:
         """Every strand is in a receive or waits on its branches: nothing of the agent runs."""
@@ -59,7 +68,7 @@ class _Agent:
         return tuple(dict.fromkeys(expected)) or _last(self.last_sender)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Strand:
     """One line of an agent's execution: its own task, or a branch (an item of a parallel batch node,
     or a task the agent awaits, entered with AgentContext.branch()). A task runs one receive at a time,
@@ -132,10 +141,13 @@ class Runtime:
         self._in_flight = 0  # sends whose put has not returned
         self._producers = 0  # open Producer handles: senders outside the agents
         self._judging = False  # a deadlock judgement is scheduled
+        self._judge_after_send = False  # a judgement found a send in flight: judge again once it is done
         self._branches_begun = 0  # branches registered so far: the judgement waits until it settles
         self._judged_at: int | None = None
         self._message_count = 0
         self._dropped = 0
+        self._unstarted = 0  # agents whose task has not taken its first step yet
+        self._gc_paused = False
 
     # -- building --------------------------------------------------------------------------------
 
@@ -162,7 +174,7 @@ class Runtime:
             flow=flow,
             mailbox=mailbox,
             shared=shared,
-            events=self.events.bind(agent=name),
+            run_events=self.events,
             groups=groups,
         )
 
@@ -219,7 +231,11 @@ class Runtime:
         )
         self._in_flight += 1
         try:
-            await target.mailbox.put(message)
+            mailbox = target.mailbox
+            if type(mailbox) is InMemoryMailbox:
+                mailbox.put_nowait(message)  # what its put() does, without a coroutine per message
+            else:
+                await mailbox.put(message)
         except MailboxClosed:
             if self._ending is not None or not target.done:
                 raise
@@ -228,7 +244,8 @@ class Runtime:
             return message
         finally:
             self._in_flight -= 1
-            if not self._in_flight:  # delivered (or dropped): judge again without it
+            if not self._in_flight and self._judge_after_send:  # delivered (or dropped): judge again
+                self._judge_after_send = False
                 self._schedule_judge()
         if self._log_messages:
             self._events_of(sender).info("message_sent", **message.to_json())
@@ -254,7 +271,7 @@ class Runtime:
             strand.receiving = True
             strand.forever = timeout is None
             strand.expecting = expecting
-            if strand.forever:
+            if strand.forever and not agent.mailbox.qsize():  # a queued message: it will not block
                 self._schedule_judge()
         try:
             message = await agent.mailbox.get(timeout)
@@ -279,13 +296,13 @@ class Runtime:
         strand = _Strand(agent, asyncio.current_task())
         self._branches_begun += 1
         parent.branches += 1
-        agent.strands.add(strand)
+        agent.strands.append(strand)
         token = _current_strand.set(strand)
         try:
             yield
         finally:
             _current_strand.reset(token)
-            agent.strands.discard(strand)
+            agent.strands.remove(strand)
             parent.branches -= 1
             self._schedule_judge()
 
@@ -335,19 +352,34 @@ class Runtime:
 
     def _judge(self) -> None:
         """DEADLOCK when no send is in flight, no producer is open and every live agent is blocked."""
-        if self._running and self._ending is None and self._judged_at != self._branches_begun:
+        if (
+            self._running
+            and self._ending is None
+            and self._branches_begun  # with no branch ever begun, none can be about to register
+            and self._judged_at != self._branches_begun
+        ):
             # Wait one more loop round, until a whole round passes with no new branch: tasks created
             # in one round take their first step (and register) in the next.
             self._judged_at = self._branches_begun
             asyncio.get_running_loop().call_soon(self._judge)
             return
         self._judging = False
-        if self._ending is not None or self._in_flight or self._producers or not self._running:
+        if self._in_flight:
+            # A send only ever wakes agents, so none needs judging once it is done, unless this
+            # judgement is cut short by it.
+            self._judge_after_send = True
+            return
+        if self._ending is not None or self._producers or not self._running:
             return
         if self._run_task is not None and self._run_task.cancelling():
             return  # the run deadline or outer cancellation is tearing the agents down
-        live = [agent for agent in self._agents.values() if not agent.done]
-        if not live or not all(agent.blocked() for agent in live):
+        live = []
+        for agent in self._agents.values():
+            if not agent.done:
+                if not agent.blocked():
+                    return
+                live.append(agent)
+        if not live:
             return
         waits = {agent.name: agent.waits_on() for agent in live}
         self._end(_Ending(RunStatus.DEADLOCK, _describe_waits(waits), waits=waits), cancel="none")
@@ -362,7 +394,13 @@ class Runtime:
         self._running = True
         self._run_task = asyncio.current_task()
         started = self.clock.monotonic()
-        self._live = len(self._agents)
+        self._live = self._unstarted = len(self._agents)
+        # Start-up allocates a few objects per agent that all live on: automatic collections meanwhile
+        # would scan every object again and again (most of the start-up time of 100,000 agents), so they
+        # wait until every agent has taken its first step. A collector the caller disabled stays so.
+        if self._unstarted and gc.isenabled():
+            gc.disable()
+            self._gc_paused = True
         scope = self.clock.timeout(self._deadline_s)
         try:
             async with scope, asyncio.TaskGroup() as group:
@@ -380,6 +418,7 @@ class Runtime:
             if self._ending is None:
                 self._ending = _Ending(RunStatus.TIMEOUT, f"the run deadline of {self._deadline_s:g}s passed")
         finally:
+            self._resume_gc()
             self._running = False
             for agent in self._agents.values():
                 agent.mailbox.close()
@@ -394,10 +433,18 @@ class Runtime:
             messages=self._message_count,
         )
 
+    def _resume_gc(self) -> None:
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.enable()
+
     async def _run_agent(self, agent: _Agent, shared: Any) -> None:
-        enter_agent(AgentContext(agent.name, self, agent.events))
+        self._unstarted -= 1
+        if not self._unstarted:
+            self._resume_gc()
+        enter_agent(AgentContext(agent.name, self))
         agent.root = _Strand(agent, asyncio.current_task())
-        agent.strands.add(agent.root)
+        agent.strands.append(agent.root)
         _current_strand.set(agent.root)
         cancelled = False
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -238,6 +239,24 @@ async def run(
     """Play the run the flags describe. With `progress`, its games advance that bar (an eval's, over
     many runs): the run draws none of its own and leaves the resuming to its caller."""
     chosen = plan(game, args)
+    # What planning loaded (the deck, word lists, the morphology dictionaries: hundreds of thousands of
+    # objects) outlives the games: collections during them need not scan it every time. Unfrozen when the
+    # run ends, so that a process running many (an eval, the tests) collects as usual between them.
+    gc.collect()
+    gc.freeze()
+    try:
+        return await _play(game, args, console, chosen, progress)
+    finally:
+        gc.unfreeze()
+
+
+async def _play(
+    game: GameDefinition,
+    args: argparse.Namespace,
+    console: Console,
+    chosen: Plan,
+    progress: BatchProgress | None,
+) -> int:
     redis = None
     if args.redis:  # a bad URL or no server: one line, before anything else is printed or written
         from games.cli.distributed.controller import Publication, play_on_workers  # redis, for --redis only

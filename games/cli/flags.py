@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 
+from agents.gateway import DEFAULT_MAX_CONCURRENCY
 from agents.request_timeout import DEFAULT_REQUEST_TIMEOUT_S, REQUEST_TIMEOUT_ENV, parse_seconds
 from games.cli.distributed.keys import DEFAULT_QUEUE
 from games.cli.model_settings import add_settings_flags
@@ -68,9 +69,9 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
     models.add_argument(
         "--max-concurrent-calls",
         type=positive_int,
-        default=8,
+        default=DEFAULT_MAX_CONCURRENCY,
         metavar="N",
-        help="model calls in flight at once, across all games (default 8)",
+        help=f"model calls in flight at once, across all games (default {DEFAULT_MAX_CONCURRENCY})",
     )
     models.add_argument("--rpm", type=positive_int, metavar="N", help="at most N model requests per minute")
     add_settings_flags(models, roles)

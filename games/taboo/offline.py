@@ -87,9 +87,9 @@ class OfflineHinter:
             return f"CLUE: it is a lot like {self._random.choice(card.taboo)}"
         for hint in hints:
             clue = self._phrase(hint)
-            if clue not in used and check_clue(clue, card) is None:
+            if clue not in used and _legal(clue, card):
                 said = voiced(clue, self.style.voice, self._random)
-                return f"CLUE: {said if check_clue(said, card) is None else clue}"
+                return f"CLUE: {said if said == clue or _legal(said, card) else clue}"
         return f"CLUE: {_fallback_clue(card, len(used))}"
 
     def _phrase(self, hint: str) -> str:
@@ -97,6 +97,13 @@ class OfflineHinter:
             return hint
         stems = [word for word in words(hint) if word.lower() not in _FILLER]
         return max(stems, key=len) if stems else hint
+
+
+@lru_cache(maxsize=8192)
+def _legal(clue: str, card: Card) -> bool:
+    """Whether the rules allow `clue` for `card`: a hinter asks again each turn about the hints it
+    could not say, and batches deal the same cards again."""
+    return check_clue(clue, card) is None
 
 
 def _fallback_clue(card: Card, index: int) -> str:
@@ -125,6 +132,20 @@ class Vocabulary:
             lambda: math.log(count + 1),
             {stem: math.log((count + 1) / (df + 0.5)) for stem, df in document_frequency.items()},
         )
+        # Which cards a stem belongs to: through their core words, or through one of their hints (the
+        # deck's hints numbered in order), so that a guesser finds the cards a clue's stems point to
+        # without a set of words per card.
+        self.core_cards: dict[str, set[int]] = defaultdict(set)
+        self.hint_cards: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.hint_count = 0
+        for number, target in enumerate(self.targets):
+            for stem in self.core[target]:
+                self.core_cards[stem].add(number)
+            for hint in self.hints[target]:
+                for stem in hint:
+                    self.hint_cards[stem].append((number, self.hint_count))
+                self.hint_count += 1
+        self.lowered = [target.lower() for target in self.targets]
 
 
 _VOCABULARIES: dict[int, tuple[Deck, Vocabulary]] = {}
@@ -144,17 +165,24 @@ class OfflineGuesser:
     def __init__(self, deck: Deck, seed: int, style: GuesserStyle = GuesserStyle()) -> None:
         self._random = random.Random(seed)
         self.style = style
-        known = vocabulary(deck)
+        known = self._known = vocabulary(deck)
         self._targets = known.targets
         self._rarity = known.rarity
-        # This guesser's associations: every card's core words and a seeded share of its hints.
-        self._bags: dict[str, set[str]] = {}
-        for target in self._targets:
-            bag = set(known.core[target])
-            for hint in known.hints[target]:
-                if self._random.random() < style.knowledge:
-                    bag.update(hint)
-            self._bags[target] = bag
+        # This guesser's associations: every card's core words and a seeded share of its hints (one
+        # draw per hint, card by card in the deck's order).
+        chance, draw = style.knowledge, self._random.random
+        self._hints_in_mind = [draw() < chance for _ in range(known.hint_count)]
+        self._cards_of: dict[str, set[int]] = {}  # stem -> the cards whose associations hold it
+
+    def _associated(self, stem: str) -> set[int]:
+        """The cards (by number) among whose associations this guesser has `stem`."""
+        cards = self._cards_of.get(stem)
+        if cards is None:
+            in_mind = self._hints_in_mind
+            cards = set(self._known.core_cards.get(stem, ()))
+            cards.update(card for card, hint in self._known.hint_cards.get(stem, ()) if in_mind[hint])
+            self._cards_of[stem] = cards
+        return cards
 
     def __call__(self, request: ChatRequest) -> str:
         context = request.context or {}
@@ -174,14 +202,18 @@ class OfflineGuesser:
             for stem in sorted(set(content_stems(clue))):  # a fixed order: float sums follow it
                 weights[stem] += 1 + 0.25 * position
         shape = _shape(clues)
+        # Each stem's share of a score, and the cards holding it; a card's score adds the shares of the
+        # stems it holds, in the order of `weights` (the same float sums as stem by stem).
+        shares = [(weight * self._rarity[stem], self._associated(stem)) for stem, weight in weights.items()]
+        touched = set().union(*(cards for _, cards in shares))
+        known_shape, draw = shape.known, self._random.random
         scores: list[tuple[float, float, str]] = []
-        for target in self._targets:
-            if target.lower() in tried or not shape(target):
+        for number, target in enumerate(self._targets):
+            if self._known.lowered[number] in tried or (known_shape and not shape(target)):
                 continue
-            bag = self._bags[target]
-            score = sum(weight * self._rarity[stem] for stem, weight in weights.items() if stem in bag)
-            if score > 0 or shape.known:
-                scores.append((score, self._random.random(), target))
+            score = sum(share for share, cards in shares if number in cards) if number in touched else 0
+            if score > 0 or known_shape:
+                scores.append((score, draw(), target))
         scores.sort(reverse=True)
         return [target for _, _, target in scores]
 

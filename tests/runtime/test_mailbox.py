@@ -115,3 +115,33 @@ async def test_qsize_counts_waiting_messages():
 def test_in_memory_mailbox_satisfies_the_mailbox_protocol():
     """InMemoryMailbox is an instance of the runtime-checkable Mailbox protocol."""
     assert isinstance(InMemoryMailbox("b"), Mailbox)
+
+
+async def test_a_receiver_woken_then_cancelled_leaves_the_message_to_the_next():
+    """Two receivers wait; the first is woken by a message but cancelled before it takes it: the second
+    gets the message, and nothing is lost or taken twice."""
+    mailbox = InMemoryMailbox("b")
+    first = asyncio.create_task(mailbox.get())
+    second = asyncio.create_task(mailbox.get())
+    await let_run()
+
+    mailbox.put_nowait(message(1))
+    first.cancel()  # woken (its future is done) and cancelled in the same loop turn
+    await let_run()
+
+    assert second.done() and second.result().text == "1"
+    assert first.cancelled()
+    assert mailbox.qsize() == 0
+
+
+async def test_every_waiting_receiver_sees_the_mailbox_closed():
+    """Closing wakes all receivers of the mailbox at once, each with MailboxClosed."""
+    mailbox = InMemoryMailbox("b")
+    getters = [asyncio.create_task(mailbox.get()) for _ in range(3)]
+    await let_run()
+
+    mailbox.close()
+
+    for getter in getters:
+        with pytest.raises(MailboxClosed):
+            await getter
