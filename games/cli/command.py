@@ -47,6 +47,7 @@ from games.kit.config import config_from_args
 from games.kit.definition import GameDefinition, Player, Prepared, Seat
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
+from games.kit.output_files import check_writable
 from runtime import RunLog
 from runtime.events import EventLog
 from runtime.log import new_run_id
@@ -105,7 +106,7 @@ def plan(game: GameDefinition, args: argparse.Namespace, resumed: Resumed | None
             raise UsageError("--script FILE means --model script:FILE: give one of them")
         args = argparse.Namespace(**{**vars(args), "model": SCRIPT_PREFIX + args.script, "script": None})
     if args.summary_json:
-        _check_writable(args.summary_json, "--summary-json")
+        check_writable("--summary-json", args.summary_json)
     if resumed is None and args.resume:
         resumed = read_resumed(args.resume, game.name)
     if resumed is not None:
@@ -447,20 +448,6 @@ def _report(console: Console, args: argparse.Namespace, summary: dict[str, Any],
         console.print(summary_table(summary))
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-
-
-def _check_writable(path: str, flag: str) -> None:
-    """Fail before anything runs when an output file could not be written at the end."""
-    target = Path(path)
-    if target.is_dir():
-        raise UsageError(f"{flag} {path}: is a folder, not a file")
-    if target.exists() and not os.access(target, os.W_OK):
-        raise UsageError(f"{flag} {path}: the file is not writable")
-    folder = target.resolve().parent
-    if not folder.is_dir():
-        raise UsageError(f"{flag} {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"{flag} {path}: the folder {folder} is not writable")
 
 
 def _run_reason(batch: Batch) -> str:

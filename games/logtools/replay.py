@@ -27,6 +27,7 @@ from rich.console import Console
 from agents.conversation_log import Conversations
 from games.cli.registry import catalog_for
 from games.kit.exits import OK, UsageError
+from games.kit.output_files import check_writable
 from games.logtools.logcheck import FieldCheck
 from games.logtools.replay_views import (
     MESSAGE_EVENTS,
@@ -102,27 +103,9 @@ async def run(args: argparse.Namespace, console: Console) -> int:
         return OK
 
 
-def check_page_path(out: str) -> None:
-    """`--html OUT` must name a file that can be written: refused (UsageError) before anything is read."""
-    path = Path(out)
-    if path.is_dir():
-        raise UsageError(f"--html {out}: is a folder; name the page's file")
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise UsageError(f"--html {out}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"--html {out}: cannot write there (permission denied)")
-    probe = path.with_name(path.name + ".partial")  # where the page is written first; a file system
-    try:  # can refuse even when the permissions allow (read-only mounts, /proc)
-        probe.open("w").close()
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(f"--html {out}: cannot write there ({exc.strerror or exc})") from None
-
-
 async def _replay(args: argparse.Namespace, console: Console) -> int:
     if args.html:
-        check_page_path(args.html)
+        check_writable("--html", args.html)
     report = ReadReport()
     records = _records(args, report)
     view: View | None = None

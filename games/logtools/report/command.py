@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 from pathlib import Path
 
 from rich.console import Console
 
 from games.cli.terminal import error_line
 from games.kit.exits import OK, UsageError
+from games.kit.output_files import check_writable
 from games.logtools import replay
 from games.logtools.report.build import build_report
 from games.logtools.report.files import csv_text, json_text, write_whole
@@ -100,15 +100,3 @@ async def replay_pages(logs: list[str], page: Path, *, lenient: bool) -> dict[st
         await args.command(args, quiet)
         links[log] = f"{folder.name}/{name}"
     return links
-
-
-def check_writable(flag: str, out: str) -> None:
-    """An output file must be writable: refused (UsageError) before any log is read."""
-    path = Path(out)
-    if path.is_dir():
-        raise UsageError(f"{flag} {out}: is a folder; name the file")
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise UsageError(f"{flag} {out}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"{flag} {out}: cannot write there (permission denied)")
