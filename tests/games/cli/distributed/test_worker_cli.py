@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from games.cli.distributed import server
 from tests.support.chat_server import unused_loopback_url
 from tests.support.cli import run_main
 
@@ -19,7 +22,10 @@ def test_a_url_that_is_not_redis_is_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "x.jsonl").exists()
 
 
-def test_a_server_that_does_not_answer_is_one_line_and_hides_the_password(tmp_path: Path) -> None:
+def test_a_server_that_does_not_answer_is_one_line_and_hides_the_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server, "CONNECT_PATIENCE_S", 0.3)  # how long it waits is not what is tested here
     port = unused_loopback_url().split(":")[2].split("/")[0]
     url = f"redis://:hunter2secret@127.0.0.1:{port}/0"
     for command in (("worker",), ("chameleon", "--games", "2", "--log", str(tmp_path / "x.jsonl"))):
