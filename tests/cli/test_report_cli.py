@@ -255,3 +255,25 @@ def test_a_path_that_is_not_there_or_holds_no_logs_is_a_usage_error(tmp_path: Pa
     refused = run_main("report", str(not_a_log))
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == [f"error: {not_a_log}: line 1 is not JSON: not a run log"]
+
+
+def test_columns_with_nothing_to_show_are_left_out_and_one_player_on_every_seat_is_named_once(
+    tmp_path: Path,
+) -> None:
+    """Offline players are not timed and no prices were given: no latency or cost column of n/a; with
+    prices, the cost column is there."""
+    log = tmp_path / "chameleon.jsonl"
+    assert run_main("chameleon", "--games", "3", "--seed", "1", "--quiet", "--log", str(log)).returncode == 0
+    done = run_main("report", str(log), "--json", str(tmp_path / "r.json"))
+    assert done.returncode == 0, done.stderr
+    assert "latency" not in done.stdout and "cost" not in done.stdout and "n/a" not in done.stdout
+    [entry] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["leaderboard"]
+    assert entry["cast"] == "all=offline/default"
+
+    priced = tmp_path / "priced"
+    assert run_main("import", "clembench", str(RECORDS), "--out", str(priced)).returncode == 0
+    prices = tmp_path / "prices.toml"
+    prices.write_text('[model."alpha-chat-7b"]\ninput = 1.0\noutput = 2.0\n', encoding="utf-8")
+    done = run_main("report", str(priced), "--prices", str(prices))
+    assert done.returncode == 0, done.stderr
+    assert "cost" in done.stdout

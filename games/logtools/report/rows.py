@@ -224,7 +224,11 @@ def _planned(planned: Mapping[str, Mapping[str, Any]], game_id: object, base: _B
 
 
 def cast_name(players: Mapping[str, str]) -> str:
-    """A cast without a name of its own: its players, agent=model/persona, in agent order."""
+    """A cast without a name of its own: its players, agent=model/persona, in agent order; `all=` when
+    every seat has the same player (Chameleon's seats, most offline games)."""
+    distinct = set(players.values())
+    if len(players) > 1 and len(distinct) == 1:
+        return f"all={distinct.pop()}"
     return ", ".join(f"{agent}={player}" for agent, player in sorted(players.items())) or "?"
 
 

@@ -50,31 +50,57 @@ def title(game: str, rules: str | None) -> str:
 
 def leaderboard_table(game: str, rules: str | None, entries: Sequence[Mapping[str, Any]]) -> Table:
     headline = _headline(entries)
-    table = Table(title=f"Leaderboard: {title(game, rules)}", title_justify="left")
-    columns = ["cast", "games", "success (95% CI)", "main score", "% played"]
-    columns += [headline] if headline else []
-    columns += ["turns", "violations", "tokens/game", "latency p50/p95 ms", "cost"]
-    for column in columns:
-        table.add_column(column, justify="left" if column in ("cast", "violations") else "right")
-    for entry in entries:
-        cells = [
-            entry["cast"],
-            str(entry["games"]),
-            rate_text(entry),
-            show(entry["main_score"]),
-            show(entry["percent_played"]),
-        ]
-        if headline:
-            cells.append(show((entry.get("rule_figures") or {}).get(headline)))
-        cells += [
-            show(entry["mean_turns"]),
-            ", ".join(f"{rule} {n}" for rule, n in entry["violations"].items()) or "none",
-            show(entry["tokens_per_game"]) + ("~" if entry["tokens_estimated"] else ""),
-            f"{show(entry['latency_p50_ms'])} / {show(entry['latency_p95_ms'])}",
-            show(entry["cost"]),
-        ]
-        table.add_row(*cells)
+    columns: list[tuple[str, list[str]]] = [
+        ("cast", [entry["cast"] for entry in entries]),
+        ("games", [str(entry["games"]) for entry in entries]),
+        ("success (95% CI)", [rate_text(entry) for entry in entries]),
+        ("main score", [show(entry["main_score"]) for entry in entries]),
+        ("played to the end", [_percent(entry["percent_played"]) for entry in entries]),
+    ]
+    if headline:
+        figures = [show((entry.get("rule_figures") or {}).get(headline)) for entry in entries]
+        columns.append((headline, figures))
+    columns += [
+        ("turns", [show(entry["mean_turns"]) for entry in entries]),
+        ("violations", [_violations(entry) for entry in entries]),
+        ("tokens/game", [_tokens(entry) for entry in entries]),
+        ("latency p50/p95 ms", [_latency(entry) for entry in entries]),
+        ("cost", [show(entry["cost"]) for entry in entries]),
+    ]
+    return _table(f"Leaderboard: {title(game, rules)}", columns, left=("cast", "violations"))
+
+
+def _table(heading: str, columns: list[tuple[str, list[str]]], left: Sequence[str]) -> Table:
+    """A table of the columns that have something to show: one with nothing but `n/a` (no model was
+    timed, no prices given) is left out rather than printed empty."""
+    shown = [(name, cells) for name, cells in columns if any(cell != "n/a" for cell in cells)]
+    table = Table(title=heading, title_justify="left")
+    for name, _ in shown:
+        if name in left:  # a long cast folds onto more lines rather than being cut
+            table.add_column(name, justify="left", overflow="fold")
+        else:
+            table.add_column(name, justify="right")
+    for row in zip(*(cells for _, cells in shown), strict=True):
+        table.add_row(*row)
     return table
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4g}%"
+
+
+def _violations(entry: Mapping[str, Any]) -> str:
+    return ", ".join(f"{rule} {n}" for rule, n in entry["violations"].items()) or "none"
+
+
+def _tokens(entry: Mapping[str, Any]) -> str:
+    return show(entry["tokens_per_game"]) + ("~" if entry["tokens_estimated"] else "")
+
+
+def _latency(entry: Mapping[str, Any]) -> str:
+    if entry["latency_p50_ms"] is None and entry["latency_p95_ms"] is None:
+        return "n/a"
+    return f"{show(entry['latency_p50_ms'])} / {show(entry['latency_p95_ms'])}"
 
 
 def _headline(entries: Sequence[Mapping[str, Any]]) -> str | None:
@@ -128,18 +154,14 @@ def rating_table(rating: Mapping[str, Any]) -> Table:
 
 
 def models_table(models: Sequence[Mapping[str, Any]]) -> Table:
-    table = Table(title="Models", title_justify="left")
-    for column in ("model", "calls", "tokens in / out", "latency p50/p95 ms", "cost"):
-        table.add_column(column, justify="left" if column == "model" else "right")
-    for item in models:
-        table.add_row(
-            item["model"],
-            str(item["calls"]),
-            f"{item['prompt_tokens']:,} / {item['completion_tokens']:,}",
-            f"{show(item['latency_p50_ms'])} / {show(item['latency_p95_ms'])}",
-            show(item["cost"]),
-        )
-    return table
+    columns: list[tuple[str, list[str]]] = [
+        ("model", [item["model"] for item in models]),
+        ("calls", [str(item["calls"]) for item in models]),
+        ("tokens in / out", [f"{m['prompt_tokens']:,} / {m['completion_tokens']:,}" for m in models]),
+        ("latency p50/p95 ms", [_latency(item) for item in models]),
+        ("cost", [show(item["cost"]) for item in models]),
+    ]
+    return _table("Models", columns, left=("model",))
 
 
 def breakdown_table(name: str, entries: Sequence[Mapping[str, Any]]) -> Table:
