@@ -8,6 +8,26 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+DESCRIPTION = "Multi-agent simulations on asyncio queues: every agent is an AsyncFlow with a mailbox."
+# The commands, for `--help` before the packages are installed (a test keeps this equal to the parser's).
+COMMANDS = (
+    "taboo", "twenty-questions", "chameleon", "personas", "replay", "rerun", "import", "eval", "report",
+    "worker",
+)  # fmt: skip
+
+
+def help_before_install(missing: str) -> str:
+    """What `--help` says when the project's packages are not installed yet: the commands, and how to
+    install what they need."""
+    return (
+        f"usage: python main.py [-h] COMMAND ...\n\n{DESCRIPTION}\n\n"
+        f"commands: {', '.join(COMMANDS)}\n\n"
+        f"The packages the commands need are not installed yet ({missing} is missing). Install them:\n"
+        f'  pip install -e ".[dev]"    (see README.md)\n'
+        f"then 'python main.py COMMAND --help' shows a command's options."
+    )
+
+
 try:
     from games.cli import import_command, personas_command
     from games.cli.command import add_game_parser
@@ -20,6 +40,9 @@ try:
     from games.logtools import replay, report, rerun
     from runtime.errors import LogWriteError, RunLogError
 except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
+    if sys.argv[1:] and set(sys.argv[1:]) <= {"-h", "--help"}:
+        print(help_before_install(str(missing.name)))
+        sys.exit(0)
     print(
         f'error: {missing.name} is not installed; run: pip install -e ".[dev]" (see README.md)',
         file=sys.stderr,
@@ -55,7 +78,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python main.py",
-        description="Multi-agent simulations on asyncio queues: every agent is an AsyncFlow with a mailbox.",
+        description=DESCRIPTION,
         epilog="Run 'python main.py COMMAND --help' for a command's options. Logs go to runs/ by default.",
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
