@@ -9,7 +9,7 @@ from agents.gateway import DEFAULT_MAX_CONCURRENCY
 from agents.request_timeout import DEFAULT_REQUEST_TIMEOUT_S, REQUEST_TIMEOUT_ENV, parse_seconds
 from games.cli.distributed.keys import DEFAULT_QUEUE
 from games.cli.model_settings import add_settings_flags
-from games.kit.arguments import positive_int, whole_number
+from games.kit.arguments import add_concurrency_flag, positive_int, whole_number
 
 
 def seconds(text: str) -> float:
@@ -32,13 +32,7 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
         metavar="N",
         help="play N games (default 1; a game whose data lists its games, such as an instances file: all)",
     )
-    parser.add_argument(
-        "--concurrency",
-        type=positive_int,
-        default=8,
-        metavar="K",
-        help="at most K games in flight (default 8)",
-    )
+    add_concurrency_flag(parser)
     workers = parser.add_argument_group("workers (docs/distributed.md)")
     workers.add_argument(
         "--redis",

@@ -37,3 +37,17 @@ def add_reprompts_flag(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         metavar="R",
         help=f"re-prompts for a malformed reply (default {DEFAULT_REPROMPTS})",
     )
+
+
+DEFAULT_GAME_CONCURRENCY = 8
+
+
+def add_concurrency_flag(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """--concurrency K: how many games one process plays at once."""
+    parser.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=DEFAULT_GAME_CONCURRENCY,
+        metavar="K",
+        help=f"at most K games in flight (default {DEFAULT_GAME_CONCURRENCY})",
+    )

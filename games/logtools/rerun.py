@@ -32,9 +32,9 @@ from rich.console import Console
 from agents import Gateway, ReplayModel
 from games.cli.batch import Batch, GameSpec, run_batch
 from games.cli.command import play_game
-from games.cli.flags import positive_int
 from games.cli.session import log_path, versions
 from games.cli.transcript import Transcript
+from games.kit.arguments import add_concurrency_flag
 from games.kit.exits import FAILED, OK, UsageError
 from games.kit.outcome import GameResult
 from games.logtools.compare import Transcripts, change_line, divergence_line, first_difference
@@ -78,13 +78,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--log", metavar="PATH", help="write the rerun's own log to PATH")
     parser.add_argument("--log-dir", metavar="DIR", help="write the rerun's log into DIR (default runs/)")
-    parser.add_argument(
-        "--concurrency",
-        type=positive_int,
-        default=8,
-        metavar="K",
-        help="at most K games in flight (default 8)",
-    )
+    add_concurrency_flag(parser)
     parser.add_argument("--lenient", action="store_true", help="skip corrupt lines of LOG (and count them)")
     parser.add_argument("--quiet", action="store_true", help="print only the result lines")
     parser.set_defaults(command=run)

@@ -17,24 +17,11 @@ import main
 from games.kit.outcome import GameResult
 from games.logtools.report import build_report
 from tests.cli.test_clembench_cli import RECORDS
+from tests.cli.test_eval_cli import DEMO
 from tests.support.cli import read_log, run_main
 from tests.support.evals import SLOPPY_PERSONA, chains, ended_in
 
-PLAN = """\
-name = "demo"
-seeds = [7]
-games = 50
-
-[game.taboo]
-[game.twenty-questions]
-
-[cast.steady]
-model = "offline"
-
-[cast.sloppy]
-model = "offline"
-persona = "sloppy.toml"
-"""
+PLAN = DEMO  # two offline casts x two games x 50 games
 STOP_AFTER = 20  # games ended before the eval is stopped (mid-way through its first cell)
 
 

@@ -10,7 +10,7 @@ import socket
 from rich.console import Console
 
 from games.cli.distributed.keys import DEFAULT_QUEUE, QueueKeys
-from games.kit.arguments import positive_int
+from games.kit.arguments import add_concurrency_flag, positive_int
 from games.kit.exits import FAILED, UsageError
 
 DEFAULT_LEASE_S = 30.0
@@ -33,13 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--queue", default=DEFAULT_QUEUE, metavar="NAME", help=f"serve this queue (default {DEFAULT_QUEUE!r})"
     )
-    parser.add_argument(
-        "--concurrency",
-        type=positive_int,
-        default=8,
-        metavar="K",
-        help="at most K games in flight (default 8)",
-    )
+    add_concurrency_flag(parser)
     parser.add_argument(
         "--base-url",
         metavar="URL",
