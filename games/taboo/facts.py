@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from games.kit.facts import BAND, CARD
+from games.kit.facts import BAND, CARD, entry_fields
 from games.taboo.deck import DEFAULT_DECK_PATH
 
 
@@ -25,22 +22,8 @@ def started_facts(record: Mapping[str, Any], config: Mapping[str, Any]) -> dict[
     if isinstance(target, str):
         facts[CARD] = target
         deck = config.get("deck")
-        difficulty = _difficulties(deck if isinstance(deck, str) else str(DEFAULT_DECK_PATH)).get(target)
+        path = deck if isinstance(deck, str) else str(DEFAULT_DECK_PATH)
+        difficulty = entry_fields(path, "cards", "target", "difficulty").get(target)
         if difficulty is not None:
             facts[BAND] = difficulty
     return facts
-
-
-@cache
-def _difficulties(path: str) -> dict[str, str]:
-    """Each card's difficulty in the deck at `path` (its JSON read as it is: the run checked the deck when
-    it played); empty when the file cannot be read any more or is not a deck."""
-    try:
-        cards = json.loads(Path(path).read_text(encoding="utf-8"))["cards"]
-        return {
-            card["target"]: card["difficulty"]
-            for card in cards
-            if isinstance(card.get("target"), str) and isinstance(card.get("difficulty"), str)
-        }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
