@@ -6,14 +6,23 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 DESCRIPTION = "Multi-agent simulations on asyncio queues: every agent is an AsyncFlow with a mailbox."
-# The commands, for `--help` before the packages are installed (a test keeps this equal to the parser's).
-COMMANDS = (
-    "taboo", "twenty-questions", "chameleon", "personas", "replay", "rerun", "import", "eval", "report",
-    "worker",
-)  # fmt: skip
+# The commands besides the games, for `--help` before the packages are installed (a test keeps them and
+# the games found in games/ equal to the parser's commands).
+TOOL_COMMANDS = ("personas", "replay", "rerun", "import", "eval", "report", "worker")
+SHARED_FOLDERS = frozenset({"kit", "cli", "logtools"})  # games/'s folders of shared code, not games
+
+
+def commands_before_install() -> list[str]:
+    """Every command, found without importing anything: the games (each folder games/<name>/ with a
+    definition module) and the tools."""
+    folder = Path(__file__).resolve().parent / "games"
+    found = (entry for entry in folder.iterdir() if (entry / "definition.py").is_file())
+    games = sorted(entry.name.replace("_", "-") for entry in found if entry.name not in SHARED_FOLDERS)
+    return [*games, *TOOL_COMMANDS]
 
 
 def help_before_install(missing: str) -> str:
@@ -21,7 +30,7 @@ def help_before_install(missing: str) -> str:
     install what they need."""
     return (
         f"usage: python main.py [-h] COMMAND ...\n\n{DESCRIPTION}\n\n"
-        f"commands: {', '.join(COMMANDS)}\n\n"
+        f"commands: {', '.join(commands_before_install())}\n\n"
         f"The packages the commands need are not installed yet ({missing} is missing). Install them:\n"
         f'  pip install -e ".[dev]"    (see README.md)\n'
         f"then 'python main.py COMMAND --help' shows a command's options."
