@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 DESCRIPTION = "Multi-agent simulations on asyncio queues: every agent is an AsyncFlow with a mailbox."
-# The commands besides the games, for `--help` before the packages are installed (a test keeps them and
-# the games found in games/ equal to the parser's commands).
-TOOL_COMMANDS = ("personas", "replay", "rerun", "import", "eval", "report", "worker")
+# The commands besides the games, each with the module whose `add_parser` adds it: a run imports only its
+# own command's module (a test keeps these and the games found in games/ equal to the parser's commands).
+TOOL_COMMANDS = {
+    "personas": "games.cli.personas_command",
+    "replay": "games.logtools.replay",
+    "rerun": "games.logtools.rerun",
+    "import": "games.cli.import_command",
+    "eval": "games.cli.evals.command",
+    "report": "games.logtools.report.command",
+    "worker": "games.cli.distributed.worker_command",
+}
 SHARED_FOLDERS = frozenset({"kit", "cli", "logtools"})  # games/'s folders of shared code, not games
 
 
@@ -37,18 +46,8 @@ def help_before_install(missing: str) -> str:
     )
 
 
-try:
-    from games.cli import import_command, personas_command
-    from games.cli.command import add_game_parser
-    from games.cli.distributed import worker_command
-    from games.cli.evals import command as eval_command
-    from games.cli.registry import games_by_name
-    from games.cli.signals import Terminated, until_stopped
-    from games.cli.terminal import error_line, terminal_console
-    from games.kit import exits
-    from games.logtools import replay, report, rerun
-    from runtime.errors import LogWriteError, RunLogError
-except ModuleNotFoundError as missing:  # run before `pip install`: say so in one line
+def not_installed(missing: ModuleNotFoundError) -> NoReturn:
+    """Run before `pip install`: `--help` lists the commands; anything else is one line."""
     if sys.argv[1:] and set(sys.argv[1:]) <= {"-h", "--help"}:
         print(help_before_install(str(missing.name)))
         sys.exit(0)
@@ -57,6 +56,15 @@ except ModuleNotFoundError as missing:  # run before `pip install`: say so in on
         file=sys.stderr,
     )
     sys.exit(2)
+
+
+try:
+    from games.cli.signals import Terminated, until_stopped
+    from games.cli.terminal import error_line, terminal_console
+    from games.kit import exits
+    from runtime.errors import LogWriteError, RunLogError
+except ModuleNotFoundError as missing:
+    not_installed(missing)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,29 +92,48 @@ class _Parser(argparse.ArgumentParser):
         super().exit(status)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser, or only `command`'s: a run imports the modules of its own command, not
+    those of every game and tool."""
     parser = _Parser(
         prog="python main.py",
         description=DESCRIPTION,
         epilog="Run 'python main.py COMMAND --help' for a command's options. Logs go to runs/ by default.",
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for game in games_by_name().values():
-        add_game_parser(subparsers, game)
-    personas_command.add_parser(subparsers)
-    replay.add_parser(subparsers)
-    rerun.add_parser(subparsers)
-    import_command.add_parser(subparsers)
-    eval_command.add_parser(subparsers)
-    report.add_parser(subparsers)
-    worker_command.add_parser(subparsers)
-    for command in subparsers.choices.values():
-        command.set_defaults(command_prog=command.prog)  # whose --help a usage error points to
+    try:
+        _add_commands(subparsers, command)
+    except ModuleNotFoundError as missing:
+        not_installed(missing)
+    for sub in subparsers.choices.values():
+        sub.set_defaults(command_prog=sub.prog)  # whose --help a usage error points to
     return parser
 
 
+def _add_commands(subparsers: argparse._SubParsersAction, command: str | None) -> None:
+    from games.cli.command import add_game_parser
+    from games.cli.registry import game_called, games_by_name
+
+    if command is None:
+        games = list(games_by_name().values())
+    else:
+        game = game_called(command) if command not in TOOL_COMMANDS else None
+        games = [game] if game is not None else []
+    for game in games:
+        add_game_parser(subparsers, game)
+    for name, module in TOOL_COMMANDS.items():
+        if command in (None, name):
+            importlib.import_module(module).add_parser(subparsers)
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs, when it is one this program has (its first word)."""
+    return argv[0] if argv and argv[0] in commands_before_install() else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_named(argv))
     args = parser.parse_args(argv)
     console = terminal_console()  # cleans what it prints, reads no markup, quiet once nobody reads
     try:

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -21,11 +21,9 @@ from agents import (
     ChatModel,
     Endpoint,
     Gateway,
-    HumanModel,
     ModelConfigError,
     ModelSettings,
     OfflineModel,
-    OpenAIModel,
     ScriptedModel,
     resolve_request_timeout,
 )
@@ -51,6 +49,9 @@ from games.kit.output_files import check_writable
 from runtime import RunLog
 from runtime.events import EventLog
 from runtime.log import new_run_id
+
+if TYPE_CHECKING:
+    from agents.openai_model import OpenAIModel
 
 
 def add_game_parser(subparsers: argparse._SubParsersAction, game: GameDefinition) -> None:
@@ -285,7 +286,7 @@ async def _play(
         on_fatal=lambda error: batch.stop(str(error)),
     )
     needs_real = not args.redis and any(m.backend is Backend.OPENAI for m in chosen.models.values())
-    real_model = OpenAIModel(chosen.endpoint) if needs_real else None
+    real_model = _real_model(chosen.endpoint) if needs_real else None
     shared = progress is not None
     if progress is None:
         progress = BatchProgress(console, total=len(chosen.specs), done=list(chosen.resumed.values()))
@@ -383,6 +384,12 @@ async def play_game(
         gateway.forget(spec.game_id)
 
 
+def _real_model(endpoint: Endpoint) -> OpenAIModel:
+    from agents.openai_model import OpenAIModel  # the SDK's client: imported by runs that call a server
+
+    return OpenAIModel(endpoint)
+
+
 def _player(
     gateway: Gateway,
     chosen: Plan,
@@ -399,6 +406,8 @@ def _player(
     if override is not None:
         model = override
     elif choice.backend is Backend.HUMAN:
+        from agents.human import HumanModel  # the terminal's reader, for a person's seat only
+
         model = HumanModel(
             role.human_prompt, role.reply_prefix, shape=role.reply_shape, intro=role.human_intro
         )

@@ -108,7 +108,9 @@ def find_persona(library: PersonaLibrary, spec: str, casting: Casting, role: str
 
     try:
         persona = library.find(spec)
-        persona.require(casting, role, known_games=castings())
+        # Other games' castings (every game imported) matter only to a persona naming what this one lacks.
+        known = castings() if persona.check(casting) else {}
+        persona.require(casting, role, known_games=known)
     except PersonaError as exc:
         if exc.file is None:
             raise UsageError(f"--{role} {spec}: {exc}") from None

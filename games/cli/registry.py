@@ -41,13 +41,13 @@ def games_by_name() -> dict[str, GameDefinition]:
 def catalog_for(name: object) -> EventCatalog:
     """The events of the game called `name` (the shared ones and its own) and its officials; only the
     shared events for a game this program does not know."""
-    game = _named(str(name)) if name is not None else None
+    game = game_called(str(name)) if name is not None else None
     if game is None:
         return SHARED_EVENTS
     return SHARED_EVENTS.with_game(getattr(game, "events", ()), getattr(game, "officials", ()))
 
 
-def _named(name: str) -> GameDefinition | None:
+def game_called(name: str) -> GameDefinition | None:
     """The game called `name`: its own package tried first (a log's reader need not import every game)."""
     try:
         module = importlib.import_module(f"games.{name.replace('-', '_')}.definition")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import platform
+import sys
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +24,37 @@ def log_path(log: str | None, log_dir: str | None, game: str, run_id: str) -> Pa
 
 def versions() -> dict[str, str]:
     """The versions a run log records, so that a rerun can say what changed."""
+    packages = ("queueagents", "openai", "structlog", "tenacity")
+    listed = _dist_info_versions(packages)
     found = {"python": platform.python_version()}
-    for package in ("queueagents", "openai", "structlog", "tenacity"):
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package] = "unknown"
+    for package in packages:
+        found[package] = listed.get(package) or _metadata_version(package)
     return found
+
+
+def _dist_info_versions(packages: tuple[str, ...]) -> dict[str, str]:
+    """Versions from the names of `NAME-VERSION.dist-info` folders on the path: a listing, where
+    importlib.metadata costs a run tens of milliseconds of imports. The first found wins, as for imports."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = [path.name for path in Path(entry or ".").iterdir() if path.name.endswith(".dist-info")]
+        except OSError:
+            continue
+        for name in names:
+            package, _, version = name.removesuffix(".dist-info").partition("-")
+            if package in packages:
+                found.setdefault(package, version)
+    return found
+
+
+def _metadata_version(package: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def outcome_line(ended: Mapping[str, Any], path: Path, catalog: EventCatalog) -> str:

@@ -4,6 +4,7 @@ writes logs that `replay` shows and `rerun` plays again (docs/log-format.md, "Im
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,3 +31,18 @@ class Importer(Protocol):
         """Import the records under `source` into logs in `out` (`versions`: what run_started records);
         raise games.kit.exits.UsageError, one line naming the file and field, for records it cannot read."""
         ...
+
+
+@dataclass(frozen=True)
+class ImporterAt:
+    """An importer a game's definition names by where it lives ("package.module:ATTRIBUTE"): its code is
+    imported when an import runs, not whenever the game is."""
+
+    name: str
+    help: str
+    where: str
+
+    def run(self, source: Path, out: Path, versions: Mapping[str, str]) -> ImportReport:
+        module, _, attribute = self.where.partition(":")
+        importer: Importer = getattr(importlib.import_module(module), attribute)
+        return importer.run(source, out, versions)

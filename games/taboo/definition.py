@@ -12,8 +12,8 @@ from typing import Any
 from games.kit.arguments import add_reprompts_flag, positive_int
 from games.kit.definition import GameSpec, Player, Policy, Role, Seat
 from games.kit.exits import UsageError
+from games.kit.importing import ImporterAt
 from games.kit.outcome import GameResult
-from games.taboo.clembench.importer import CLEMBENCH_IMPORTER
 from games.taboo.clembench.instances import InstanceFile, load_instances
 from games.taboo.config import TabooConfig
 from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
@@ -55,7 +55,13 @@ class Taboo:
     officials = OFFICIALS
     listed = 0  # where `--help` lists it
     config_type = TabooConfig
-    importers = (CLEMBENCH_IMPORTER,)  # python main.py import clembench DIR
+    importers = (  # python main.py import clembench DIR
+        ImporterAt(
+            "clembench",
+            "clembench's Taboo records (interactions.json and requests.json of each episode)",
+            "games.taboo.clembench.importer:CLEMBENCH_IMPORTER",
+        ),
+    )
     rule_sets = RULE_SET_NAMES
     roles = (
         Role(

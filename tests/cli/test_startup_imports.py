@@ -1,6 +1,7 @@
-"""Starting the command line stays cheap: building every command's flags and playing an offline game
-import neither the openai SDK nor the Redis client, which are imported when a model call or a --redis
-run needs them, nor numpy, which the lemma dictionary is read without (docs/benchmarks.md, "Start-up")."""
+"""Starting the command line stays cheap (docs/benchmarks.md, "Start-up"): a run imports its own command
+and nothing of the others; an offline game imports neither the openai SDK nor the Redis client (imported
+when a model call or a --redis run needs them), nor numpy, which the lemma dictionary is read without,
+nor importlib.metadata (the log's versions are read from the installed packages' folder names)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,32 @@ import subprocess
 import sys
 from pathlib import Path
 
+import main
 from tests.support.cli import ROOT, clean_env
 
-HEAVY = ("openai", "redis", "httpx2", "pydantic", "numpy", "lemminflect")
+HEAVY = ("openai", "redis", "httpx2", "pydantic", "numpy", "lemminflect", "importlib.metadata")
+TOOLS = (
+    "games.logtools",
+    "games.cli.evals",
+    "games.cli.distributed.worker",
+    "games.cli.import_command",
+    "games.cli.personas_command",
+    "games.taboo.clembench.importer",
+)
 
 # Run in a new interpreter, so that nothing this test process imported counts.
 PROBE = """
 import json, sys
 import main
-after_import = sorted(name for name in {heavy} if name in sys.modules)
+after_import = sorted(sys.modules)
 code = main.main(["taboo", "--quiet", "--seed", "1", "--log", sys.argv[1]])
-after_game = sorted(name for name in {heavy} if name in sys.modules)
-print(json.dumps({{"code": code, "import": after_import, "game": after_game}}))
+print(json.dumps({"code": code, "import": after_import, "game": sorted(sys.modules)}))
 """
 
 
-def test_an_offline_game_imports_neither_openai_nor_redis_nor_numpy(tmp_path: Path) -> None:
+def _imported(tmp_path: Path) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY), str(tmp_path / "game.jsonl")],
+        [sys.executable, "-c", PROBE, str(tmp_path / "game.jsonl")],
         cwd=ROOT,
         env=clean_env(),
         capture_output=True,
@@ -34,6 +43,26 @@ def test_an_offline_game_imports_neither_openai_nor_redis_nor_numpy(tmp_path: Pa
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen == {"code": 0, "import": [], "game": []}
     assert (tmp_path / "game.jsonl").stat().st_size > 0
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _under(modules: object, prefixes: tuple[str, ...]) -> list[str]:
+    assert isinstance(modules, list)
+    return [name for name in modules if any(name == p or name.startswith(p + ".") for p in prefixes)]
+
+
+def test_an_offline_game_imports_its_own_command_only(tmp_path: Path) -> None:
+    seen = _imported(tmp_path)
+    assert seen["code"] == 0
+    other_games = tuple(
+        f"games.{name.replace('-', '_')}"
+        for name in main.commands_before_install()
+        if name not in main.TOOL_COMMANDS and name != "taboo"
+    )
+    assert other_games  # the check below means something only with other games to leave out
+    for moment in ("import", "game"):
+        assert _under(seen[moment], HEAVY) == [], moment
+        assert _under(seen[moment], TOOLS) == [], moment
+        assert _under(seen[moment], other_games) == [], moment
+    assert _under(seen["import"], ("games.taboo", "agents.gateway")) == []  # main.py alone: no command yet

@@ -69,8 +69,7 @@ class RecordClock:
 
 
 class ClembenchImporter:
-    name = NAME
-    help = "clembench's Taboo records (interactions.json and requests.json of each episode)"
+    """Taboo's definition names it (games.kit.importing.ImporterAt), so a game imports none of this."""
 
     def run(self, source: Path, out: Path, versions: Mapping[str, str]) -> ImportReport:
         if not source.is_dir():
