@@ -85,18 +85,23 @@ DEFAULT_DECK_PATH = Path(__file__).with_name("data") / "deck.json"
 
 
 def load_deck(path: str | Path = DEFAULT_DECK_PATH) -> Deck:
-    """Read, lint and build a deck; raise DeckError (file, card, field) on the first problem."""
+    """Read, lint and build a deck; raise DeckError (file, card, field) on the first problem.
+
+    The shipped deck's words are not compared again at every start (half a second of morphology):
+    the test suite lints it in full (tests/games/taboo/test_deck.py). Any other deck is linted in full.
+    """
     label = str(path)
     try:
         data = read_json(path)
     except DataFileError as exc:
         raise DeckError(str(exc), path=label) from exc
-    return deck_from_data(data, label)
+    return deck_from_data(data, label, compare_words=Path(path) != DEFAULT_DECK_PATH)
 
 
-def deck_from_data(data: object, source: str = "<deck>") -> Deck:
-    """Lint parsed JSON and build the Deck; raise the first problem as a DeckError."""
-    for problem in _problems(data, source):
+def deck_from_data(data: object, source: str = "<deck>", *, compare_words: bool = True) -> Deck:
+    """Lint parsed JSON and build the Deck; raise the first problem as a DeckError. `compare_words`:
+    also check that no taboo word shares the target's stem or overlaps another taboo word."""
+    for problem in _problems(data, source, compare_words):
         raise problem
     assert isinstance(data, dict)
     cards = tuple(
@@ -129,7 +134,7 @@ _ENTRY = re.compile(r"[^\W\d_]+(?:(?: |-|'|-'-)[^\W\d_]+)*")
 
 def lint_deck(data: object, source: str = "<deck>") -> list[str]:
     """Every problem of a parsed deck (JSON data), as "source: card N ('target'): field 'f': reason"."""
-    return [str(problem) for problem in _problems(data, source)]
+    return [str(problem) for problem in _problems(data, source, compare_words=True)]
 
 
 def _key(text: str) -> str:
@@ -169,7 +174,7 @@ def _content_words(entry: str) -> tuple[str, ...]:
     return tuple(w for w in words(entry) if w not in STOPWORDS)
 
 
-def _problems(data: object, path: str) -> Iterator[DeckError]:
+def _problems(data: object, path: str, compare_words: bool) -> Iterator[DeckError]:
     if not isinstance(data, dict):
         yield DeckError(f"the top level must be an object, not {describe(data)}", path=path)
         return
@@ -192,7 +197,7 @@ def _problems(data: object, path: str) -> Iterator[DeckError]:
         return
     seen: dict[str, int] = {}
     for number, card in enumerate(cards, start=1):
-        yield from _card_problems(card, number, path)
+        yield from _card_problems(card, number, path, compare_words)
         target = card.get("target") if isinstance(card, dict) else None
         if isinstance(target, str) and _entry_problem(target) is None:
             first = seen.setdefault(_key(target), number)
@@ -201,7 +206,7 @@ def _problems(data: object, path: str) -> Iterator[DeckError]:
                 yield DeckError(reason, path=path, card=number, target=target, field="target")
 
 
-def _card_problems(card: object, number: int, path: str) -> Iterator[DeckError]:
+def _card_problems(card: object, number: int, path: str, compare_words: bool) -> Iterator[DeckError]:
     if not isinstance(card, dict):
         yield DeckError(f"must be an object, not {describe(card)}", path=path, card=number)
         return
@@ -226,7 +231,8 @@ def _card_problems(card: object, number: int, path: str) -> Iterator[DeckError]:
     for field in ("taboo", "alternates", "allow"):
         if field in card:
             valid[field] = []
-            for where, reason in _list_problems(field, card[field], target, valid[field]):
+            compared = target if compare_words else None
+            for where, reason in _list_problems(field, card[field], compared, valid[field]):
                 yield problem(where, reason)
     entries = (target or "", *valid.get("taboo", ()), *valid.get("alternates", ()))
     forbidden = {_key(entry) for entry in entries}

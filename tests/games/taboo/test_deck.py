@@ -344,9 +344,19 @@ def test_card_accepts_iterables_and_stays_hashable() -> None:
 
 
 def test_shipped_deck_lints_clean() -> None:
-    """The shipped deck has zero linter problems."""
+    """The shipped deck has zero linter problems, its words compared too (load_deck skips that for it)."""
     data = json.loads(DEFAULT_DECK_PATH.read_text(encoding="utf-8"))
     assert lint_deck(data, str(DEFAULT_DECK_PATH)) == []
+
+
+def test_a_deck_of_ones_own_has_its_words_compared_on_loading(tmp_path: Path) -> None:
+    """Only the shipped deck (linted in full above) is loaded without comparing its words."""
+    data = json.loads(DEFAULT_DECK_PATH.read_text(encoding="utf-8"))
+    data["cards"][0]["taboo"][0] = data["cards"][0]["target"] + "s"
+    copied = tmp_path / "deck.json"
+    copied.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DeckError, match="shares the target's stem"):
+        load_deck(copied)
 
 
 def test_shipped_deck_size_and_mix() -> None:
