@@ -55,12 +55,12 @@ def have_valgrind() -> bool:
     return shutil.which("valgrind") is not None
 
 
-def instructions(argv: Sequence[str], cwd: Path) -> int:
+def instructions(argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> int:
     """The instructions a command executes, counted by callgrind (its own output file discarded)."""
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
         cwd=cwd,
-        env={**os.environ, "PYTHONHASHSEED": "0"},  # the same hashing in every run: the same count
+        env={**(os.environ if env is None else env), "PYTHONHASHSEED": "0"},  # the same count every run
         capture_output=True,
         text=True,
         check=True,
