@@ -6,6 +6,7 @@ Each round runs, for every tree (this checkout by default; another checkout of t
 commit, with --tree), the command with N games and with 10 games, in fresh processes, and takes the CPU
 time (user + system) of each; the difference divided by N - 10 is the CPU per game without starting
 Python and importing. Rounds interleave the trees, so a busy spell of the machine falls on all of them.
+A tree with its own `.venv` runs with that environment's Python (the dependencies it had).
 With --instructions, also the instructions per game (callgrind, 10 against 40 games).
 """
 
@@ -27,9 +28,16 @@ SMALL = 10
 SEED = "1"
 
 
+def python_of(tree: Path) -> str:
+    """The tree's own virtual environment's Python when it has one (its dependencies as they were),
+    else this one."""
+    own = tree / ".venv" / "bin" / "python"
+    return str(own) if tree != ROOT and own.exists() else sys.executable
+
+
 def command(tree: Path, games: int, log: Path) -> list[str]:
     return [
-        sys.executable, str(tree / "main.py"), "taboo", "--offline", "--games", str(games),
+        python_of(tree), str(tree / "main.py"), "taboo", "--offline", "--games", str(games),
         "--seed", SEED, "--quiet", "--log", str(log),
     ]  # fmt: skip
 

@@ -3,6 +3,7 @@ batch still ends with every game once, and a stopped batch is completed by --res
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import time
@@ -36,6 +37,14 @@ class HoldFrom:
 
 def ended_ids(log: Path) -> list[str]:
     return [record["game_id"] for record in events(read_log(log), "game_ended")]
+
+
+def _ended_so_far(log: Path) -> list[str]:
+    """The games ended in a log another process is writing (nothing yet while a line is half written)."""
+    try:
+        return ended_ids(log) if log.exists() else []
+    except json.JSONDecodeError:
+        return []
 
 
 def planned_ids(log: Path) -> list[str]:
@@ -88,6 +97,11 @@ def test_a_stopped_controller_stops_the_batch_and_resume_completes_it(
                 "--base-url", chat.base_url, "--redis", redis_url, "--queue", queue, "--log", str(first_log),
             )  # fmt: skip
             assert hold.held.wait(60), worker.output
+            # The game played before the hold is in the log once the controller has read its result
+            # (it reads every 20 ms; a loaded machine may take longer): stop it after that.
+            deadline = time.monotonic() + 60
+            while not _ended_so_far(first_log) and time.monotonic() < deadline:
+                time.sleep(0.05)  # another process writes it: poll with a deadline
             run.send_signal(signal.SIGTERM)
             out, err = run.communicate(timeout=60)
             assert run.returncode == 143, err
