@@ -1,6 +1,8 @@
 """The hook the common command line, batches, personas, replay and rerun use: `GAME`, Chameleon's
 `games.kit.definition.GameDefinition`. The moderator is not a seat: the seats are p1..pN, all
-playing the role "player"; the game's seed decides who is the chameleon and who clues first."""
+playing the role "player"; the game's seed decides who is the chameleon and who clues first. The
+chameleon's seat is also a side: a cast may give it a model and persona of its own (`--chameleon-model`,
+`--chameleon`), so that models play against each other; without them it plays as every other seat."""
 
 from __future__ import annotations
 
@@ -21,16 +23,18 @@ from games.chameleon.offline import PlayerKnobs, offline_policy
 from games.chameleon.person import player_intro
 from games.chameleon.prompts import DEFAULT_PROMPT, PLACEHOLDERS, prompt_values
 from games.chameleon.state import (
+    CHAMELEON,
     GAME_NAME,
     MAX_PLAYERS,
     MIN_PLAYERS,
     PLAYER,
     ChameleonSetup,
     PlayerState,
+    draw_seats,
     seat_names,
 )
 from games.kit.arguments import add_reprompts_flag
-from games.kit.definition import GameSpec, Player, Policy, Role, Seat
+from games.kit.definition import GameSpec, Player, Policy, Role, Seat, Side
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
 from runtime.events import EventLog
@@ -55,6 +59,11 @@ class ChameleonPlan:
 
     def seats(self) -> Sequence[Seat]:
         return tuple(Seat(seat, PLAYER) for seat in seat_names(self.settings.players))
+
+    def sides_of(self, spec: GameSpec) -> Mapping[str, str]:
+        """The seat that `spec`'s seed makes the chameleon, on the chameleon's side."""
+        chameleon, _ = draw_seats(seat_names(self.settings.players), spec.seed)
+        return {chameleon: CHAMELEON}
 
     def offline_policy(self, seat: Seat, seed: int, knobs: Any) -> Policy:
         """The built-in player for `seat`; `knobs` is a PlayerKnobs (or a mapping of its fields)."""
@@ -103,6 +112,8 @@ class Chameleon:
             example_values=prompt_values(SAMPLE),
         ),
     )
+
+    sides = (Side(CHAMELEON, PLAYER, "the seat the game's seed makes the chameleon"),)
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """--players, --category, --categories, --reprompts (the common code puts them in a group)."""

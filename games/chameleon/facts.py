@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from games.chameleon.state import CHAMELEON as ALONE  # the side of the one player not told the word
+from games.chameleon.state import INFORMED  # the side of the players who are
 from games.kit.facts import CATEGORY, SIDES, WINNER
 from games.kit.outcome import Outcome
-
-ALONE = "chameleon"  # the side of the one player who does not know the word
-INFORMED = "informed"  # the side of the players who do
 
 
 def started_facts(record: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, Any]:

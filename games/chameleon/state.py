@@ -16,6 +16,8 @@ from runtime.turns import RollCall, TurnOrder
 GAME_NAME = "chameleon"
 MODERATOR = "moderator"
 PLAYER = "player"  # the one role every seat plays
+CHAMELEON = "chameleon"  # the side of the seat the seed deals the chameleon (a cast may give it its own)
+INFORMED = "informed"  # the side of the players who know the word
 PLAYERS = "players"  # the runtime group of the seats: the moderator's broadcasts go to it
 MIN_PLAYERS, MAX_PLAYERS = 3, 8
 PASS = "(pass)"  # what everyone hears instead of a clue that broke a rule
@@ -75,10 +77,17 @@ class ChameleonSetup:
         max_reprompts: int = 1,
     ) -> ChameleonSetup:
         """A game whose chameleon and first clue-giver the seed decides."""
-        rng = random.Random(f"chameleon:{seed}")
-        chameleon = rng.choice(players)
-        first = rng.choice(players)
+        chameleon, first = draw_seats(players, seed)
         return cls(category, secret, players, chameleon, first, game_id, max_reprompts, seed)
+
+
+def draw_seats(players: tuple[str, ...], seed: int) -> tuple[str, str]:
+    """The chameleon and the first clue-giver of the game of `seed` (known before it is played, so that
+    the cast can seat the chameleon side's player there)."""
+    rng = random.Random(f"chameleon:{seed}")
+    chameleon = rng.choice(players)
+    first = rng.choice(players)
+    return chameleon, first
 
 
 @dataclass

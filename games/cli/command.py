@@ -39,10 +39,11 @@ from games.cli.resume import Resumed, read_resumed
 from games.cli.script import PREFIX as SCRIPT_PREFIX
 from games.cli.script import Script, load_script, script_path
 from games.cli.session import exit_code_for, log_path, outcome_line, versions
+from games.cli.sides import cast_sides, side_models, side_personas, side_settings
 from games.cli.summary import RunStats, summarize, summary_table
 from games.cli.transcript import Transcript
 from games.kit.config import config_from_args
-from games.kit.definition import GameDefinition, Player, Prepared, Seat
+from games.kit.definition import GameDefinition, Player, Prepared, Seat, Side, seats_of, sides_of
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult
 from games.kit.output_files import check_writable
@@ -63,7 +64,7 @@ def add_game_parser(subparsers: argparse._SubParsersAction, game: GameDefinition
         parser.add_argument(
             "--swap", action="store_true", help="with --games: also play every game with the models swapped"
         )
-    add_common_flags(parser, roles)
+    add_common_flags(parser, roles, sides_of(game))
     parser.set_defaults(command=lambda args, console: run(game, args, console), swap=False)
 
 
@@ -75,6 +76,7 @@ class Plan:
     prepared: Prepared
     seed: int
     specs: list[GameSpec]
+    # Per role, and per side the flags cast (games.cli.sides): a seat plays its side's if it has one.
     models: dict[str, RoleModel]
     seat_models: dict[str, RoleModel]  # what a role's other seats play when a person takes one
     personas: dict[str, PersonaChoice]
@@ -86,12 +88,16 @@ class Plan:
     scripts: dict[str, Script] = field(default_factory=dict)  # "script:FILE" model name -> its file
     settings: RoleSettings = field(default_factory=dict)  # role -> the model settings the flags set
 
+    def part(self, seat: Seat) -> str:
+        """Whose choices a seat plays: its side's when the flags cast that side, else its role's."""
+        return seat.side if seat.side is not None and seat.side in self.models else seat.role
+
     def cast(self, spec: GameSpec) -> dict[str, str]:
         """Who plays each seat of `spec`'s game: agent -> "model/persona"."""
         models = _swapped(self, spec)
         return {
-            seat.agent: f"{_seat_choice(self, seat, models[seat.role]).model}/{self.personas[seat.role].name}"
-            for seat in self.prepared.seats()
+            seat.agent: f"{_seat_choice(self, seat, models).model}/{self.personas[self.part(seat)].name}"
+            for seat in seats_of(self.prepared, spec)
         }
 
     def planned(self) -> list[dict[str, Any]]:
@@ -111,7 +117,7 @@ def plan(game: GameDefinition, args: argparse.Namespace, resumed: Resumed | None
     if resumed is None and args.resume:
         resumed = read_resumed(args.resume, game.name)
     if resumed is not None:
-        args = resumed.flags(args, [role.name for role in game.roles])
+        args = resumed.flags(args, [role.name for role in game.roles], [s.name for s in sides_of(game)])
         settings = resumed.settings(game.config_type)
     else:
         settings = config_from_args(game.config_type, args)
@@ -132,19 +138,22 @@ def plan(game: GameDefinition, args: argparse.Namespace, resumed: Resumed | None
         raise UsageError(str(exc)) from None
     roles = [role.name for role in game.roles]
     per_role = {role: getattr(args, f"{_dest(role)}_model") for role in roles}
+    sides = cast_sides(args, game)
+    per_part = {**per_role, **side_models(args, sides, per_role)}
+    parts = [*roles, *(side.name for side in sides)]
     models = resolve_models(
-        roles, endpoint=endpoint, model=args.model, per_role=per_role, offline=args.offline, human=args.human
+        parts, endpoint=endpoint, model=args.model, per_role=per_part, offline=args.offline, human=args.human
     )
     seat_models = resolve_models(
-        roles, endpoint=endpoint, model=args.model, per_role=per_role, offline=args.offline, human=None
+        parts, endpoint=endpoint, model=args.model, per_role=per_part, offline=args.offline, human=None
     )
     if args.human and games > 1:
         raise UsageError("--human plays one game at a time: leave out --games")
     if args.human and getattr(args, "redis", None):
         raise UsageError("--human plays at this keyboard: leave out --redis")
-    personas = choose_personas(args, game)
+    personas = choose_personas(args, game, side_personas(args, sides))
     scripts = _scripts(game, prepared, models)
-    named = {role: per_role[role] or args.model for role in roles}
+    named = {part: per_part[part] or args.model for part in parts}
     chosen = Plan(
         game=game,
         prepared=prepared,
@@ -159,7 +168,7 @@ def plan(game: GameDefinition, args: argparse.Namespace, resumed: Resumed | None
         swap=args.swap,
         request_timeout=args.request_timeout,
         scripts=scripts,
-        settings=settings_from_args(args, roles),
+        settings=_with_sides(settings_from_args(args, roles), args, sides),
     )
     if resumed is not None:
         _check_same_casts(chosen, resumed)
@@ -167,19 +176,26 @@ def plan(game: GameDefinition, args: argparse.Namespace, resumed: Resumed | None
     return chosen
 
 
+def _with_sides(settings: RoleSettings, args: argparse.Namespace, sides: tuple[Side, ...]) -> RoleSettings:
+    return {**settings, **side_settings(args, sides, settings)}
+
+
 def _scripts(game: GameDefinition, prepared: Prepared, models: dict[str, RoleModel]) -> dict[str, Script]:
-    """The script files the `script:FILE` models read, each checked to hold replies for its roles."""
-    names = {role.name for role in game.roles} | {seat.agent for seat in prepared.seats()}
+    """The script files the `script:FILE` models read, each checked to hold replies for its roles (a
+    side's: for the side or its role)."""
+    sides = {side.name: side.role for side in sides_of(game)}
+    names = {role.name for role in game.roles} | set(sides) | {seat.agent for seat in prepared.seats()}
     scripts: dict[str, Script] = {}
-    for role, choice in models.items():
+    for part, choice in models.items():
         if choice.backend is not Backend.SCRIPT:
             continue
         script = scripts.get(choice.model) or load_script(str(script_path(choice.model)), names)
         scripts[choice.model] = script
+        role = sides.get(part, part)
         seats = [seat.agent for seat in prepared.seats() if seat.role == role]
         listed = [script.replies, *script.games.values()]
-        if not any(key in replies for replies in listed for key in (role, *seats)):
-            raise UsageError(f"{script.path}: no replies for the {role} (a list under {role!r})")
+        if not any(key in replies for replies in listed for key in (part, role, *seats)):
+            raise UsageError(f"{script.path}: no replies for the {part} (a list under {part!r})")
     return scripts
 
 
@@ -209,7 +225,8 @@ def _check_same_casts(chosen: Plan, resumed: Resumed) -> None:
 def _check_same_settings(chosen: Plan, resumed: Resumed) -> None:
     """A resumed batch plays its remaining games with the model settings it was run with."""
     roles = [role.name for role in chosen.game.roles]
-    recorded = recorded_settings(resumed.config, roles, resumed.source)
+    sides = [side.name for side in sides_of(chosen.game)]
+    recorded = recorded_settings(resumed.config, roles, resumed.source, sides)
     left = any(spec.game_id not in resumed.finished for spec in chosen.specs)
     if left and chosen.settings != recorded:
         raise UsageError(
@@ -373,8 +390,8 @@ async def play_game(
     if real_model is not None and served is not None:
         real_model = served(real_model)
     players = {
-        seat.agent: _player(gateway, chosen, seat, models[seat.role], real_model, spec, override)
-        for seat in chosen.prepared.seats()
+        seat.agent: _player(gateway, chosen, seat, _seat_choice(chosen, seat, models), real_model, spec, override)
+        for seat in seats_of(chosen.prepared, spec)
     }
     cast = {agent: player.label for agent, player in players.items()}
     events.bind(game_id=spec.game_id).info("game_cast", players=cast, swapped=spec.swapped)
@@ -399,9 +416,8 @@ def _player(
     spec: GameSpec,
     override: ChatModel | None,
 ) -> Player:
-    persona = chosen.personas[seat.role]
+    persona = chosen.personas[chosen.part(seat)]
     role = next(role for role in chosen.game.roles if role.name == seat.role)
-    choice = _seat_choice(chosen, seat, choice)
     model: ChatModel
     if override is not None:
         model = override
@@ -414,14 +430,15 @@ def _player(
     elif choice.backend is Backend.OFFLINE:
         model = OfflineModel(chosen.prepared.offline_policy(seat, spec.seed, role.knobs(**persona.offline)))
     elif choice.backend is Backend.SCRIPT:
-        model = ScriptedModel(chosen.scripts[choice.model].for_seat(seat.agent, seat.role, spec.game_id))
+        script = chosen.scripts[choice.model]
+        model = ScriptedModel(script.for_seat(seat.agent, seat.role, spec.game_id, side=seat.side))
     elif choice.backend is Backend.RECORDED:
         raise UsageError(f"the {seat.role}'s model {choice.model!r} was imported: rerun the log to play it")
     else:
         assert real_model is not None
         model = real_model
     timeout_s = resolve_request_timeout(chosen.request_timeout, persona.settings.get("timeout_s"), os.environ)
-    chosen_settings = {**persona.settings, **chosen.settings.get(seat.role, {}), "timeout_s": timeout_s}
+    chosen_settings = {**persona.settings, **chosen.settings.get(chosen.part(seat), {}), "timeout_s": timeout_s}
     settings = ModelSettings(model=choice.model, **chosen_settings)
     label = f"{choice.model}/{persona.name}"
     return Player(AgentModel(gateway, model, seat.agent, settings), persona.system_template, label)
@@ -437,11 +454,14 @@ def _swapped(chosen: Plan, spec: GameSpec) -> dict[str, RoleModel]:
     return models
 
 
-def _seat_choice(chosen: Plan, seat: Seat, choice: RoleModel) -> RoleModel:
-    """The person takes one seat of the --human role; the role's other seats play as usual."""
-    if choice.backend is Backend.HUMAN and seat.agent != _human_seat(chosen):
-        return chosen.seat_models[seat.role]
-    return choice
+def _seat_choice(chosen: Plan, seat: Seat, models: dict[str, RoleModel]) -> RoleModel:
+    """Who thinks for `seat`, of the game's `models`: the person takes one seat of the --human role
+    (whatever side it is on); the other seats play their side's model, or else their role's."""
+    if models[seat.role].backend is Backend.HUMAN and seat.agent == _human_seat(chosen):
+        return models[seat.role]
+    part = chosen.part(seat)
+    choice = models[part]
+    return chosen.seat_models[part] if choice.backend is Backend.HUMAN else choice
 
 
 def _human_seat(chosen: Plan) -> str | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from agents.gateway import DEFAULT_MAX_CONCURRENCY
 from agents.request_timeout import DEFAULT_REQUEST_TIMEOUT_S, REQUEST_TIMEOUT_ENV, parse_seconds
 from games.cli.distributed.keys import DEFAULT_QUEUE
 from games.cli.model_settings import add_settings_flags
 from games.kit.arguments import add_concurrency_flag, positive_int, whole_number
+from games.kit.definition import Side
 
 
 def seconds(text: str) -> float:
@@ -19,9 +20,11 @@ def seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> None:
-    """--seed, models, their settings and personas per role, the endpoint, --human, the log, --games,
-    --quiet."""
+def add_common_flags(
+    parser: argparse.ArgumentParser, roles: Iterable[str], sides: Sequence[Side] = ()
+) -> None:
+    """--seed, models, their settings and personas per role (and per side: games.kit.definition.Side),
+    the endpoint, --human, the log, --games, --quiet."""
     roles = tuple(roles)
     parser.add_argument(
         "--seed", type=whole_number, help="seed every random choice (same seed, same offline game)"
@@ -51,6 +54,12 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
     )
     for role in roles:
         models.add_argument(f"--{role}-model", metavar="M", help=f"model for the {role} (overrides --model)")
+    for side in sides:
+        models.add_argument(
+            f"--{side.name}-model",
+            metavar="M",
+            help=f"model for the {side.name} side, {side.help} (default: the {side.role}'s)",
+        )
     models.add_argument(
         "--base-url", metavar="URL", help="an OpenAI-compatible endpoint (default: OPENAI_BASE_URL)"
     )
@@ -68,7 +77,7 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
         help=f"model calls in flight at once, across all games (default {DEFAULT_MAX_CONCURRENCY})",
     )
     models.add_argument("--rpm", type=positive_int, metavar="N", help="at most N model requests per minute")
-    add_settings_flags(models, roles)
+    add_settings_flags(models, roles, sides)
     models.add_argument(
         "--request-timeout",
         type=seconds,
@@ -82,6 +91,12 @@ def add_common_flags(parser: argparse.ArgumentParser, roles: Iterable[str]) -> N
     for role in roles:
         people.add_argument(
             f"--{role}", metavar="P", help=f"persona for the {role}: a name or a persona file (.toml)"
+        )
+    for side in sides:
+        people.add_argument(
+            f"--{side.name}",
+            metavar="P",
+            help=f"persona for the {side.name} side, played as the {side.role} (default: the {side.role}'s)",
         )
     people.add_argument(
         "--persona-dir",

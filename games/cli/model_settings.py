@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from games.kit.arguments import positive_int
+from games.kit.definition import Side
 from games.kit.exits import UsageError
 
 CONFIG_KEY = "model_settings"
@@ -63,8 +64,10 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-def add_settings_flags(group: argparse._ArgumentGroup, roles: Iterable[str]) -> None:
-    """--temperature and --max-tokens for every role, then each role's own forms."""
+def add_settings_flags(
+    group: argparse._ArgumentGroup, roles: Iterable[str], sides: Sequence[Side] = ()
+) -> None:
+    """--temperature and --max-tokens for every role, then each role's own forms, then each side's."""
     roles = tuple(roles)
     for setting in SETTINGS:
         group.add_argument(
@@ -80,6 +83,14 @@ def add_settings_flags(group: argparse._ArgumentGroup, roles: Iterable[str]) -> 
                 type=setting.kind,
                 metavar=setting.metavar,
                 help=f"{setting.help}, for the {role} (overrides --{setting.flag})",
+            )
+    for side in sides:
+        for setting in SETTINGS:
+            group.add_argument(
+                f"--{side.name}-{setting.flag}",
+                type=setting.kind,
+                metavar=setting.metavar,
+                help=f"{setting.help}, for the {side.name} side (default: the {side.role}'s)",
             )
 
 
@@ -102,9 +113,12 @@ def given(args: argparse.Namespace, role: str, setting: Setting) -> bool:
     return any(getattr(args, dest, None) is not None for dest in (setting.dest(role), setting.dest()))
 
 
-def recorded_settings(config: Mapping[str, Any], roles: Sequence[str], where: str) -> RoleSettings:
+def recorded_settings(
+    config: Mapping[str, Any], roles: Sequence[str], where: str, sides: Sequence[str] = ()
+) -> RoleSettings:
     """The settings a run's config records (`model_settings`; none in a log written before it was
-    recorded), every role present; UsageError naming `where` and the field for anything malformed."""
+    recorded), every role present, and each of `sides` the run gave its own cast; UsageError naming
+    `where` and the field for anything malformed."""
     recorded = config.get(CONFIG_KEY)
     chosen: RoleSettings = {role: {} for role in roles}
     if recorded is None:
@@ -114,8 +128,10 @@ def recorded_settings(config: Mapping[str, Any], roles: Sequence[str], where: st
         raise UsageError(f"{within} is not an object")
     known = {setting.field: setting for setting in SETTINGS}
     for role, values in recorded.items():
-        if role not in chosen:
-            raise UsageError(f"{within}: {role!r} is not a role of this game ({', '.join(roles)})")
+        if role not in chosen and role not in sides:
+            what = "a role or side" if sides else "a role"
+            raise UsageError(f"{within}: {role!r} is not {what} of this game ({', '.join([*roles, *sides])})")
+        chosen.setdefault(role, {})
         if not isinstance(values, Mapping):
             raise UsageError(f"{within}.{role} is not an object")
         for name, value in values.items():

@@ -19,7 +19,7 @@ from typing import Any
 from agents.persona_library import PersonaLibrary
 from agents.personas import Casting, Knob, Persona, PersonaError, RoleSpec
 from games.cli.models import Backend, RoleModel
-from games.kit.definition import GameDefinition, Role
+from games.kit.definition import GameDefinition, Role, sides_of
 from games.kit.exits import UsageError
 
 DEFAULT_PERSONA = "default"
@@ -102,8 +102,11 @@ def library_of(persona_dirs: Sequence[str]) -> PersonaLibrary:
     return PersonaLibrary(dirs)
 
 
-def find_persona(library: PersonaLibrary, spec: str, casting: Casting, role: str) -> Persona:
-    """The persona `spec` names, checked for `role`; UsageError (one line) when it cannot play it."""
+def find_persona(
+    library: PersonaLibrary, spec: str, casting: Casting, role: str, flag: str | None = None
+) -> Persona:
+    """The persona `spec` names (by the flag `--flag`, by default `--role`), checked for `role`;
+    UsageError (one line) when it cannot play it."""
     from games.cli.registry import castings
 
     try:
@@ -113,23 +116,26 @@ def find_persona(library: PersonaLibrary, spec: str, casting: Casting, role: str
         persona.require(casting, role, known_games=known)
     except PersonaError as exc:
         if exc.file is None:
-            raise UsageError(f"--{role} {spec}: {exc}") from None
+            raise UsageError(f"--{flag or role} {spec}: {exc}") from None
         more = f"; 'python main.py personas check {exc.file}' lists them" if len(exc.problems) > 1 else ""
         raise UsageError(f"{exc}{more}") from None
     return persona
 
 
-def choose_personas(args: argparse.Namespace, game: GameDefinition) -> dict[str, PersonaChoice]:
-    """Each role's persona from its --ROLE flag (default: the built-in "default")."""
+def choose_personas(
+    args: argparse.Namespace, game: GameDefinition, sides: Mapping[str, str | None] | None = None
+) -> dict[str, PersonaChoice]:
+    """Each role's persona from its --ROLE flag (default: the built-in "default"); and each cast side's
+    from `sides` (side -> its persona, games.cli.sides)."""
     named = {role.name: getattr(args, _dest(role.name), None) for role in game.roles}
-    return personas_named(game, named, getattr(args, "persona_dir", None) or ())
+    return personas_named(game, {**named, **(sides or {})}, getattr(args, "persona_dir", None) or ())
 
 
 def personas_named(
     game: GameDefinition, named: Mapping[str, str | None], persona_dirs: Sequence[str] = ()
 ) -> dict[str, PersonaChoice]:
     """Each role's persona by name or file (None or missing: the built-in "default"), looked for in
-    `persona_dirs` first."""
+    `persona_dirs` first; and each side `named` names (keyed by its name), played as its role."""
     library = library_of(persona_dirs)
     casting = casting_of(game)
     chosen = {}
@@ -137,6 +143,11 @@ def personas_named(
         spec = named.get(role.name) or DEFAULT_PERSONA
         persona = find_persona(library, spec, casting, role.name)
         chosen[role.name] = PersonaChoice.of(persona, casting, role.name)
+    for side in sides_of(game):
+        if side.name in named:
+            spec = named[side.name] or DEFAULT_PERSONA
+            persona = find_persona(library, spec, casting, side.role, flag=side.name)
+            chosen[side.name] = PersonaChoice.of(persona, casting, side.role)
     return chosen
 
 

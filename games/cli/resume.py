@@ -39,9 +39,12 @@ class Resumed:
         """The game's settings as the resumed log recorded them; UsageError (one line) if malformed."""
         return config_from_json(config_type, self.config, f"{self.source}: line 1")
 
-    def flags(self, args: argparse.Namespace, roles: Sequence[str]) -> argparse.Namespace:
+    def flags(
+        self, args: argparse.Namespace, roles: Sequence[str], sides: Sequence[str] = ()
+    ) -> argparse.Namespace:
         """The resumed run's flags: the seed and size from the log; models, personas and model settings
-        from the log too, for every role the command line does not name one for."""
+        from the log too, for every role the command line does not name one for, and for every side
+        the log cast (games.cli.sides)."""
         merged = argparse.Namespace(**vars(args))
         for name in RESUMED_FLAGS:
             if name in self.config:
@@ -52,7 +55,8 @@ class Resumed:
         models = _mapping(self.config.get("models"))
         personas = _mapping(self.config.get("personas"))
         chose_models = args.model is not None or args.offline
-        for role in roles:
+        parts = [*roles, *sides]
+        for role in parts:
             dest = role.replace("-", "_")
             recorded = _mapping(models.get(role))
             if not chose_models and getattr(args, f"{dest}_model") is None and recorded:
@@ -62,8 +66,8 @@ class Resumed:
             if getattr(args, dest, None) is None and persona:
                 source = persona.get("source")
                 setattr(merged, dest, persona.get("name") if source == "built-in" else source)
-        settings = recorded_settings(self.config, roles, self.source)
-        for role in roles:
+        settings = recorded_settings(self.config, roles, self.source, sides)
+        for role in settings:
             for setting in SETTINGS:
                 value = settings[role].get(setting.field)
                 if value is not None and not given(args, role, setting):

@@ -7,7 +7,8 @@ for every role) plays each seat with the replies the file lists for it, in order
  "games": {"g2": {"guesser": ["GUESS: ...", "GUESS: ..."]}}}
 ```
 
-Keys are the game's roles or seats (a seat's own list wins over its role's); `games` holds lists for
+Keys are the game's roles, sides or seats (a seat's own list wins over its side's, which wins over its
+role's); `games` holds lists for
 one game by its id, which win over the others. A seat that runs out of replies fails its game (an
 `error` outcome naming the call). A file that cannot be used is one line naming it and the field.
 """
@@ -40,10 +41,11 @@ class Script:
     replies: Mapping[str, tuple[str, ...]]
     games: Mapping[str, Mapping[str, tuple[str, ...]]]
 
-    def for_seat(self, agent: str, role: str, game_id: str) -> list[str]:
-        """The replies `agent` (playing `role`) gives in game `game_id`; [] when the file has none."""
+    def for_seat(self, agent: str, role: str, game_id: str, *, side: str | None = None) -> list[str]:
+        """The replies `agent` (playing `role`, on `side` in this game if it is on one) gives in game
+        `game_id`; [] when the file has none."""
         for replies in (self.games.get(game_id, {}), self.replies):
-            for key in (agent, role):
+            for key in (agent, side, role):
                 if key in replies:
                     return list(replies[key])
         return []

@@ -86,11 +86,30 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Side:
+    """Seats of a role that the game puts on a side of their own, game by game (Chameleon's chameleon,
+    whom the seed picks among the players): a cast may give the side its own model, persona and model
+    settings (`--NAME-model`, `--NAME`, `--NAME-temperature`...); whatever it does not give, the side's
+    seats take from `role`. Personas play it as `role` (its prompt, placeholders and knobs)."""
+
+    name: str
+    role: str
+    help: str  # who plays on the side, for --help and the docs: "the seat the seed makes the chameleon"
+
+
+@dataclass(frozen=True)
 class Seat:
-    """One agent of a game and the role it plays (N players may share the role "player")."""
+    """One agent of a game and the role it plays (N players may share the role "player"); in one game
+    of a game with sides, the side the game put it on (None: none)."""
 
     agent: str
     role: str
+    side: str | None = None
+
+    @property
+    def part(self) -> str:
+        """What a cast gives choices to for this seat: its side, or else its role."""
+        return self.side or self.role
 
 
 @dataclass(frozen=True)
@@ -120,11 +139,26 @@ class Prepared(Protocol):
 
     def seats(self) -> Sequence[Seat]: ...
 
+    # Optional, for a game with sides: `sides_of(spec) -> Mapping[str, str]`, agent -> side, the seats
+    # that `spec`'s game puts on a side (the game's seed decides; the same spec, the same sides).
+
     def offline_policy(self, seat: Seat, seed: int, knobs: Any) -> Policy: ...
 
     async def play(self, spec: GameSpec, players: Mapping[str, Player], events: EventLog) -> GameResult:
         """Play one game to its end; its events (game_started ... game_ended) go to `events`."""
         ...
+
+
+def sides_of(game: GameDefinition) -> tuple[Side, ...]:
+    """The sides the game declares (none for most games)."""
+    return tuple(getattr(game, "sides", ()))
+
+
+def seats_of(prepared: Prepared, spec: GameSpec) -> tuple[Seat, ...]:
+    """The seats of `spec`'s game, each with the side the game puts it on in that game, if any."""
+    placing = getattr(prepared, "sides_of", None)
+    placed: Mapping[str, str] = placing(spec) if placing is not None else {}
+    return tuple(dataclasses.replace(seat, side=placed.get(seat.agent)) for seat in prepared.seats())
 
 
 class GameDefinition(Protocol):
@@ -139,6 +173,8 @@ class GameDefinition(Protocol):
     config_type: type[GameConfig]  # the game's settings: one field per flag of add_arguments
     # Optional `rule_sets: Sequence[str]`: the game's rule sets, its default first, when it has more
     # than one; its settings' field `rules` names the one a run plays (`rerun --rules NAME` picks another).
+    # Optional `sides: Sequence[Side]`: the sides a cast may give their own model and persona (its
+    # Prepared then has `sides_of`); absent means none.
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """The game's own flags (the common ones are added for it), each named as a field of

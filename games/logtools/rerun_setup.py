@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from agents import Endpoint
@@ -20,7 +20,7 @@ from games.cli.models import Backend, RoleModel
 from games.cli.personas import PersonaChoice, personas_named
 from games.cli.registry import games_by_name
 from games.kit.config import config_from_json
-from games.kit.definition import GameDefinition
+from games.kit.definition import GameDefinition, sides_of
 from games.kit.exits import UsageError
 from games.logtools.compare import Transcripts
 from games.logtools.logcheck import FieldCheck
@@ -139,6 +139,10 @@ def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> P
         role: RoleModel(role, Backend(str(choice["backend"])), str(choice["model"]))
         for role, choice in _models(source, _need(source, config, "models")).items()
     }
+    personas = personas_of(game, config.get("personas") or {}, cast=models)
+    for side in sides_of(game):  # a side cast with a persona only plays its role's model
+        if side.name in personas and side.name not in models and side.role in models:
+            models[side.name] = replace(models[side.role], role=side.name)
     return Plan(
         game=game,
         prepared=prepared,
@@ -146,10 +150,12 @@ def plan_of(source: str, started: Mapping[str, Any], recorded: Transcripts) -> P
         specs=[spec for spec in specs if spec.game_id in set(started_ids)],
         models=models,
         seat_models=models,
-        personas=personas_of(game, config.get("personas") or {}),
+        personas=personas,
         endpoint=Endpoint(),
         resumed={},
-        settings=recorded_settings(config, [role.name for role in game.roles], source),
+        settings=recorded_settings(
+            config, [role.name for role in game.roles], source, [side.name for side in sides_of(game)]
+        ),
     )
 
 
@@ -213,13 +219,18 @@ def game_of(source: str, config: Mapping[str, Any]) -> GameDefinition:
     return known[str(name)]
 
 
-def personas_of(game: GameDefinition, recorded: Mapping[str, Any]) -> dict[str, PersonaChoice]:
-    """Today's personas for the recorded ones: a file by its path, a built-in by its name."""
+def personas_of(
+    game: GameDefinition, recorded: Mapping[str, Any], cast: Collection[str] = ()
+) -> dict[str, PersonaChoice]:
+    """Today's personas for the recorded ones: a file by its path, a built-in by its name (every role's,
+    and every side's the run cast: recorded, or given a model in `cast`; a side without a persona
+    recorded plays its role's)."""
     named = {}
-    for role in game.roles:
-        persona = recorded.get(role.name) or {}
+    sides = {side.name: side.role for side in sides_of(game) if side.name in recorded or side.name in cast}
+    for part in [*(role.name for role in game.roles), *sides]:
+        persona = recorded.get(part) or recorded.get(sides.get(part, part)) or {}
         source = str(persona.get("source") or "built-in")
-        named[role.name] = str(persona.get("name") or "default") if source == "built-in" else source
+        named[part] = str(persona.get("name") or "default") if source == "built-in" else source
     return personas_named(game, named)
 
 
