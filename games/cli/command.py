@@ -390,7 +390,9 @@ async def play_game(
     if real_model is not None and served is not None:
         real_model = served(real_model)
     players = {
-        seat.agent: _player(gateway, chosen, seat, _seat_choice(chosen, seat, models), real_model, spec, override)
+        seat.agent: _player(
+            gateway, chosen, seat, _seat_choice(chosen, seat, models), real_model, spec, override
+        )
         for seat in seats_of(chosen.prepared, spec)
     }
     cast = {agent: player.label for agent, player in players.items()}
@@ -438,7 +440,11 @@ def _player(
         assert real_model is not None
         model = real_model
     timeout_s = resolve_request_timeout(chosen.request_timeout, persona.settings.get("timeout_s"), os.environ)
-    chosen_settings = {**persona.settings, **chosen.settings.get(chosen.part(seat), {}), "timeout_s": timeout_s}
+    chosen_settings = {
+        **persona.settings,
+        **chosen.settings.get(chosen.part(seat), {}),
+        "timeout_s": timeout_s,
+    }
     settings = ModelSettings(model=choice.model, **chosen_settings)
     label = f"{choice.model}/{persona.name}"
     return Player(AgentModel(gateway, model, seat.agent, settings), persona.system_template, label)

@@ -30,14 +30,21 @@ def cast_sides(args: argparse.Namespace, game: GameDefinition) -> tuple[Side, ..
     )
 
 
-def side_models(args: argparse.Namespace, sides: tuple[Side, ...], per_role: Mapping[str, str | None]) -> dict:
+def side_models(
+    args: argparse.Namespace, sides: tuple[Side, ...], per_role: Mapping[str, str | None]
+) -> dict:
     """Each cast side's model flag: its own, else its role's (None: --model's, as for the role)."""
-    return {side.name: getattr(args, f"{_dest(side.name)}_model") or per_role.get(side.role) for side in sides}
+    return {
+        side.name: getattr(args, f"{_dest(side.name)}_model") or per_role.get(side.role) for side in sides
+    }
 
 
 def side_personas(args: argparse.Namespace, sides: tuple[Side, ...]) -> dict[str, str | None]:
     """Each cast side's persona flag: its own, else its role's (None: the built-in default)."""
-    return {side.name: getattr(args, _dest(side.name), None) or getattr(args, _dest(side.role), None) for side in sides}
+    return {
+        side.name: getattr(args, _dest(side.name), None) or getattr(args, _dest(side.role), None)
+        for side in sides
+    }
 
 
 def side_settings(args: argparse.Namespace, sides: tuple[Side, ...], per_role: RoleSettings) -> RoleSettings:

@@ -19,6 +19,7 @@ from games.cli.evals.arguments import ArgumentsRejected, flag_of, own_flags, par
 from games.cli.evals.plan import ALL, Cast, EvalPlan, GameEntry, PlanError, settings_flag
 from games.cli.script import PREFIX as SCRIPT_PREFIX
 from games.kit.config import config_from_args
+from games.kit.definition import sides_of
 from games.kit.exits import UsageError
 from runtime.tomlfile import Key, Problem
 
@@ -42,6 +43,10 @@ class Cell:
         for role in self.entry.game.roles:
             choice = self.cast.role(role.name)
             roles[role.name] = {"model": choice.model, "persona": choice.persona, **dict(choice.settings)}
+        for side in sides_of(self.entry.game):  # a side the cast gives nothing plays as its role
+            if side.name in self.cast.roles:
+                choice = self.cast.side(side)
+                roles[side.name] = {"model": choice.model, "persona": choice.persona, **dict(choice.settings)}
         return {
             "game": self.entry.game.name,
             "settings": dict(sorted(self.entry.settings.items())),
@@ -97,6 +102,15 @@ class Cell:
                 found.append(f"--{role.name}={plan.path(persona) if looks_like_path(persona) else persona}")
             for setting, value in own.settings.items() if own is not None else ():
                 found.append(f"{settings_flag(setting, role.name)}={value}")
+        for side in sides_of(self.entry.game):  # only its own choices: the command gives it its role's
+            choice = cast.side(side)
+            if choice.model:
+                found.append(f"--{side.name}-model={_model(choice.model, plan)}")
+            if choice.persona:
+                persona = choice.persona
+                found.append(f"--{side.name}={plan.path(persona) if looks_like_path(persona) else persona}")
+            for setting, value in choice.settings.items():
+                found.append(f"{settings_flag(setting, side.name)}={value}")
         if cast.base_url:
             found.append(f"--base-url={cast.base_url}")
         return found

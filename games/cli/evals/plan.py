@@ -23,7 +23,7 @@ from agents.personas import PersonaError
 from games.cli.evals.arguments import ArgumentsRejected, flag_of, has_flag, own_flags, parse, rejected_reason
 from games.cli.personas import casting_of, library_of
 from games.cli.registry import castings, games_by_name
-from games.kit.definition import GameDefinition
+from games.kit.definition import GameDefinition, Side, sides_of
 from games.kit.exits import UsageError
 from runtime.tomlfile import (
     KIND_NAMES,
@@ -91,7 +91,9 @@ class RoleChoice:
 
 @dataclass(frozen=True)
 class Cast:
-    """A named cast: choices for every role (`everyone`) and for particular roles, which win."""
+    """A named cast: choices for every role (`everyone`) and for particular roles, which win; and for a
+    game's sides (games.kit.definition.Side, keyed by the side's name like a role), whose own choices
+    win over their role's."""
 
     name: str
     everyone: RoleChoice
@@ -107,6 +109,11 @@ class Cast:
             settings={**self.everyone.settings, **own.settings},
         )
 
+    def side(self, side: Side) -> RoleChoice:
+        """A side's own choices (`[cast.NAME.SIDE]`): the game command gives it its role's for the
+        rest."""
+        return self.roles.get(side.name, RoleChoice())
+
     def key_of(self, role: str, key: str) -> Key:
         """Where `role`'s `key` is set: ("cast", NAME, ROLE, key) in the role's section, else
         ("cast", NAME, key)."""
@@ -114,6 +121,11 @@ class Cast:
         if own is not None and (getattr(own, key, None) is not None or key in own.settings):
             return ("cast", self.name, role, key)
         return ("cast", self.name, key)
+
+
+def _parts(game: GameDefinition) -> list[str]:
+    """What a cast may have a table for in a game: its roles, then its sides."""
+    return [*(role.name for role in game.roles), *(side.name for side in sides_of(game))]
 
 
 def settings_flag(setting: str, role: str | None = None) -> str:
@@ -354,8 +366,8 @@ class _Reader:
             self._add(f"expected a table ([cast.{name}]), got {describe_value(table)}", key)
             return None
         played = [entry for entry in entries.values() if entry.casts is None or name in entry.casts]
-        roles_here = list(dict.fromkeys(role.name for entry in played for role in entry.game.roles))
-        every_role = {role.name: game.name for game in games_by_name().values() for role in game.roles}
+        roles_here = list(dict.fromkeys(part for entry in played for part in _parts(entry.game)))
+        every_role = {part: game.name for game in games_by_name().values() for part in _parts(game)}
         roles: dict[str, RoleChoice] = {}
         for item, value in table.items():
             if item in CAST_KEYS:
@@ -434,15 +446,16 @@ class _Reader:
                 if entry.casts is not None and cast.name not in entry.casts:
                     continue
                 casting = casting_of(entry.game)
-                for role in entry.game.roles:
-                    spec = cast.role(role.name).persona
+                played = [(role.name, role.name, cast.role(role.name).persona) for role in entry.game.roles]
+                played += [(side.name, side.role, cast.side(side).persona) for side in sides_of(entry.game)]
+                for part, role, spec in played:
                     if spec is None:
                         continue
-                    key = cast.key_of(role.name, "persona")
+                    key = cast.key_of(part, "persona")
                     shown = str(self.base / spec) if looks_like_path(spec) else spec
                     try:
                         persona = library.find(shown)
-                        persona.require(casting, role.name, known_games=known)
+                        persona.require(casting, role, known_games=known)
                     except PersonaError as exc:
                         more = ""
                         if exc.file is not None and len(exc.problems) > 1:
@@ -454,10 +467,12 @@ class _Reader:
         lacking: dict[tuple[Key, str], list[str]] = {}
         for cast in casts.values():
             for entry in self._played_by(cast, entries):
-                for role in entry.game.roles:
-                    for setting in cast.role(role.name).settings:
-                        key = cast.key_of(role.name, setting)
-                        flag = settings_flag(setting, role.name if len(key) == 4 else None)
+                chosen = [(role.name, cast.role(role.name)) for role in entry.game.roles]
+                chosen += [(side.name, cast.side(side)) for side in sides_of(entry.game)]
+                for part, choice in chosen:
+                    for setting in choice.settings:
+                        key = cast.key_of(part, setting)
+                        flag = settings_flag(setting, part if len(key) == 4 else None)
                         if not has_flag(entry.game, flag):
                             games = lacking.setdefault((key, flag), [])
                             games += [] if entry.game.name in games else [entry.game.name]

@@ -13,6 +13,7 @@ from typing import Any
 from games.logtools.report.build import Report
 from games.logtools.report.charts import charts
 from games.logtools.report.files import write_whole
+from games.logtools.report.ratings import side_terms
 from games.logtools.report.terminal import show, title
 
 CSS = """
@@ -249,7 +250,7 @@ def _ratings(ratings: Sequence[Mapping[str, Any]]) -> str:
             f"<h3>{_e(name)}</h3><table><thead><tr><th>competitor</th><th>rating (95% CI)</th><th>games</th>"
             f"<th>wins</th></tr></thead><tbody>{rows}</tbody></table>"
             f'<p class="note">{rating["matches"]} match(es) between models, '
-            f"{rating['self_play']} self-play.</p>"
+            f"{rating['self_play']} self-play. {_e(side_terms(rating))}</p>"
         )
     if not parts:
         return ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from games.logtools.report.rows import GameRow
@@ -72,6 +72,14 @@ def ratings(rows: Sequence[GameRow], *, resamples: int = RESAMPLES, seed: int = 
         entry["sides"] = {side: round(value, 1) for side, value in point.items() if side.startswith("side:")}
         found.append(entry)
     return found
+
+
+def side_terms(entry: Mapping[str, Any]) -> str:
+    """A rating's side terms in words: `side terms: chameleon +103, informed -103` (Elo points added to
+    whoever plays the side); empty when there are none."""
+    terms = entry.get("sides") or {}
+    shown = [f"{side.removeprefix('side:')} {value:+.0f}" for side, value in sorted(terms.items())]
+    return f"side terms: {', '.join(shown)}" if shown else ""
 
 
 def _matches(rows: Sequence[GameRow]) -> tuple[list[Match], int]:

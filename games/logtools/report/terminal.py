@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from games.logtools.report.build import Report
+from games.logtools.report.ratings import side_terms
 
 TERMINAL_BREAKDOWNS = ("band", "category", "seat")
 
@@ -149,7 +150,8 @@ def rating_table(rating: Mapping[str, Any]) -> Table:
             item["name"], f"{item['rating']:.0f} ({item['low']:.0f}–{item['high']:.0f})", str(item["games"]),
             str(item["wins"]),
         )  # fmt: skip
-    table.caption = f"{rating['matches']} match(es) between models, {rating['self_play']} self-play game(s)"
+    caption = f"{rating['matches']} match(es) between models, {rating['self_play']} self-play game(s)"
+    table.caption = "; ".join(filter(None, [caption, side_terms(rating)]))
     return table
 
 
