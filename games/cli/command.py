@@ -389,14 +389,18 @@ async def play_game(
     models = _swapped(chosen, spec)
     if real_model is not None and served is not None:
         real_model = served(real_model)
+    seats = seats_of(chosen.prepared, spec)
     players = {
         seat.agent: _player(
             gateway, chosen, seat, _seat_choice(chosen, seat, models), real_model, spec, override
         )
-        for seat in seats_of(chosen.prepared, spec)
+        for seat in seats
     }
     cast = {agent: player.label for agent, player in players.items()}
-    events.bind(game_id=spec.game_id).info("game_cast", players=cast, swapped=spec.swapped)
+    # With a side cast apart: what each seat was cast as (its side or its role), for the report's names.
+    parts = {seat.agent: chosen.part(seat) for seat in seats}
+    cast_as = {"cast_as": parts} if any(parts[seat.agent] != seat.role for seat in seats) else {}
+    events.bind(game_id=spec.game_id).info("game_cast", players=cast, swapped=spec.swapped, **cast_as)
     try:
         return await chosen.prepared.play(spec, players, events)
     finally:

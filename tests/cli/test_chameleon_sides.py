@@ -210,7 +210,8 @@ def test_without_side_flags_every_seat_plays_the_player_and_the_log_names_no_sid
     records = read_log(log)
     config = records[0]["config"]
     assert list(config["models"]) == list(config["personas"]) == list(config["model_settings"]) == ["player"]
-    assert all(set(r["players"].values()) == {"offline/default"} for r in events(records, "game_cast"))
+    for record in events(records, "game_cast"):
+        assert set(record["players"].values()) == {"offline/default"} and "cast_as" not in record
 
 
 def test_a_misspelt_side_in_a_plan_is_one_line_with_its_line_key_and_the_near_name(tmp_path: Path) -> None:
@@ -231,3 +232,23 @@ def test_a_misspelt_side_in_a_plan_is_one_line_with_its_line_key_and_the_near_na
     )
     assert lines[1].startswith(f"{tmp_path / 'plan.toml'}:11: cast.y.chameleon.persona:")
     assert "poet" in lines[1]
+
+
+def test_a_run_with_a_side_cast_apart_is_one_cast_named_by_side_and_role(tmp_path: Path) -> None:
+    """game_cast says what each seat was cast as, so the report names the run's cast by side and role
+    (not seat by seat, which changes with the seed) and rates its two competitors."""
+    personas = write_personas(tmp_path)
+    log = tmp_path / "run.jsonl"
+    flags = ("--offline", "--games", "6", "--seed", "2", "--chameleon", str(personas / "dull.toml"))
+    done = run_main("chameleon", *flags, "--quiet", "--log", str(log))
+    assert done.returncode == 0, done.stderr
+    for record in events(read_log(log), "game_cast"):
+        assert sorted(record["cast_as"].values()) == ["chameleon", "player", "player", "player"]
+    report = tmp_path / "report.json"
+    assert run_main("report", str(log), "--json", str(report)).returncode == 0
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert [entry["cast"] for entry in written["leaderboard"]] == [
+        "chameleon=offline/dull, player=offline/default"
+    ]
+    (rating,) = written["ratings"]
+    assert {item["name"] for item in rating["competitors"]} == {"offline/dull", "offline/default"}

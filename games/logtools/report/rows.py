@@ -116,12 +116,15 @@ class LogRows:
 class _Game:
     """A game being read: what its events have said so far."""
 
-    __slots__ = ("players", "group", "facts", "prompt", "completion", "estimated", "calls", "latency",
+    __slots__ = ("players", "cast", "group", "facts", "prompt", "completion", "estimated", "calls", "latency",
                  "cost", "priced", "models", "violations")  # fmt: skip
 
-    def __init__(self, players: Mapping[str, str], base: _Base) -> None:
+    def __init__(
+        self, players: Mapping[str, str], base: _Base, cast_as: Mapping[str, str] | None = None
+    ) -> None:
         self.players = dict(players)
-        self.group = base.group(self.players)
+        self.cast = base.cast_label or cast_name(self.players, cast_as)
+        self.group = (base.game, base.rules, self.cast)
         self.facts: dict[str, Any] = {}
         self.prompt = self.completion = self.calls = 0
         self.estimated = False
@@ -176,7 +179,9 @@ def read_log_rows(
             game = games.get(game_id) if game_id is not None else None
             _call(record, game, base, prices, latencies)
         elif event == "game_cast":
-            games[str(game_id)] = _Game(_players(record.get("players")), base)
+            games[str(game_id)] = _Game(
+                _players(record.get("players")), base, _players(record.get("cast_as"))
+            )
         elif event == "game_started":
             catalog = follow(record)
             game = games.get(str(game_id)) or games.setdefault(str(game_id), _planned(planned, game_id, base))
@@ -223,12 +228,21 @@ def _planned(planned: Mapping[str, Mapping[str, Any]], game_id: object, base: _B
     return _Game(_players(_mapping(planned.get(str(game_id))).get("cast")), base)
 
 
-def cast_name(players: Mapping[str, str]) -> str:
+def cast_name(players: Mapping[str, str], cast_as: Mapping[str, str] | None = None) -> str:
     """A cast without a name of its own: its players, agent=model/persona, in agent order; `all=` when
-    every seat has the same player (Chameleon's seats, most offline games)."""
+    every seat has the same player (Chameleon's seats, most offline games). With `cast_as` (game_cast's:
+    agent -> the side or role whose cast it played, written when a side had a cast of its own), by
+    part when each part has one player: `chameleon=gpt-4o/default, player=gpt-4o-mini/default`, the
+    same whichever seats the game put on the side."""
     distinct = set(players.values())
     if len(players) > 1 and len(distinct) == 1:
         return f"all={distinct.pop()}"
+    if cast_as and set(cast_as) == set(players):
+        parts: dict[str, set[str]] = {}
+        for agent, part in cast_as.items():
+            parts.setdefault(part, set()).add(players[agent])
+        if all(len(labels) == 1 for labels in parts.values()):
+            return ", ".join(f"{part}={labels.pop()}" for part, labels in sorted(parts.items()))
     return ", ".join(f"{agent}={player}" for agent, player in sorted(players.items())) or "?"
 
 
@@ -284,7 +298,7 @@ def _row(
         game_id=str(ended.get("game_id")),
         game=base.game,
         rules=rules,
-        cast=base.cast_label or cast_name(game.players),
+        cast=game.cast,
         players=game.players,
         run_seed=base.run_seed,
         seed=planned.get("seed") if isinstance(planned.get("seed"), int) else None,
