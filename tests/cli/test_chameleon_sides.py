@@ -252,3 +252,34 @@ def test_a_run_with_a_side_cast_apart_is_one_cast_named_by_side_and_role(tmp_pat
     ]
     (rating,) = written["ratings"]
     assert {item["name"] for item in rating["competitors"]} == {"offline/dull", "offline/default"}
+
+
+def test_a_scripted_chameleon_side_reads_its_own_replies_and_is_rated_below(tmp_path: Path) -> None:
+    """`--chameleon-model script:FILE` with replies under `chameleon`: the seat the seed makes the
+    chameleon, and only it, says the script's clue in every game; a chameleon whose clue fits no word
+    is always caught and guesses wrong, so the offline players win every game and are rated above."""
+    script = tmp_path / "giveaway.json"
+    replies = ["CLUE: xylophone", "VOTE: p1", "VOTE: p2", "GUESS: xylophone"]
+    script.write_text(json.dumps({"chameleon": replies}), encoding="utf-8")
+    log = tmp_path / "run.jsonl"
+    flags = ("--players", "3", "--games", "8", "--seed", "1", "--model", "offline")
+    done = run_main(
+        "chameleon", *flags, "--chameleon-model", f"script:{script}", "--quiet", "--log", str(log)
+    )
+    assert done.returncode == 0, done.stderr
+    records = read_log(log)
+    chameleons = {r["game_id"]: r["chameleon"] for r in events(records, "votes_counted")}
+    clues = [
+        r for r in events(records, "message_sent") if r["kind"] == "clue" and r["recipient"] == "moderator"
+    ]
+    assert {(r["game_id"], r["sender"]) for r in clues if r["text"] == "CLUE: xylophone"} == set(
+        chameleons.items()
+    )
+    assert {r["outcome"] for r in events(records, "game_ended")} == {"success"}
+    report = tmp_path / "report.json"
+    assert run_main("report", str(log), "--json", str(report)).returncode == 0
+    (rating,) = json.loads(report.read_text(encoding="utf-8"))["ratings"]
+    assert [(item["name"], item["wins"]) for item in rating["competitors"]] == [
+        ("offline/default", 8),
+        (f"script:{script}/default", 0),
+    ]
