@@ -89,8 +89,11 @@ class Plan:
     settings: RoleSettings = field(default_factory=dict)  # role -> the model settings the flags set
 
     def part(self, seat: Seat) -> str:
-        """Whose choices a seat plays: its side's when the flags cast that side, else its role's."""
-        return seat.side if seat.side is not None and seat.side in self.models else seat.role
+        """Whose choices a seat plays: its side's when the flags cast that side, else its role's (the
+        person's seat always the role's: the person plays it, whatever side it is on)."""
+        if seat.side is None or seat.side not in self.models or seat.agent == _human_seat(self):
+            return seat.role
+        return seat.side
 
     def cast(self, spec: GameSpec) -> dict[str, str]:
         """Who plays each seat of `spec`'s game: agent -> "model/persona"."""
@@ -465,13 +468,13 @@ def _swapped(chosen: Plan, spec: GameSpec) -> dict[str, RoleModel]:
 
 
 def _seat_choice(chosen: Plan, seat: Seat, models: dict[str, RoleModel]) -> RoleModel:
-    """Who thinks for `seat`, of the game's `models`: the person takes one seat of the --human role
-    (whatever side it is on); the other seats play their side's model, or else their role's."""
-    if models[seat.role].backend is Backend.HUMAN and seat.agent == _human_seat(chosen):
-        return models[seat.role]
+    """Who thinks for `seat`, of the game's `models` (its side's or its role's): the person takes one
+    seat of the --human role; the role's other seats play as usual."""
     part = chosen.part(seat)
     choice = models[part]
-    return chosen.seat_models[part] if choice.backend is Backend.HUMAN else choice
+    if choice.backend is Backend.HUMAN and seat.agent != _human_seat(chosen):
+        return chosen.seat_models[part]
+    return choice
 
 
 def _human_seat(chosen: Plan) -> str | None:
