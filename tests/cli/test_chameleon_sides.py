@@ -283,3 +283,26 @@ def test_a_scripted_chameleon_side_reads_its_own_replies_and_is_rated_below(tmp_
         ("offline/default", 8),
         (f"script:{script}/default", 0),
     ]
+
+
+def test_a_person_keeps_p1_when_the_seed_makes_p1_the_chameleon(tmp_path: Path) -> None:
+    """With --human player and a chameleon side cast apart, the game whose seed makes p1 the chameleon
+    seats the person there, with the player's persona; the side's persona plays nobody that game."""
+    personas = write_personas(tmp_path)
+    log = tmp_path / "run.jsonl"
+    flags = (
+        "--human",
+        "player",
+        "--seed",
+        "11",
+        "--chameleon",
+        str(personas / "sharp.toml"),
+        "--log",
+        str(log),
+    )
+    done = run_main("chameleon", *flags, stdin="milk\np2\nwater\nwater\n")
+    assert done.returncode == 0, done.stderr
+    records = read_log(log)
+    assert events(records, "votes_counted")[0]["chameleon"] == "p1"
+    (cast,) = events(records, "game_cast")
+    assert cast["players"] == {"p1": "human/default", **{f"p{n}": "offline/default" for n in (2, 3, 4)}}
