@@ -32,7 +32,7 @@ def cast_sides(args: argparse.Namespace, game: GameDefinition) -> tuple[Side, ..
 
 def side_models(
     args: argparse.Namespace, sides: tuple[Side, ...], per_role: Mapping[str, str | None]
-) -> dict:
+) -> dict[str, str | None]:
     """Each cast side's model flag: its own, else its role's (None: --model's, as for the role)."""
     return {
         side.name: getattr(args, f"{_dest(side.name)}_model") or per_role.get(side.role) for side in sides
