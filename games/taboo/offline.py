@@ -99,10 +99,9 @@ class OfflineHinter:
         return max(stems, key=len) if stems else hint
 
 
-@lru_cache(maxsize=8192)
 def _legal(clue: str, card: Card) -> bool:
-    """Whether the rules allow `clue` for `card`: a hinter asks again each turn about the hints it
-    could not say, and batches deal the same cards again."""
+    """Whether the rules allow `clue` for `card` (check_clue remembers its answers: a hinter asks again
+    each turn about the hints it could not say)."""
     return check_clue(clue, card) is None
 
 

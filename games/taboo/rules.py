@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from games.kit.normalize import Token, tokenize
 from games.kit.spelling import digit_readings, has_digit_letters
@@ -158,8 +159,10 @@ def find_violations(clue: str, card: Card) -> list[Violation]:
     return sorted(set(found), key=lambda v: (v.span[0], RULES.index(v.rule), -v.span[1]))
 
 
+@lru_cache(maxsize=16384)
 def check_clue(clue: str, card: Card) -> Violation | None:
     """The first violation in clue (earliest start, then rule priority, then the longest), or None
-    if the clue is legal."""
+    if the clue is legal. Remembered: an offline hinter checks each hint before the referee checks it
+    again, and a batch deals the same cards again."""
     violations = find_violations(clue, card)
     return violations[0] if violations else None
