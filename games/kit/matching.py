@@ -14,6 +14,7 @@ every game forgives exactly what Taboo forgives.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from games.kit.morphology import singulars
 from games.kit.normalize import tokenize, words
@@ -21,6 +22,7 @@ from games.kit.normalize import tokenize, words
 ARTICLES = frozenset({"a", "an", "the"})
 
 
+@lru_cache(maxsize=65536)  # the offline players match every guess against every thing's names, often
 def answer_words(text: str) -> tuple[str, ...]:
     """The folded words of a guess or answer, without a leading article."""
     tokens = words(text)

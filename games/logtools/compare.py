@@ -20,6 +20,7 @@ from games.kit.events import EventCatalog
 
 ENVELOPE = frozenset({"v", "ts", "seq", "run_id", "event", "agent", "game_id"})
 DIVERGED_PREFIX = "replay diverged at "
+STEP_CHARS = 400  # a step said in one line of a report; a message in a log can be megabytes long
 
 
 # -- what a game's transcript is made of ---------------------------------------------------------
@@ -56,7 +57,14 @@ def item_of(record: Mapping[str, Any], catalog: EventCatalog) -> Item | None:
     actor = record.get(declared.actor) if declared.actor else None
     by_official = declared.official or (actor is not None and str(actor) in catalog.officials)
     text = declared.describe(record) if declared.describe else _described(declared.name, fields)
-    return Item(declared.name, fields, by_official, text)
+    return Item(declared.name, fields, by_official, _one_line(text))
+
+
+def _one_line(text: str) -> str:
+    """The step's text, its end cut when longer than STEP_CHARS (saying how long it was)."""
+    if len(text) <= STEP_CHARS:
+        return text
+    return f"{text[:STEP_CHARS]}... ({len(text):,} characters)"
 
 
 def _described(event: str, fields: tuple[tuple[str, Any], ...]) -> str:

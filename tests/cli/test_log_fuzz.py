@@ -9,7 +9,9 @@ through `replay`, `replay --events`, `replay --json`, `replay --html` and `rerun
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import functools
 import itertools
 import json
 import random
@@ -23,6 +25,7 @@ import pytest
 
 import main
 from tests.support.cli import ROOT
+from tests.support.once import built_once
 
 SEED = 20261202
 PER_SOURCE = 60  # mutated logs per source log (four sources)
@@ -144,21 +147,24 @@ def big_line(source: Path) -> Mutant:
     return Mutant("big-line", "".join(json.dumps(r) + "\n" for r in records).encode())
 
 
+SOURCE_COMMANDS = {
+    "taboo": ["taboo", "--games", "3", "--seed", "1"],
+    "twenty": ["twenty-questions", "--games", "2", "--seed", "1"],
+    "chameleon": ["chameleon", "--players", "4", "--games", "2", "--seed", "1"],
+}
+
+
+def play_sources(folder: Path) -> None:
+    for name, argv in SOURCE_COMMANDS.items():
+        assert main.main([*argv, "--quiet", "--log", str(folder / f"{name}.jsonl")]) == 0
+
+
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """Real logs: each offline game's batch, played once in process, and the golden loopback log."""
-    folder = tmp_path_factory.mktemp("sources")
-    commands = {
-        "taboo": ["taboo", "--games", "3", "--seed", "1"],
-        "twenty": ["twenty-questions", "--games", "2", "--seed", "1"],
-        "chameleon": ["chameleon", "--players", "4", "--games", "2", "--seed", "1"],
-    }
-    logs = []
-    for name, argv in commands.items():
-        log = folder / f"{name}.jsonl"
-        assert main.main([*argv, "--quiet", "--log", str(log)]) == 0
-        logs.append(log)
-    return [*logs, GOLDEN_LOG]
+    """Real logs: each offline game's batch, played once in process (once per session), and the golden
+    loopback log."""
+    folder = built_once(tmp_path_factory, "fuzz-sources", play_sources)
+    return [*(folder / f"{name}.jsonl" for name in SOURCE_COMMANDS), GOLDEN_LOG]
 
 
 @dataclass
@@ -169,10 +175,18 @@ class Outcome:
     hung: bool = False
 
 
+@functools.cache
+def parser(build: Callable[[], argparse.ArgumentParser] = main.build_parser) -> argparse.ArgumentParser:
+    """main's parser, built once for the 1,200 runs: building it was half of a run's time here, and
+    parsing does not change it."""
+    return build()
+
+
 def run_bounded(
     argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Outcome:
-    """main.main(argv), its asyncio.run bounded by LIMIT_S; what escaped it, if anything."""
+    """main.main(argv), its asyncio.run bounded by LIMIT_S (and its parser built once); what escaped
+    it, if anything."""
     real_run: Callable[..., Any] = asyncio.run
 
     def bounded(coroutine: Any, **options: Any) -> Any:
@@ -183,6 +197,7 @@ def run_bounded(
         return real_run(within(), **options)
 
     monkeypatch.setattr(main.asyncio, "run", bounded)
+    monkeypatch.setattr(main, "build_parser", parser)
     try:
         code = main.main(argv)
     except TimeoutError:

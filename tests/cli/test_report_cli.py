@@ -20,6 +20,7 @@ from tests.cli.test_clembench_cli import RECORDS
 from tests.cli.test_eval_cli import DEMO
 from tests.support.cli import read_log, run_main
 from tests.support.evals import SLOPPY_PERSONA, chains, ended_in
+from tests.support.once import built_once
 
 PLAN = DEMO  # two offline casts x two games x 50 games
 STOP_AFTER = 20  # games ended before the eval is stopped (mid-way through its first cell)
@@ -27,8 +28,12 @@ STOP_AFTER = 20  # games ended before the eval is stopped (mid-way through its f
 
 @pytest.fixture(scope="module")
 def eval_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo eval, played in this process: stopped by SIGTERM after STOP_AFTER games, then resumed."""
-    folder = tmp_path_factory.mktemp("eval")
+    """The demo eval, played in this process: stopped by SIGTERM after STOP_AFTER games, then resumed
+    (played once for the whole session; the tests only read it)."""
+    return built_once(tmp_path_factory, "report-eval", play_interrupted_eval) / "out"
+
+
+def play_interrupted_eval(folder: Path) -> None:
     (folder / "sloppy.toml").write_text(SLOPPY_PERSONA, encoding="utf-8")
     (folder / "plan.toml").write_text(PLAN, encoding="utf-8")
     out = folder / "out"
@@ -47,7 +52,6 @@ def eval_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert code == 143
     assert main.main(["eval", "--resume", str(out), "--quiet"]) == 0
     assert len(chains(out)["taboo-steady-7"]) == 2, "the interrupted cell went on in a second log"
-    return out
 
 
 def logged_games(out: Path) -> dict[tuple[str, str], dict[str, Any]]:
@@ -129,12 +133,9 @@ def test_report_command_writes_rows_and_the_whole_report(eval_folder: Path, tmp_
     needed = {"run_id", "game", "rules", "cast", "card", "seed", "outcome", "score", "turns", "prompt_tokens",
               "latency_ms", "cost", "log", "game_id"}  # fmt: skip
     assert needed <= set(table[0])
+    logs = {path: read_log(Path(path)) for path in {row["log"] for row in table}}  # each read once
     for row in table:  # every row finds its game again in its log
-        ended = [
-            r
-            for r in read_log(Path(row["log"]))
-            if r["event"] == "game_ended" and r["game_id"] == row["game_id"]
-        ]
+        ended = [r for r in logs[row["log"]] if r["event"] == "game_ended" and r["game_id"] == row["game_id"]]
         assert [r["outcome"] for r in ended if r.get("reason") != "interrupted"] == [row["outcome"]]
     document = json.loads(whole.read_text(encoding="utf-8"))
     assert document["games"] == 200 and len(document["rows"]) == 200

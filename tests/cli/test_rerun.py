@@ -186,6 +186,26 @@ def test_stricter_rules_today_rejudge_the_run_and_say_what_changed(
     assert change.endswith("→ lose_violation after 1 turn, score 0")
 
 
+def test_a_huge_recorded_message_is_said_in_one_short_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A card message of 100,000 characters in the log (today's referee words it otherwise): the change
+    line quotes its start and says how long it was, instead of printing it whole."""
+    old = tmp_path / "old.jsonl"
+    play(old, "--seed", "3")
+
+    def lengthen(record: dict[str, Any]) -> None:
+        if record["event"] == "message_sent" and record["kind"] == "card":
+            record["text"] = "x" * 100_000
+
+    tampered = tamper(old, tmp_path / "long.jsonl", lengthen)
+    assert main.main(["rerun", str(tampered), "--log", str(tmp_path / "new.jsonl"), "--quiet"]) == 0
+    change = capsys.readouterr().out.splitlines()[-2]
+    assert change.startswith("g1: re-judged: recorded referee → hinter [card] 'xxx")
+    assert re.search(r"x\.\.\. \(100,0\d\d characters\), now referee → hinter \[card\] 'thunder", change)
+    assert len(change) < 1000
+
+
 def test_laxer_rules_today_stop_where_the_log_has_no_more_replies(
     tmp_path: Path, chat_server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

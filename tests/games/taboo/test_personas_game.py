@@ -191,13 +191,13 @@ async def test_a_terse_hinter_clues_differently_offline(tmp_path: Path) -> None:
 
 async def test_a_lateral_guesser_guesses_differently_offline(tmp_path: Path) -> None:
     """The lateral persona (lateral = 0.5) strays from the literal guesser under the same seeds."""
-    differ = []
-    for seed in ("1", "2", "3", "4", "5"):
+    for seed in ("1", "2", "3", "4", "5"):  # the first seed where they differ is enough
         flags = ("--seed", seed, "--turns", "5")
         literal = await offline_conversation(tmp_path, *flags, "--guesser", "literal")
         lateral = await offline_conversation(tmp_path, *flags, "--guesser", "lateral")
-        differ.append(literal != lateral)
-    assert any(differ)
+        if literal != lateral:
+            return
+    raise AssertionError("the lateral guesser said what the literal one said under every seed")
 
 
 async def test_a_bad_persona_stops_the_command_before_anything_runs(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ events, each game once, the same summary."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from games.cli.registry import games_by_name
 from tests.support.cli import events, read_log, run_main
+from tests.support.redis_server import delete_queue, unique_queue
 from tests.support.workers import workers
 
 # What differs between two plays of the same game: when things happened and how long they took.
@@ -35,20 +37,31 @@ def _untimed(value: Any) -> Any:
     return value
 
 
+@pytest.fixture(scope="module")
+def served_queue(redis_url: str) -> Iterator[str]:
+    """A queue that two workers (--concurrency 3) serve for every game's batch below, one batch after
+    another: starting worker processes was most of each test's time, and workers serve many batches."""
+    queue = unique_queue()
+    try:
+        with workers(redis_url, queue, 2, "--concurrency", "3"):
+            yield queue
+    finally:
+        delete_queue(redis_url, queue)
+
+
 @pytest.mark.parametrize("game", sorted(games_by_name()))
 def test_two_workers_play_the_batch_one_process_plays(
-    tmp_path: Path, redis_url: str, queue: str, game: str
+    tmp_path: Path, redis_url: str, served_queue: str, game: str
 ) -> None:
     common = ("--games", "12", "--seed", "5", "--offline", "--quiet")
     alone = run_main(
         game, *common, "--log", str(tmp_path / "alone.jsonl"), "--summary-json", str(tmp_path / "a.json")
     )
     assert alone.returncode == 0, alone.stderr
-    with workers(redis_url, queue, 2, "--concurrency", "3"):
-        shared = run_main(
-            game, *common, "--redis", redis_url, "--queue", queue,
-            "--log", str(tmp_path / "shared.jsonl"), "--summary-json", str(tmp_path / "s.json"),
-        )  # fmt: skip
+    shared = run_main(
+        game, *common, "--redis", redis_url, "--queue", served_queue,
+        "--log", str(tmp_path / "shared.jsonl"), "--summary-json", str(tmp_path / "s.json"),
+    )  # fmt: skip
     assert shared.returncode == 0, shared.stderr
     assert "Traceback" not in shared.stderr
     one, two = read_log(tmp_path / "alone.jsonl"), read_log(tmp_path / "shared.jsonl")
