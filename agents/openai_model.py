@@ -3,6 +3,12 @@
 The SDK's own retries are off (max_retries=0): the gateway owns the one retry policy. This module only
 sorts each failure into retryable (`TransientModelError`, with the server's Retry-After) or not
 (`ModelRejected`), and reads the reply body defensively, since compatible servers vary.
+
+A completion goes through the SDK's client-level `post` (its auth headers, timeouts, connection pool and
+error classes) with the JSON body already encoded and the HTTP response returned as it came: the typed
+`chat.completions.create` would walk the request against its parameter types and wrap the reply, which
+cost more CPU than the whole HTTP exchange (docs/benchmarks.md, model calls), and the gateway reads only
+the text, finish reason, refusal and usage of the reply.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from agents.chat import ChatReply, ChatRequest, Usage, estimate_tokens
 from agents.endpoint import Endpoint
 from agents.errors import ModelError, ModelRejected, TransientModelError
@@ -24,6 +32,9 @@ if TYPE_CHECKING:
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 DETAIL_CHARS = 200
+COMPLETIONS_PATH = "/chat/completions"
+# The auth the SDK's chat.completions.create asks for: the API key as a bearer token.
+COMPLETION_SECURITY = {"bearer_auth": True}
 
 
 class OpenAIModel:
@@ -51,29 +62,26 @@ class OpenAIModel:
         return self.endpoint.where
 
     async def complete(self, request: ChatRequest) -> ChatReply:
+        import httpx2
         import openai
 
-        settings = request.settings
-        timeout: float | openai.NotGiven = openai.not_given
-        if settings.timeout_s is not None:
-            timeout = settings.timeout_s
+        options: dict[str, Any] = {"security": COMPLETION_SECURITY}
+        if request.settings.timeout_s is not None:
+            options["timeout"] = request.settings.timeout_s
         try:
-            raw = await self._sdk().chat.completions.with_raw_response.create(
-                model=settings.model,
-                messages=request.wire_messages(),  # type: ignore[arg-type]
-                timeout=timeout,
-                **settings.request_params(),
+            response = await self._sdk().post(
+                COMPLETIONS_PATH,
+                cast_to=httpx2.Response,
+                content=request_body(request),
+                options=options,  # type: ignore[arg-type]
             )
-            body = raw.http_response.text
-        except openai.APITimeoutError:
-            raise TransientModelError("timeout") from None
+        except openai.APITimeoutError as err:
+            raise timeout_error(err) from None
         except openai.APIConnectionError as err:
             raise connection_error(err) from None
-        except openai.APIResponseValidationError:
-            raise TransientModelError("malformed reply") from None
         except openai.APIStatusError as err:
-            raise self._status_error(err, settings.model) from None
-        return read_completion(body, request)
+            raise self._status_error(err, request.settings.model) from None
+        return read_completion(response.content, request)
 
     async def available_models(self) -> list[str]:
         """The model ids the server lists (GET /models): one attempt, failures sorted as for `complete`."""
@@ -81,8 +89,8 @@ class OpenAIModel:
 
         try:
             page = await self._sdk().models.list()
-        except openai.APITimeoutError:
-            raise TransientModelError("timeout") from None
+        except openai.APITimeoutError as err:
+            raise timeout_error(err) from None
         except openai.APIConnectionError as err:
             raise connection_error(err) from None
         except openai.APIStatusError as err:
@@ -108,7 +116,7 @@ class OpenAIModel:
                 api_key=self.endpoint.key_for_sdk(),
                 base_url=self.endpoint.url,
                 max_retries=0,
-                http_client=self._http_client,
+                http_client=self._http_client or openai.DefaultAioHttpClient(),
             )
         return self._client
 
@@ -133,6 +141,28 @@ class OpenAIModel:
         return f"{where} rejected the request{named} (HTTP {status}){suffix}"
 
 
+def timeout_error(err: BaseException) -> TransientModelError:
+    """A failure the SDK reports as a timeout, sorted. Its aiohttp transport reports every failed
+    connection (refused, no such host, dropped) as a connect timeout: one with no timeout anywhere
+    among its causes is a connection error."""
+    import aiohttp
+
+    links = _chain(err)
+    if any(isinstance(link, aiohttp.ClientConnectionError) for link in links) and not any(
+        isinstance(link, TimeoutError) for link in links
+    ):
+        return connection_error(err)
+    return TransientModelError("timeout")
+
+
+def _chain(err: BaseException) -> list[BaseException]:
+    """`err` and the exceptions it was raised from or while handling, outermost first."""
+    links = [err]
+    while len(links) <= 20 and (inner := links[-1].__cause__ or links[-1].__context__) is not None:
+        links.append(inner)
+    return links
+
+
 def connection_error(err: BaseException) -> TransientModelError:
     """A failed connection, sorted: refused or no such host (nothing reached a server), else dropped."""
     causes = _causes(err)
@@ -153,10 +183,21 @@ def _causes(err: BaseException, depth: int = 0) -> list[BaseException]:
     return _causes(inner, depth + 1)
 
 
-def read_completion(body: str, request: ChatRequest) -> ChatReply:
+def request_body(request: ChatRequest) -> bytes:
+    """The chat completions request as JSON: the model, the messages and the settings that are set."""
+    return orjson.dumps(
+        {
+            "model": request.settings.model,
+            "messages": request.wire_messages(),
+            **request.settings.request_params(),
+        }
+    )
+
+
+def read_completion(body: str | bytes, request: ChatRequest) -> ChatReply:
     """A chat completion body as a ChatReply; a body that is not one is a transient 'malformed reply'."""
     try:
-        data = json.loads(body)
+        data = orjson.loads(body)
     except ValueError:
         raise TransientModelError("malformed reply") from None
     choices = data.get("choices") if isinstance(data, dict) else None

@@ -2,7 +2,8 @@
 
     python bench/loopback_model.py [--delay-ms 20] [--port 0]
 
-It prints `listening PORT` once it accepts connections and serves until SIGTERM or SIGINT. One asyncio
+It prints `listening PORT` once it accepts connections and serves until SIGTERM or SIGINT (`started`
+runs it so from a benchmark and gives its base URL). One asyncio
 loop, keep-alive connections, no thread per request: its own CPU per call stays small beside the
 client's, so that on a small machine the figures measure the project, not the model double. Taboo's
 hinter answers a fresh clue each turn and the guesser a wrong guess, so every game runs all its turns.
@@ -12,9 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import signal
+import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 MODELS = b'{"object":"list","data":[{"id":"m","object":"model","owned_by":"bench"}]}'
 
@@ -79,6 +84,26 @@ class Server:
             pass
         finally:
             writer.close()
+
+
+@contextlib.contextmanager
+def started(delay_ms: float) -> Iterator[str]:
+    """This server in a process of its own for the duration of the block: its base URL (…/v1)."""
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--delay-ms", str(delay_ms)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().split()
+        if line[:1] != ["listening"]:
+            raise RuntimeError("the loopback model server did not start")
+        yield f"http://127.0.0.1:{line[1]}/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 async def main() -> None:

@@ -71,6 +71,35 @@ def instructions(argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None =
     return int(found.group(1))
 
 
+def instructions_after_ready(argv: Sequence[str], cwd: Path) -> int:
+    """The instructions a command executes after it prints a line `ready`, counted by callgrind: the
+    command starts uninstrumented (its imports run at a few times native speed, not fifty), callgrind
+    is switched on when the line comes, and the command, which waits for a line on its standard input
+    after `ready`, is then told to go on."""
+    process = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "--instr-atstart=no", *argv],
+        cwd=cwd,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    for line in process.stdout:
+        if line.strip() == "ready":
+            break
+    else:
+        process.wait()
+        raise RuntimeError(f"{argv} ended before it was ready")
+    subprocess.run(["callgrind_control", "-i", "on", str(process.pid)], capture_output=True, check=True)
+    _, errors = process.communicate("go\n")
+    found = COLLECTED.search(errors)
+    if process.returncode != 0 or found is None:
+        raise RuntimeError(f"callgrind printed no count for {argv}: {errors[-300:]}")
+    return int(found.group(1))
+
+
 def instructions_per_unit(small: Sequence[str], large: Sequence[str], units: int, cwd: Path) -> float:
     """Instructions per unit of work: (large run - small run) / the units the large run does more."""
     return (instructions(large, cwd) - instructions(small, cwd)) / units

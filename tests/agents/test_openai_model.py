@@ -11,7 +11,13 @@ import pytest
 from agents.chat import ChatRequest, ModelSettings
 from agents.endpoint import PLACEHOLDER_KEY, Endpoint, Secret, redact_url
 from agents.errors import ModelConfigError, ModelRejected, TransientModelError
-from agents.openai_model import OpenAIModel, connection_error, parse_retry_after, read_completion
+from agents.openai_model import (
+    OpenAIModel,
+    connection_error,
+    parse_retry_after,
+    read_completion,
+    timeout_error,
+)
 from tests.support.chat_server import Reply, unused_loopback_url
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -219,3 +225,58 @@ def test_connection_failures_are_sorted(error, reason, unreachable):
     sorted_error = connection_error(chained(RuntimeError("SDK wrapper"), error))
 
     assert (sorted_error.reason, sorted_error.unreachable) == (reason, unreachable)
+
+
+async def test_the_request_body_carries_the_messages_and_the_settings_that_are_set(chat_server):
+    """The body posted is the chat completions request: model, messages, and only the settings set."""
+    settings = ModelSettings("m", temperature=0.5, max_tokens=20, stop=("END",))
+    request = ChatRequest.build(
+        "a", [{"role": "system", "content": "rules"}, {"role": "user", "content": "go"}], settings
+    )
+
+    async with OpenAIModel(Endpoint(base_url=chat_server.base_url)) as model:
+        reply = await model.complete(request)
+
+    assert (reply.text, reply.usage.prompt_tokens, reply.usage.completion_tokens) == ("ok", 11, 7)
+    assert chat_server.bodies == [
+        {
+            "model": "m",
+            "messages": [{"role": "system", "content": "rules"}, {"role": "user", "content": "go"}],
+            "temperature": 0.5,
+            "max_tokens": 20,
+            "stop": ["END"],
+        }
+    ]
+    assert chat_server.requests[0].headers["content-type"] == "application/json"
+
+
+async def test_a_reply_slower_than_the_request_timeout_is_a_timeout(chat_server):
+    """The SDK's own request timeout (the gateway's aside) ends the attempt as a transient 'timeout'."""
+    chat_server.default = Reply.silent()
+    request = ChatRequest.build("a", [{"role": "user", "content": "hi"}], ModelSettings("m", timeout_s=0.2))
+
+    async with OpenAIModel(Endpoint(base_url=chat_server.base_url)) as model:
+        with pytest.raises(TransientModelError) as caught:
+            await model.complete(request)
+
+    assert (caught.value.reason, caught.value.unreachable) == ("timeout", False)
+
+
+@pytest.mark.parametrize(
+    ("via_aiohttp", "cause", "reason"),
+    [
+        (True, chained(OSError("connect"), ConnectionRefusedError(111, "refused")), "connection refused"),
+        (True, OSError("disconnected"), "connection error"),
+        (True, chained(OSError("read"), TimeoutError()), "timeout"),
+        (False, OSError("pool"), "timeout"),
+    ],
+)
+def test_timeouts_reported_for_failed_connections_are_sorted(via_aiohttp, cause, reason):
+    """The aiohttp transport reports a failed connection as a connect timeout: with aiohttp's connection
+    error and no timeout among its causes it is sorted as a connection error; otherwise it is a timeout."""
+    import aiohttp
+
+    error = chained(aiohttp.ClientConnectionError("from aiohttp"), cause) if via_aiohttp else cause
+    sorted_error = timeout_error(chained(RuntimeError("SDK timeout"), RuntimeError("httpx2 timeout"), error))
+
+    assert sorted_error.reason == reason
