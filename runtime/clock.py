@@ -64,7 +64,7 @@ class SystemClock:
         if second != self._second:
             self._second = second
             self._prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
-        return "%s%06d+00:00" % (self._prefix, (now - second) * 1_000_000)
+        return "%s%06d+00:00" % (self._prefix, (now - second) * 1_000_000)  # noqa: UP031  # see above
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)

@@ -97,7 +97,7 @@ def _check_body(body: Mapping[str, JSONValue]) -> None:
         raise TypeError(f"message body must be plain JSON: {exc}") from None
 
 
-# The slots' own setters, which the frozen class's __setattr__ does not guard (only Message.__init__ uses them).
+# The slots' own setters, which the frozen class's __setattr__ does not guard (for Message.__init__ only).
 _set_id = Message.__dict__["id"].__set__
 _set_sender = Message.__dict__["sender"].__set__
 _set_recipient = Message.__dict__["recipient"].__set__

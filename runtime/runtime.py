@@ -222,7 +222,15 @@ class Runtime:
             raise UnknownAgent(recipient, self._agents) from None
         self._message_count += 1
         message = Message(
-            f"m{self._message_count}", sender, recipient, kind, text, body, self.clock.timestamp(), reply_to, group
+            f"m{self._message_count}",
+            sender,
+            recipient,
+            kind,
+            text,
+            body,
+            self.clock.timestamp(),
+            reply_to,
+            group,
         )
         mailbox = target.mailbox
         if type(mailbox) is InMemoryMailbox:
