@@ -22,6 +22,7 @@ EventLog = FilteringBoundLogger
 
 
 _DIRECT_METHODS = ("debug", "info", "warning", "error", "critical")
+_RENDERED = (str, bytes, bytearray)  # what a last processor returns to be passed on whole
 _FAST_CLASSES: dict[int, type[FilteringBoundLogger]] = {}
 
 
@@ -54,7 +55,7 @@ def _direct(name: str, general: Any) -> Any:
                 event_dict = processor(logger, name, event_dict)
         except structlog.DropEvent:
             return None
-        if isinstance(event_dict, str | bytes | bytearray):
+        if isinstance(event_dict, _RENDERED):
             return getattr(logger, name)(event_dict)
         if isinstance(event_dict, tuple):
             return getattr(logger, name)(*event_dict[0], **event_dict[1])

@@ -256,7 +256,12 @@ class Runtime:
                     self._judge_after_send = False
                     self._schedule_judge()
         if self._log_messages:
-            self._events_of(sender).info("message_sent", **message.to_json())
+            agent = self._agents.get(sender)  # _events_of(sender), in line
+            if agent is None:
+                events = self.events
+            else:
+                events = agent.events if agent.bound_events is None else agent.bound_events
+            events.info("message_sent", **message.to_json())
         return message
 
     def _dropped_by(self, sender: str, target: _Agent, message: Message) -> bool:
