@@ -46,9 +46,7 @@ def _direct(name: str, general: Any) -> Any:
     def method(self: Any, event: str, *args: Any, **kw: Any) -> Any:
         if args:
             return general(self, event, *args, **kw)
-        event_dict: Any = self._context.copy()
-        event_dict.update(kw)
-        event_dict["event"] = event
+        event_dict: Any = {**self._context, **kw, "event": event}  # a copy of the context, as structlog's
         logger = self._logger
         try:
             for processor in self._processors:
