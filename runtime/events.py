@@ -22,6 +22,7 @@ EventLog = FilteringBoundLogger
 
 
 _DIRECT_METHODS = ("debug", "info", "warning", "error", "critical")
+_RENDERED = (str, bytes, bytearray)  # what a last processor returns to be passed on whole
 _FAST_CLASSES: dict[int, type[FilteringBoundLogger]] = {}
 
 
@@ -45,16 +46,14 @@ def _direct(name: str, general: Any) -> Any:
     def method(self: Any, event: str, *args: Any, **kw: Any) -> Any:
         if args:
             return general(self, event, *args, **kw)
-        event_dict: Any = self._context.copy()
-        event_dict.update(kw)
-        event_dict["event"] = event
+        event_dict: Any = {**self._context, **kw, "event": event}  # a copy of the context, as structlog's
         logger = self._logger
         try:
             for processor in self._processors:
                 event_dict = processor(logger, name, event_dict)
         except structlog.DropEvent:
             return None
-        if isinstance(event_dict, str | bytes | bytearray):
+        if isinstance(event_dict, _RENDERED):
             return getattr(logger, name)(event_dict)
         if isinstance(event_dict, tuple):
             return getattr(logger, name)(*event_dict[0], **event_dict[1])

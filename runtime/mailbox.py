@@ -96,6 +96,11 @@ class InMemoryMailbox:
                 raise MailboxClosed(self.owner)
         return self._items.popleft()  # type: ignore[union-attr]  # not empty here
 
+    def get_ready(self) -> Message | None:
+        """The oldest message if one is queued (what `get()` returns without waiting), else None."""
+        items = self._items  # None once closed
+        return items.popleft() if items else None
+
     async def _arrival(self) -> None:
         """Wait until a message is there or the mailbox closes."""
         while not self._items and not self._closed:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
+import types
 import warnings
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from typing import Any, Final, TypeVar
 
 __all__ = [
@@ -279,6 +280,37 @@ def _skippable(cls: type) -> tuple[bool, bool]:
     )
 
 
+@types.coroutine
+def _yield_to_loop() -> Generator[None, None, None]:
+    """Let the event loop run every other ready task once: asyncio.sleep(0) without its coroutine."""
+    yield
+
+
+_new_object = object.__new__
+
+
+class _StepPlan:
+    """How AsyncFlow runs a step of a node of one class (worked out once per class, as _copy_node and
+    _skippable are: classes are not changed once their nodes run)."""
+
+    __slots__ = ("copy_dict", "plain_params", "is_async", "inline", "skip_prep", "skip_exec")
+
+    def __init__(self, cls: type) -> None:
+        self.copy_dict = _copies_plainly(cls)  # the copy is a new object with the node's attributes
+        self.plain_params = getattr(cls, "set_params", None) is BaseNode.set_params
+        self.is_async = issubclass(cls, AsyncNode)
+        self.inline = self.is_async and cls._run_async is AsyncNode._run_async  # type: ignore[attr-defined]
+        self.skip_prep, self.skip_exec = _skippable(cls) if self.inline else (False, False)
+
+
+_STEP_PLANS: dict[type, _StepPlan] = {}
+
+
+def _step_plan(cls: type) -> _StepPlan:
+    plan = _STEP_PLANS[cls] = _StepPlan(cls)
+    return plan
+
+
 class AsyncBatchNode(AsyncNode, BatchNode):
     """Runs ``exec_async`` for each item, one after another."""
 
@@ -301,18 +333,44 @@ class AsyncFlow(Flow, AsyncNode):
     """A flow that runs both sync and async nodes."""
 
     async def _orch_async(self, shared: Any, params: dict[str, Any] | None = None) -> Any:
-        curr = _copy_node(self.start_node)
+        # Flow._orch's loop, each step costing as few calls as possible (it runs once per message): a
+        # node whose class keeps the default copying, set_params and _run_async (see _StepPlan) has
+        # them done here in line, with the same effects in the same order.
+        node = self.start_node
         step_params = params or {**self.params}
         last_action = None
-        while curr is not None:
-            curr.set_params(step_params)
-            if isinstance(curr, AsyncNode):
+        plain_next = type(self).get_next_node is Flow.get_next_node
+        while node is not None:
+            cls = type(node)
+            plan = _STEP_PLANS.get(cls) or _step_plan(cls)
+            if plan.copy_dict:
+                curr = _new_object(cls)
+                curr.__dict__.update(node.__dict__)
+            else:
+                curr = copy.copy(node)
+            if plan.plain_params:
+                curr.params = step_params
+            else:
+                curr.set_params(step_params)
+            if plan.inline:  # AsyncNode._run_async, in line
+                prep_res = None if plan.skip_prep else await curr.prep_async(shared)
+                if plan.skip_exec:
+                    exec_res = None
+                    if curr.max_retries > 0:
+                        curr.cur_retry = 0
+                else:
+                    exec_res = await curr._exec(prep_res)
+                last_action = await curr.post_async(shared, prep_res, exec_res)
+            elif plan.is_async:
                 last_action = await curr._run_async(shared)
             else:
                 last_action = curr._run(shared)
-            # Yield between steps: a flow whose nodes never suspend must not starve other tasks.
-            await asyncio.sleep(0)
-            curr = _copy_node(self.get_next_node(curr, last_action))
+            # Yield between steps (what asyncio.sleep(0) does): a flow whose nodes never suspend must
+            # not starve other tasks.
+            await _yield_to_loop()
+            node = curr.successors.get(last_action or "default") if plain_next else None
+            if node is None:  # the general way, which also warns when the action has no successor
+                node = self.get_next_node(curr, last_action)
         return last_action
 
     async def _run_async(self, shared: Any) -> Any:

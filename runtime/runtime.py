@@ -216,40 +216,62 @@ class Runtime:
     ) -> Message:
         """Deliver a message to `recipient`'s mailbox and log it as `message_sent`; `group` marks one copy
         of a broadcast to that group."""
-        target = self._lookup(recipient)
+        try:
+            target = self._agents[recipient]
+        except KeyError:
+            raise UnknownAgent(recipient, self._agents) from None
         self._message_count += 1
         message = Message(
-            id=f"m{self._message_count}",
-            sender=sender,
-            recipient=recipient,
-            kind=kind,
-            text=text,
-            body=body,
-            created=self.clock.timestamp(),
-            reply_to=reply_to,
-            group=group,
+            f"m{self._message_count}",
+            sender,
+            recipient,
+            kind,
+            text,
+            body,
+            self.clock.timestamp(),
+            reply_to,
+            group,
         )
-        self._in_flight += 1
-        try:
-            mailbox = target.mailbox
-            if type(mailbox) is InMemoryMailbox:
-                mailbox.put_nowait(message)  # what its put() does, without a coroutine per message
-            else:
+        mailbox = target.mailbox
+        if type(mailbox) is InMemoryMailbox:
+            # Put without awaiting (what its put() does, without a coroutine per message): nothing else
+            # runs meanwhile, so no judgement can see this send in flight and it needs no counting.
+            try:
+                mailbox.put_nowait(message)
+            except MailboxClosed:
+                if not self._dropped_by(sender, target, message):
+                    raise
+                return message
+        else:
+            self._in_flight += 1
+            try:
                 await mailbox.put(message)
-        except MailboxClosed:
-            if self._ending is not None or not target.done:
-                raise
-            self._dropped += 1  # the recipient has finished: nobody will ever read it
-            self._events_of(sender).info("message_dropped", **message.to_json(), reason="recipient finished")
-            return message
-        finally:
-            self._in_flight -= 1
-            if not self._in_flight and self._judge_after_send:  # delivered (or dropped): judge again
-                self._judge_after_send = False
-                self._schedule_judge()
+            except MailboxClosed:
+                if not self._dropped_by(sender, target, message):
+                    raise
+                return message
+            finally:
+                self._in_flight -= 1
+                if not self._in_flight and self._judge_after_send:  # delivered (or dropped): judge again
+                    self._judge_after_send = False
+                    self._schedule_judge()
         if self._log_messages:
-            self._events_of(sender).info("message_sent", **message.to_json())
+            agent = self._agents.get(sender)  # _events_of(sender), in line
+            if agent is None:
+                events = self.events
+            else:
+                events = agent.events if agent.bound_events is None else agent.bound_events
+            events.info("message_sent", **message.to_json())
         return message
+
+    def _dropped_by(self, sender: str, target: _Agent, message: Message) -> bool:
+        """A put found `target`'s mailbox closed: if the recipient has finished (nobody will ever read the
+        message), count and log it as dropped; False if the run is ending instead (MailboxClosed stands)."""
+        if self._ending is not None or not target.done:
+            return False
+        self._dropped += 1
+        self._events_of(sender).info("message_dropped", **message.to_json(), reason="recipient finished")
+        return True
 
     def _events_of(self, sender: str) -> EventLog:
         """The events a message is logged to: its sender's when an agent sent it (bound with `agent`)."""
@@ -261,6 +283,14 @@ class Runtime:
     ) -> Message:
         """Take `name`'s next message; see AgentContext.receive."""
         agent = self._lookup(name)
+        mailbox = agent.mailbox
+        if type(mailbox) is InMemoryMailbox:
+            # A message queued: get() would return it without waiting, so nothing else runs meanwhile
+            # and no judgement could see this receive: it needs no strand book-keeping.
+            message = mailbox.get_ready()
+            if message is not None:
+                agent.last_sender = message.sender
+                return message
         if timeout is None:
             timeout = self._receive_timeout_s
         strand = _current_strand.get()
@@ -271,10 +301,10 @@ class Runtime:
             strand.receiving = True
             strand.forever = timeout is None
             strand.expecting = expecting
-            if strand.forever and not agent.mailbox.qsize():  # a queued message: it will not block
+            if strand.forever and not mailbox.qsize():  # a queued message: it will not block
                 self._schedule_judge()
         try:
-            message = await agent.mailbox.get(timeout)
+            message = await mailbox.get(timeout)
         finally:
             if strand is None:
                 agent.stray -= 1

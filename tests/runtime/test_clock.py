@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from runtime import FakeClock
+from runtime import clock as clock_module
 from runtime.clock import Clock, SystemClock
 from tests.support.agents import let_run
 
@@ -107,3 +108,21 @@ async def test_system_clock_basics():
     with pytest.raises(TimeoutError):
         async with clock.timeout(0):
             await asyncio.Event().wait()
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (1_764_000_000.0, "2025-11-24T16:00:00.000000+00:00"),
+        (1_764_000_000.9999993, "2025-11-24T16:00:00.999999+00:00"),  # truncated, never rounded up
+        (1_764_000_059.0001237, "2025-11-24T16:00:59.000123+00:00"),
+        (1_764_000_060.5, "2025-11-24T16:01:00.500000+00:00"),  # the next second: a new prefix
+    ],
+)
+def test_system_clock_timestamp_is_iso_utc_with_truncated_microseconds(monkeypatch, now, expected):
+    """SystemClock.timestamp writes ISO-8601 UTC with six digits of microseconds, cut off, not rounded."""
+    clock = SystemClock()
+    clock.timestamp()  # caches the current second's prefix, which the patched time must replace
+    monkeypatch.setattr(clock_module, "_time", lambda: now)
+    assert clock.timestamp() == expected
+    assert clock.timestamp() == expected  # and again from the cached prefix

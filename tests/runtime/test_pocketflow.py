@@ -7,6 +7,7 @@ import pytest
 
 from runtime import pocketflow
 from runtime.pocketflow import (
+    END,
     AsyncBatchFlow,
     AsyncBatchNode,
     AsyncFlow,
@@ -535,6 +536,82 @@ async def test_async_flow_yields_to_other_tasks_between_steps():
     await asyncio.gather(AsyncFlow(start=spin).run_async(busy_shared), AsyncFlow(start=Probe()).run_async({}))
     assert busy_shared["steps"] == 1000
     assert order == ["other ran after 1 steps", "busy finished"]
+
+
+async def test_async_flow_runs_each_step_on_a_fresh_copy_of_the_wired_node():
+    """Each step of a looping async node runs on its own copy: what a step rebinds on `self` never
+    reaches the next step nor the wired node, and `params` and `cur_retry` are set on the copy."""
+    steps = []  # each step's node, kept alive so that no two steps could share an id by reuse
+
+    class Count(AsyncNode):
+        def __init__(self):
+            super().__init__()
+            self.steps = 0
+
+        async def prep_async(self, shared):
+            return self.steps
+
+        async def post_async(self, shared, prep_res, exec_res):
+            steps.append((self, prep_res, dict(self.params), self.cur_retry))
+            self.steps += 1  # rebinds on this step's copy only
+            self.cur_retry = 7
+            shared["left"] -= 1
+            return "again" if shared["left"] else END
+
+    count = Count()
+    count - "again" >> count
+    flow = AsyncFlow(start=count)
+    flow.set_params({"round": 1})
+    assert await flow.run_async({"left": 3}) == END
+    assert [step[1:] for step in steps] == [(0, {"round": 1}, 0)] * 3
+    assert len({id(step[0]) for step in steps}) == 3 and all(step[0] is not count for step in steps)
+    assert count.steps == 0 and count.cur_retry == 0 and count.params == {}
+
+
+async def test_one_node_object_serves_several_concurrent_async_flows():
+    """One node object wired into two flows running at once: each flow's steps run on their own
+    copies, interleaved, and neither sees the other's rebinding."""
+    seen = []
+
+    class Turn(AsyncNode):
+        async def post_async(self, shared, prep_res, exec_res):
+            assert not hasattr(self, "mine")  # a copy of the wired node, never another step's
+            self.mine = shared["name"]
+            seen.append(shared["name"])
+            shared["left"] -= 1
+            return "again" if shared["left"] else END
+
+    turn = Turn()
+    turn - "again" >> turn
+    await asyncio.gather(
+        AsyncFlow(start=turn).run_async({"name": "a", "left": 3}),
+        AsyncFlow(start=turn).run_async({"name": "b", "left": 3}),
+    )
+    assert seen == ["a", "b"] * 3
+    assert not hasattr(turn, "mine")
+
+
+async def test_async_flow_step_uses_a_node_classes_own_copy_set_params_and_run():
+    """A node class that customises copying, set_params or _run_async has them called at each step."""
+    calls = []
+
+    class Custom(AsyncNode):
+        def __copy__(self):
+            calls.append("copy")
+            clone = Custom()
+            clone.successors = self.successors
+            return clone
+
+        def set_params(self, params):
+            calls.append("set_params")
+            super().set_params(params)
+
+        async def _run_async(self, shared):
+            calls.append("run")
+            return await super()._run_async(shared)
+
+    assert await AsyncFlow(start=Custom()).run_async({}) is None
+    assert calls == ["copy", "set_params", "run"]
 
 
 async def test_cancellation_is_not_caught_retried_or_sent_to_fallback():
