@@ -13,6 +13,8 @@ Measured, from the run log and /proc (no process is changed for the benchmark):
   the processes and the publishing of the batch are left out;
 - CPU per game of each process over that same window (controller, each worker, redis-server, the
   model server), from /proc/PID/stat sampled every 20 ms;
+- the Redis commands per game the server ran (INFO commandstats, reset before each run; a script's own
+  commands count, as does the script call): a figure the machine's load does not change;
 - the extra latency of one game alone going through the server: run_started to run_ended of a one-game
   batch, in one process against via one waiting worker (`--solo` repetitions).
 Runs are interleaved round by round; each figure is the median with its spread (min-max). Before each
@@ -294,6 +296,22 @@ class Run:
     cpu_ms_per_game: dict[str, float]
     outcomes: dict[str, tuple[str, int]]
     log: list[dict] = field(repr=False, default_factory=list)
+    commands_per_game: dict[str, float] = field(default_factory=dict)  # runs through the server only
+
+
+def command_counts(url: str, reset: bool = False) -> dict[str, int]:
+    """The server's count of each command since its last reset (`reset`: start counting again now)."""
+    import redis  # the project's dependency; only the server's statistics are read with it
+
+    client = redis.Redis.from_url(url)
+    try:
+        if reset:
+            client.config_resetstat()
+            return {}
+        stats = client.info("commandstats")
+    finally:
+        client.close()
+    return {name.removeprefix("cmdstat_"): int(values["calls"]) for name, values in stats.items()}
 
 
 def stamp(record: dict) -> float:
@@ -324,6 +342,8 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
     pids = {"redis": setting.redis.process.pid} | {f"worker {i + 1}": p.pid for i, p in enumerate(started)}
     if kind == "model" and setting.model is not None:
         pids["model server"] = setting.model.process.pid
+    if workers:
+        command_counts(setting.redis.url, reset=True)
     try:
         controller = subprocess.Popen(
             controller_argv(setting, kind, games, queue, log),
@@ -352,7 +372,9 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
     cpu = {name: sampler.between(name, first, last) * 1000 / (games - 1) for name in pids}
     outcomes = {record["game_id"]: (record["outcome"], record["turns"]) for record in ended}
     log.unlink()
-    return Run((games - 1) / (last - first), cpu, outcomes)
+    counted = command_counts(setting.redis.url) if workers else {}
+    commands = {name: calls / games for name, calls in counted.items() if not name.startswith("config")}
+    return Run((games - 1) / (last - first), cpu, outcomes, commands_per_game=commands)
 
 
 def solo_latency(setting: Setting, kind: str, queue: str | None) -> tuple[float, float]:
@@ -433,6 +455,28 @@ def ceiling_table(results: dict[tuple[str, str], list[Run]], kinds: Sequence[str
     return lines
 
 
+def commands_table(results: dict[tuple[str, str], list[Run]], kinds: Sequence[str]) -> list[str]:
+    """Redis commands per game (medians over the rounds): all of them, the scripts' calls among them,
+    and the five most frequent."""
+    lines = [
+        "| players | variant | commands/game | of them script calls | most frequent |",
+        "|---|---|---:|---:|---|",
+    ]
+    for kind in kinds:
+        for variant in VARIANTS[1:]:
+            runs = results[kind, variant]
+            names = {name for run in runs for name in run.commands_per_game}
+            per = {
+                name: statistics.median(run.commands_per_game.get(name, 0.0) for run in runs)
+                for name in names
+            }
+            scripts = sum(value for name, value in per.items() if name.startswith("eval"))
+            top = sorted(per.items(), key=lambda item: -item[1])[:5]
+            shown_top = ", ".join(f"{name} {value:.2f}" for name, value in top)
+            lines.append(f"| {kind} | {variant} | {sum(per.values()):.2f} | {scripts:.2f} | {shown_top} |")
+    return lines
+
+
 def latency_table(
     latencies: dict[tuple[str, str], list[tuple[float, float]]], kinds: Sequence[str]
 ) -> list[str]:
@@ -507,8 +551,10 @@ def main() -> None:
                         baseline = results[kind, "one process"][-1]
                         if kind == "offline" and run.outcomes != baseline.outcomes:
                             sys.exit(f"error: the {variant} run's outcomes differ from one process's")
+                        commands = sum(run.commands_per_game.values())
                         print(f"  {kind:7} {variant:11} {run.games_per_s:8.1f} games/s  CPU ms/game "
-                              + ", ".join(f"{n} {v:.2f}" for n, v in run.cpu_ms_per_game.items()),
+                              + ", ".join(f"{n} {v:.2f}" for n, v in run.cpu_ms_per_game.items())
+                              + (f"; Redis commands/game {commands:.2f}" if commands else ""),
                               flush=True)  # fmt: skip
             if args.solo:
                 busy_seen.append(wait_for_quiet(args.max_busy, args.quiet_timeout))
@@ -534,6 +580,8 @@ def main() -> None:
     print("\n".join(throughput_table(results, kinds)))
     print()
     print("\n".join(ceiling_table(results, kinds, os.cpu_count() or 1)))
+    print()
+    print("\n".join(commands_table(results, kinds)))
     if args.solo:
         print()
         print("\n".join(latency_table(latencies, kinds)))

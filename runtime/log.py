@@ -139,13 +139,33 @@ class RunLog:
         """Write one event line and flush it, so that a crash leaves a readable prefix."""
         self._write_record(None, "info", self._stamp(None, "info", {**fields, "event": event}))
 
-    def relay(self, record: Mapping[str, Any]) -> None:
-        """Write an event recorded in another process (a worker's): stamped with this log's `seq` and
-        `run_id`, keeping the `ts` it was recorded at."""
-        stamped = self._stamp(None, "info", dict(record))
-        if "ts" in record:
-            stamped["ts"] = record["ts"]
-        self._write_record(None, "info", stamped)
+    def relay(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Write events recorded in another process (a worker's game), all in one write: each stamped
+        with this log's `seq` and `run_id`, keeping the `ts` it was recorded at. Whole or absent, as one
+        line is."""
+        if self._error is not None:
+            raise self._failed()
+        if self._file is None or self._ended:
+            return
+        lines: list[bytes] = []
+        shown: list[dict[str, Any]] = []
+        for record in records:
+            seq = self._seq + len(lines)
+            stamped = {"v": SCHEMA_VERSION, "ts": None, "seq": seq, "run_id": self.run_id, "event": None}
+            stamped.update(record)
+            stamped.update(v=SCHEMA_VERSION, seq=seq, run_id=self.run_id)
+            if stamped["ts"] is None:
+                stamped["ts"] = self.clock.timestamp()
+            line, seen = self._encoded(stamped)
+            lines.append(line)
+            shown.append(seen)
+        if not lines:
+            return
+        self._write_line(b"".join(lines))
+        self._seq += len(lines)
+        for record in shown:
+            for listener in self._listeners:
+                listener(record)
 
     # The two processors of `events`: stamp the common fields, then encode, redact and write.
 
@@ -163,6 +183,16 @@ class RunLog:
             raise self._failed()
         if self._file is None or self._ended:
             return ""
+        line, record = self._encoded(record)
+        self._write_line(line)
+        self._seq += 1
+        for listener in self._listeners:
+            listener(record)
+        return ""
+
+    def _encoded(self, record: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+        """The record's line with the secrets redacted, and the record as listeners see it: what the
+        file holds (the live transcript never shows a secret)."""
         # One JSON line, UTF-8. orjson is ~10x faster than json here; json writes what orjson refuses.
         try:
             line = orjson.dumps(record, default=plain, option=orjson.OPT_APPEND_NEWLINE)
@@ -173,13 +203,7 @@ class RunLog:
             if secret in line:
                 line = line.replace(secret, REDACTED.encode())
                 redacted = True
-        self._write_line(line)
-        self._seq += 1
-        if redacted:  # listeners (the live transcript) see what the file holds, never the secret
-            record = orjson.loads(line)
-        for listener in self._listeners:
-            listener(record)
-        return ""
+        return line, orjson.loads(line) if redacted else record
 
     def _write_line(self, line: bytes) -> None:
         """Write all of `line` (a raw write may take fewer bytes than given). If the file refuses bytes,

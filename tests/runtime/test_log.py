@@ -381,6 +381,62 @@ def test_short_writes_still_write_whole_lines(tmp_path):
     assert fake.closed
 
 
+def test_relayed_events_are_written_in_one_write_stamped_by_this_log(tmp_path):
+    """Events recorded elsewhere (a worker's game) go to the file in one write: each keeps the time it
+    was recorded at, takes this log's seq and run_id, has its secrets redacted and reaches the
+    listeners; a full disk leaves none of them."""
+    fake = FakeRawFile()
+    seen = []
+    recorded = [
+        {"ts": "2026-01-01T00:00:00+00:00", "event": "game_cast", "game_id": "g1", "seq": 7},
+        {"ts": "2026-01-01T00:00:01+00:00", "event": "llm_call", "response": f"key {SECRET}"},
+        {"event": "game_ended", "run_id": "elsewhere"},
+    ]
+
+    with RunLog(
+        tmp_path / "run.jsonl",
+        run_id="r",
+        secrets=[SECRET],
+        listeners=[seen.append],
+        open_file=lambda path: fake,
+    ) as run_log:
+        run_log.start("test", {})
+        writes = fake.writes
+        run_log.relay(recorded)
+        assert fake.writes == writes + 1
+        run_log.relay([])
+        assert fake.writes == writes + 1
+
+    records = parsed_lines(bytes(fake.data))
+    assert [record["event"] for record in records] == [
+        "run_started",
+        "game_cast",
+        "llm_call",
+        "game_ended",
+        "run_ended",
+    ]
+    assert [record["seq"] for record in records] == [0, 1, 2, 3, 4]
+    assert {record["run_id"] for record in records} == {"r"}
+    assert [record["ts"] for record in records[1:3]] == [
+        "2026-01-01T00:00:00+00:00",
+        "2026-01-01T00:00:01+00:00",
+    ]
+    assert records[3]["ts"]  # stamped here when it came without one
+    assert records[2]["response"] == "key [redacted]"
+    assert seen == records
+    assert list(records[1]) == ["v", "ts", "seq", "run_id", "event", "game_id"]
+
+    full = FakeRawFile(capacity=200)
+    with (
+        pytest.raises(LogWriteError),
+        RunLog(tmp_path / "full.jsonl", open_file=lambda path: full) as run_log,
+    ):
+        run_log.start("test", {})
+        kept = bytes(full.data)
+        run_log.relay([{"event": "tick", "n": n} for n in range(10)])
+    assert bytes(full.data) == kept
+
+
 def test_a_full_disk_keeps_the_whole_lines_and_raises_log_write_error(tmp_path):
     """When the disk fills mid-line, the file is cut back to its last complete line, LogWriteError names
     the path and the OS reason, and every later event raises it again without writing."""

@@ -66,7 +66,7 @@ async def play_on_workers(
     batch: Batch,
     publication: Publication,
     batch_id: str,
-    relay: Callable[[dict[str, Any]], None],
+    relay: Callable[[list[dict[str, Any]]], None],
     *,
     redis: Redis,
     queue: str,
@@ -93,7 +93,7 @@ class Controller:
         batch_id: str,
         batch: Batch,
         publication: Publication,
-        relay: Callable[[dict[str, Any]], None],
+        relay: Callable[[list[dict[str, Any]]], None],
         on_result: Callable[[GameResult], None],
         notice: Callable[[str], None],
         clock: Clock | None = None,
@@ -222,8 +222,7 @@ class Controller:
         self._ended.add(game_id)
         self._left.discard(game_id)
         self._in_flight.discard(game_id)
-        for record in records:
-            self._relay(record)
+        self._relay(records)
         self._batch.results.append(result)
         self._on_result(result)
 

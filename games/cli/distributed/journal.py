@@ -20,6 +20,7 @@ from agents import ChatModel, ChatReply, ChatRequest, Usage
 from games.cli.distributed.keys import BatchKeys
 from games.cli.distributed.scripts import DeliverySteps
 from games.cli.distributed.server import REDIS_DOWN, patiently
+from games.cli.distributed.shared_limits import held_slot
 
 
 class GameLost(Exception):
@@ -78,12 +79,23 @@ class Journal:
     async def record(self, agent: str, index: int, reply: ChatReply) -> None:
         """Write the reply while this delivery holds the game; GameLost when it does not, or when the
         server stays out of reach a whole lease (the game will be taken over: nothing is lost)."""
+        slot = held_slot()  # the call's place under the shared cap goes back in the same round trip
         try:
             field = f"{agent}:{index}"
             written = await patiently(
-                partial(self._steps.journal, self.batch_id, self.game_id, self.token, field, _encoded(reply)),
+                partial(
+                    self._steps.journal,
+                    self.batch_id,
+                    self.game_id,
+                    self.token,
+                    field,
+                    _encoded(reply),
+                    slot=None if slot is None else (slot.key, slot.token),
+                ),
                 self._patience_s,
             )
+            if slot is not None:
+                slot.given_back = True
         except REDIS_DOWN:
             written = False
         if not written:

@@ -1,13 +1,16 @@
 """The Lua scripts that make each step of a game's delivery atomic on the server.
 
 A worker takes a game (TAKE), keeps it while it plays (RENEW), records each model reply as it comes
-(JOURNAL) and hands in the result (SUBMIT). TAKE gives every delivery a new fencing token, "<epoch>:<n>";
-the other three act only while the game's current token is the caller's, so a worker that stalled past
-its lease and came back can neither write to the journal nor hand in a second result.
+(JOURNAL) and hands in the result (SUBMIT). TAKE and SUBMIT each take many games in one call: all the
+entries one read brought, all the results that ended close together. TAKE gives every delivery a new
+fencing token, "<epoch>:<n>"; the other three act only while the game's current token is the caller's,
+so a worker that stalled past its lease and came back can neither write to the journal nor hand in a
+second result.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -16,28 +19,40 @@ from redis.exceptions import ResponseError
 
 from games.cli.distributed.keys import BATCH_TTL_S, GROUP, QueueKeys
 
-# KEYS: plan, stop, fatal, done, deliveries, takers, fences, results, games
-# ARGV: epoch, game, group, entry id, worker name, ttl
-# -> {"play", token, deliveries, takers} or {why}: "gone" (no such batch, or an older publication),
-#    "stopped", "done"; the entry is acknowledged and deleted unless it is to be played.
+# Takes every entry one read brought, in one call.
+# KEYS: games, then for each entry: plan, stop, fatal, done, deliveries, takers, fences, results
+# ARGV: group, worker name, ttl, then for each entry: epoch, game, entry id
+# -> for each entry {"play", token, deliveries, takers} or {why}: "gone" (no such batch, or an older
+#    publication), "stopped", "done"; the entry is acknowledged and deleted unless it is to be played.
+#    The batch's keys get their expiry once per call, not per game.
 TAKE = """
-local function drop(why)
-  redis.call('XACK', KEYS[9], ARGV[3], ARGV[4])
-  redis.call('XDEL', KEYS[9], ARGV[4])
-  return {why}
+local answers, expiring = {}, {}
+for i = 0, (#ARGV - 3) / 3 - 1 do
+  local k, epoch, game, id = 1 + i * 8, ARGV[4 + i * 3], ARGV[5 + i * 3], ARGV[6 + i * 3]
+  local why
+  if redis.call('HGET', KEYS[k + 1], 'epoch') ~= epoch then why = 'gone'
+  elseif redis.call('EXISTS', KEYS[k + 2], KEYS[k + 3]) > 0 then why = 'stopped'
+  elseif redis.call('HEXISTS', KEYS[k + 4], game) == 1 then why = 'done' end
+  if why then
+    redis.call('XACK', KEYS[1], ARGV[1], id)
+    redis.call('XDEL', KEYS[1], id)
+    answers[#answers + 1] = {why}
+  else
+    local n = redis.call('HINCRBY', KEYS[k + 5], game, 1)
+    local before = redis.call('HGET', KEYS[k + 6], game)
+    local takers = before and (before .. ',' .. ARGV[2]) or ARGV[2]
+    redis.call('HSET', KEYS[k + 6], game, takers)
+    local token = epoch .. ':' .. n
+    redis.call('HSET', KEYS[k + 7], game, token)
+    redis.call('XADD', KEYS[k + 8], '*', 'kind', 'taken', 'game', game, 'token', token, 'worker', ARGV[2])
+    if not expiring[KEYS[k + 1]] then
+      expiring[KEYS[k + 1]] = true
+      for j = k + 4, k + 8 do redis.call('EXPIRE', KEYS[j], ARGV[3]) end
+    end
+    answers[#answers + 1] = {'play', token, tostring(n), takers}
+  end
 end
-if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return drop('gone') end
-if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return drop('stopped') end
-if redis.call('HEXISTS', KEYS[4], ARGV[2]) == 1 then return drop('done') end
-local n = redis.call('HINCRBY', KEYS[5], ARGV[2], 1)
-local before = redis.call('HGET', KEYS[6], ARGV[2])
-local takers = before and (before .. ',' .. ARGV[5]) or ARGV[5]
-redis.call('HSET', KEYS[6], ARGV[2], takers)
-local token = ARGV[1] .. ':' .. n
-redis.call('HSET', KEYS[7], ARGV[2], token)
-redis.call('XADD', KEYS[8], '*', 'kind', 'taken', 'game', ARGV[2], 'token', token, 'worker', ARGV[5])
-for i = 4, 8 do redis.call('EXPIRE', KEYS[i], ARGV[6]) end
-return {'play', token, tostring(n), takers}
+return answers
 """
 
 # KEYS: fences, plan, stop, games   ARGV: game, token, group, worker name, entry id
@@ -51,24 +66,41 @@ return 'ok'
 """
 
 JOURNAL_TTL_S = 24 * 3600
-# KEYS: fences, journal   ARGV: game, token, field, reply (JSON), ttl   -> 1 written, 0 lost
+# KEYS: fences, journal[, inflight]   ARGV: game, token, field, reply (JSON), ttl[, slot]   -> 1 written,
+# 0 lost. With a slot, the model call's place under the shared cap is given back in the same round trip
+# (whether the reply is written or not: the call is over either way).
 JOURNAL = """
+if KEYS[3] then redis.call('ZREM', KEYS[3], ARGV[6]) end
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 return 1
 """
 
-# KEYS: fences, done, results, games, journal   ARGV: game, token, group, entry id, payload
-# -> 1 accepted; 0 refused (another delivery holds the game, or its result is in already)
+# Hands in several games' results in one call.
+# KEYS: games, then for each game: fences, done, results, journal
+# ARGV: group, then for each game: game, token, entry id, payload
+# -> for each game 1 accepted, 0 refused (another delivery holds the game, or its result is in already)
 SUBMIT = """
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('XADD', KEYS[3], '*', 'kind', 'ended', 'game', ARGV[1], 'token', ARGV[2], 'payload', ARGV[5])
-redis.call('XACK', KEYS[4], ARGV[3], ARGV[4])
-redis.call('XDEL', KEYS[4], ARGV[4])
-redis.call('DEL', KEYS[5])
-return 1
+local answers, acknowledged = {}, {}
+for i = 0, (#ARGV - 1) / 4 - 1 do
+  local k, a = 1 + i * 4, 2 + i * 4
+  local game, token, id, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+  local held = redis.call('HGET', KEYS[k + 1], game) == token
+  if held and redis.call('HSETNX', KEYS[k + 2], game, token) == 1 then
+    redis.call('XADD', KEYS[k + 3], '*', 'kind', 'ended', 'game', game, 'token', token, 'payload', payload)
+    redis.call('DEL', KEYS[k + 4])
+    acknowledged[#acknowledged + 1] = id
+    answers[#answers + 1] = 1
+  else
+    answers[#answers + 1] = 0
+  end
+end
+if #acknowledged > 0 then
+  redis.call('XACK', KEYS[1], ARGV[1], unpack(acknowledged))
+  redis.call('XDEL', KEYS[1], unpack(acknowledged))
+end
+return answers
 """
 
 # KEYS: games   ARGV: group, worker name, entry id, idle ms
@@ -94,6 +126,33 @@ class Taken:
     takers: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Entry:
+    """An entry of the games stream, as a worker read it."""
+
+    entry_id: str
+    batch_id: str
+    game_id: str
+    epoch: str
+
+
+@dataclass(frozen=True)
+class HandIn:
+    """A game's result to hand in, under the token of the delivery that played it."""
+
+    batch_id: str
+    game_id: str
+    token: str
+    entry_id: str
+    payload: bytes
+
+
+def _taken(parts: list[str]) -> Taken:
+    if parts[0] != "play":
+        return Taken(parts[0])
+    return Taken("play", parts[1], int(parts[2]), tuple(parts[3].split(",")))
+
+
 class DeliverySteps:
     """The scripts of one queue, each called with its keys in the order it reads them. redis-py sends a
     script by its SHA and loads it when the server does not know it (after a restart, say)."""
@@ -107,25 +166,20 @@ class DeliverySteps:
         self._release: AsyncScript = redis.register_script(RELEASE)
 
     async def take(self, batch_id: str, game_id: str, epoch: str, entry_id: str, worker: str) -> Taken:
-        keys = self._queue.batch(batch_id)
-        answer = await self._take(
-            keys=[
-                keys.plan,
-                keys.stop,
-                keys.fatal,
-                keys.done,
-                keys.deliveries,
-                keys.takers,
-                keys.fences,
-                keys.results,
-                self._queue.games,
-            ],  # fmt: skip
-            args=[epoch, game_id, GROUP, entry_id, worker, BATCH_TTL_S],
-        )
-        parts = [_text(part) for part in answer]
-        if parts[0] != "play":
-            return Taken(parts[0])
-        return Taken("play", parts[1], int(parts[2]), tuple(parts[3].split(",")))
+        [taken] = await self.take_all([Entry(entry_id, batch_id, game_id, epoch)], worker)
+        return taken
+
+    async def take_all(self, entries: Sequence[Entry], worker: str) -> list[Taken]:
+        """TAKE for every entry of a read, in one round trip: the answers in the entries' order."""
+        keys: list[str] = [self._queue.games]
+        args: list[str | int] = [GROUP, worker, BATCH_TTL_S]
+        for entry in entries:
+            batch = self._queue.batch(entry.batch_id)
+            keys += [batch.plan, batch.stop, batch.fatal, batch.done, batch.deliveries, batch.takers,
+                     batch.fences, batch.results]  # fmt: skip
+            args += [entry.epoch, entry.game_id, entry.entry_id]
+        answers = await self._take(keys=keys, args=args)
+        return [_taken([_text(part) for part in answer]) for answer in answers]
 
     async def renew(self, batch_id: str, game_id: str, token: str, worker: str, entry_id: str) -> str:
         """ "ok", or why the delivery is over: "lost", "gone", "stopped"."""
@@ -136,20 +190,40 @@ class DeliverySteps:
         )
         return _text(answer)
 
-    async def journal(self, batch_id: str, game_id: str, token: str, field: str, value: bytes) -> bool:
+    async def journal(
+        self,
+        batch_id: str,
+        game_id: str,
+        token: str,
+        field: str,
+        value: bytes,
+        slot: tuple[str, str] | None = None,
+    ) -> bool:
+        """Write a model reply while `token` holds the game; `slot` (the shared cap's key and the call's
+        place in it) is given back in the same round trip."""
         keys = self._queue.batch(batch_id)
-        written = await self._journal(
-            keys=[keys.fences, keys.journal(game_id)], args=[game_id, token, field, value, JOURNAL_TTL_S]
-        )
+        script_keys = [keys.fences, keys.journal(game_id)]
+        args: list[str | bytes | int] = [game_id, token, field, value, JOURNAL_TTL_S]
+        if slot is not None:
+            script_keys.append(slot[0])
+            args.append(slot[1])
+        written = await self._journal(keys=script_keys, args=args)
         return bool(written)
 
     async def submit(self, batch_id: str, game_id: str, token: str, entry_id: str, payload: bytes) -> bool:
-        keys = self._queue.batch(batch_id)
-        accepted = await self._submit(
-            keys=[keys.fences, keys.done, keys.results, self._queue.games, keys.journal(game_id)],
-            args=[game_id, token, GROUP, entry_id, payload],
-        )
-        return bool(accepted)
+        [accepted] = await self.submit_all([HandIn(batch_id, game_id, token, entry_id, payload)])
+        return accepted
+
+    async def submit_all(self, hand_ins: Sequence[HandIn]) -> list[bool]:
+        """SUBMIT for several games, in one round trip: whether each was accepted, in their order."""
+        keys: list[str] = [self._queue.games]
+        args: list[str | bytes] = [GROUP]
+        for hand_in in hand_ins:
+            batch = self._queue.batch(hand_in.batch_id)
+            keys += [batch.fences, batch.done, batch.results, batch.journal(hand_in.game_id)]
+            args += [hand_in.game_id, hand_in.token, hand_in.entry_id, hand_in.payload]
+        answers = await self._submit(keys=keys, args=args)
+        return [bool(answer) for answer in answers]
 
     async def release(self, worker: str, entry_id: str, idle_ms: int) -> None:
         await self._release(keys=[self._queue.games], args=[GROUP, worker, entry_id, idle_ms])

@@ -17,6 +17,8 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
@@ -73,6 +75,25 @@ return 0
 """
 
 
+@dataclass
+class HeldSlot:
+    """The place a model call holds under the shared cap: a member of the sorted set `key`. Whoever
+    gives it back on the server in a round trip of its own (the journal's write of the call's reply)
+    marks it `given_back`, and the slot's end then sends nothing."""
+
+    key: str
+    token: str
+    given_back: bool = False
+
+
+_current_slot: ContextVar[HeldSlot | None] = ContextVar("held_slot", default=None)
+
+
+def held_slot() -> HeldSlot | None:
+    """The shared slot of the model call under way in this task; None outside one."""
+    return _current_slot.get()
+
+
 class RedisCallLimits:
     """CallLimits shared through Redis by every instance with the same `prefix`: at most
     `max_concurrency` slots held at once, at most `requests_per_minute` starts in any minute (None: no
@@ -119,11 +140,15 @@ class RedisCallLimits:
         """
         token = uuid.uuid4().hex
         await self._take(token)
+        held = HeldSlot(self._inflight, token)
+        current = _current_slot.set(held)
         try:
             yield
         finally:
+            _current_slot.reset(current)
             self._held.discard(token)
-            await self._shielded(self._redis.zrem(self._inflight, token))
+            if not held.given_back:
+                await self._shielded(self._redis.zrem(self._inflight, token))
 
     async def renew(self) -> None:
         """Push the expiry of the slots this instance holds `hold_s` past now."""

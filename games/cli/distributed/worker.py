@@ -1,6 +1,10 @@
 """A worker (`python main.py worker`, games.cli.distributed.worker_command): take games from the queue's
 consumer group, play many at once, hand in each game's result and events.
 
+The games one read brings are taken in one round trip (TAKE for all of them), and the results of games
+that end close together are handed in in one (games.cli.distributed.hand_in): while games are in play,
+the next read waits a little for more room, and a result a little for others.
+
 A delivery is held under a lease: the worker renews it (RENEW) every third of the lease while it plays;
 a worker that dies or stalls stops renewing, and once the entry has been idle a whole lease another
 worker's XAUTOCLAIM takes it, with a new fencing token. A game taken more than `--max-deliveries` times
@@ -10,7 +14,8 @@ worker's XAUTOCLAIM takes it, with a new fencing token. A game taken more than `
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -21,11 +26,12 @@ from redis.exceptions import ResponseError
 from agents import ModelError
 from games.cli.command import play_game
 from games.cli.distributed.forwarded import RecordedEvents, encode_result
+from games.cli.distributed.hand_in import HandIns
 from games.cli.distributed.journal import GameLost, Journal, JournaledModel
 from games.cli.distributed.keys import GROUP, BatchKeys, QueueKeys
 from games.cli.distributed.published import BatchSetup, set_up
-from games.cli.distributed.scripts import DeliverySteps, ensure_group
-from games.cli.distributed.server import REDIS_DOWN, patiently, reachable, shown
+from games.cli.distributed.scripts import DeliverySteps, Entry, HandIn, Taken, ensure_group
+from games.cli.distributed.server import REDIS_DOWN, reachable, shown
 from games.cli.distributed.shared_limits import RedisCallLimits
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult, Outcome
@@ -33,6 +39,9 @@ from runtime.clock import Clock, SystemClock
 
 READ_BLOCK_MS = 1000
 CLAIM_EVERY_S = 1.0  # look for games whose lease ran out at most this often (and at most every lease/3)
+# While games are in play, a read waits up to this long for a quarter of the worker's room to be free, so
+# that one read, and one TAKE, bring several games.
+READ_PACE_S = 0.02
 
 
 @dataclass
@@ -75,10 +84,15 @@ class Worker:
         self._steps = DeliverySteps(redis, queue)
         self._batches: dict[str, BatchSetup | UsageError] = {}
         self._playing: dict[str, Delivery] = {}  # entry id -> delivery
-        self._starting: set[asyncio.Task[None]] = set()
+        self._handing_in: set[str] = set()  # entries played whose results are on their way
+        self._starting: set[str] = set()  # entries being taken
+        self._taking: set[asyncio.Task[None]] = set()
         self._setting_up = asyncio.Lock()
         self._room = asyncio.Event()
         self._room.set()
+        self._room_enough = asyncio.Event()  # a quarter of the room (at least one game) is free
+        self._room_enough.set()
+        self._hand_ins = HandIns(self._steps, self._clock, self._playing_others, lease_s)
         self._claim_from = "0-0"
         self._claimed_at: float | None = None
         self._background: set[asyncio.Task[Any]] = set()
@@ -103,6 +117,10 @@ class Worker:
         try:
             while True:
                 await self._room.wait()
+                if self._busy:  # games in play: let more room free up, so that one read brings several
+                    with contextlib.suppress(TimeoutError):
+                        async with self._clock.timeout(READ_PACE_S):
+                            await self._room_enough.wait()
                 try:
                     entries = await self._next_entries(self._concurrency - self._busy)
                 except REDIS_DOWN as exc:
@@ -121,20 +139,24 @@ class Worker:
                 if outage:
                     self._say(f"worker {self.name}: the Redis server answers again")
                     outage = 0
-                for entry_id, fields in entries:
-                    self._start(entry_id, fields)
+                if entries:
+                    self._take(entries)
         finally:
             heartbeat.cancel()
             await asyncio.gather(heartbeat, return_exceptions=True)
 
     @property
     def _held(self) -> set[str]:
-        """The entries this worker is taking or playing."""
-        return set(self._playing) | {task.get_name().removeprefix("delivery:") for task in self._starting}
+        """The entries this worker is taking or playing (a game's result handed in included)."""
+        return set(self._playing) | self._starting
 
     @property
     def _busy(self) -> int:
         return len(self._playing) + len(self._starting)
+
+    def _playing_others(self) -> bool:
+        """Whether games are being taken or played here, besides those whose results are on their way."""
+        return len(self._playing) + len(self._starting) > len(self._handing_in)
 
     async def _next_entries(self, room: int) -> list[tuple[str, Mapping[bytes, bytes]]]:
         """Games to take: first any whose lease ran out on another worker, else new ones. Leases run
@@ -162,42 +184,80 @@ class Worker:
             if fields
         ]
 
-    def _start(self, entry_id: str, fields: Mapping[bytes, bytes]) -> None:
-        task = asyncio.create_task(self._deliver(entry_id, fields), name=f"delivery:{entry_id}")
-        self._starting.add(task)
+    def _take(self, entries: Sequence[tuple[str, Mapping[bytes, bytes]]]) -> None:
+        """Take the entries a read brought (one round trip), then play each game taken."""
+        read = [
+            Entry(
+                entry_id,
+                _text(fields.get(b"batch", b"")),
+                _text(fields.get(b"game", b"")),
+                _text(fields.get(b"epoch", b"")),
+            )
+            for entry_id, fields in entries
+        ]
+        self._starting.update(entry.entry_id for entry in read)
         self._update_room()
+        task = asyncio.create_task(self._take_all(read), name="worker:take")
+        self._taking.add(task)
 
         def done(finished: asyncio.Task[None]) -> None:
-            self._starting.discard(finished)
-            self._playing.pop(entry_id, None)
+            self._taking.discard(finished)
+            self._starting.difference_update(entry.entry_id for entry in read)
             self._update_room()
             if not finished.cancelled() and finished.exception() is not None:
                 error = finished.exception()
-                self._say(f"worker {self.name}: delivery {entry_id} failed: {type(error).__name__}: {error}")
+                ids = ", ".join(entry.entry_id for entry in read)
+                self._say(f"worker {self.name}: taking {ids} failed: {type(error).__name__}: {error}")
+
+        task.add_done_callback(done)
+
+    async def _take_all(self, read: list[Entry]) -> None:
+        answers = await self._steps.take_all(read, self.name)
+        ended: set[str] = set()
+        for entry, taken in zip(read, answers, strict=True):
+            if taken.verdict == "play":
+                self._start(entry, taken)
+            elif taken.verdict in ("gone", "stopped"):
+                ended.add(entry.batch_id)
+            self._starting.discard(entry.entry_id)
+        self._update_room()
+        for batch_id in ended:
+            await self._forget(batch_id)
+
+    def _start(self, entry: Entry, taken: Taken) -> None:
+        task = asyncio.create_task(self._deliver(entry, taken), name=f"delivery:{entry.entry_id}")
+        self._playing[entry.entry_id] = Delivery(
+            entry.entry_id, entry.batch_id, entry.game_id, taken.token, task
+        )
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._playing.pop(entry.entry_id, None)
+            self._handing_in.discard(entry.entry_id)
+            self._update_room()
+            if not finished.cancelled() and finished.exception() is not None:
+                error = finished.exception()
+                self._say(
+                    f"worker {self.name}: delivery {entry.entry_id} failed: {type(error).__name__}: {error}"
+                )
 
         task.add_done_callback(done)
 
     def _update_room(self) -> None:
-        if self._busy < self._concurrency:
+        room = self._concurrency - self._busy
+        if room > 0:
             self._room.set()
         else:
             self._room.clear()
+        if room >= max(1, self._concurrency // 4):
+            self._room_enough.set()
+        else:
+            self._room_enough.clear()
 
-    async def _deliver(self, entry_id: str, fields: Mapping[bytes, bytes]) -> None:
-        batch_id = _text(fields.get(b"batch", b""))
-        game_id = _text(fields.get(b"game", b""))
-        epoch = _text(fields.get(b"epoch", b""))
+    async def _deliver(self, entry: Entry, taken: Taken) -> None:
+        batch_id, game_id, token = entry.batch_id, entry.game_id, taken.token
         keys = self._queue.batch(batch_id)
-        taken = await self._steps.take(batch_id, game_id, epoch, entry_id, self.name)
-        if taken.verdict != "play":
-            if taken.verdict in ("gone", "stopped"):
-                await self._forget(batch_id)
-            return
-        token = taken.token
         task = asyncio.current_task()
         assert task is not None
-        self._starting.discard(task)
-        self._playing[entry_id] = Delivery(entry_id, batch_id, game_id, token, task)
         recorded = RecordedEvents(self._clock)
         setup = await self._setup(keys, batch_id)
         if isinstance(setup, UsageError):
@@ -218,11 +278,13 @@ class Worker:
             result = played
         if not recorded.records or recorded.records[-1].get("event") != "game_ended":
             result.log(recorded.events.bind(game_id=game_id))
-        # A server out of reach for a whole lease: the game stays pending and is played again.
         payload = encode_result(result, recorded.records)
-        accepted = await patiently(
-            partial(self._steps.submit, batch_id, game_id, token, entry_id, payload), self._lease_s
-        )
+        # The result goes with those of other games that end soon after (at once when no other game is in
+        # play here); the game keeps its place until it is in, so that a worker playing one game at a
+        # time hands each in before it takes the next. A server out of reach for a whole lease: the
+        # game stays pending and is played again.
+        self._handing_in.add(entry.entry_id)
+        accepted = await self._hand_ins.submit(HandIn(batch_id, game_id, token, entry.entry_id, payload))
         if accepted:
             self.handed_in += 1
         else:
@@ -348,10 +410,11 @@ class Worker:
     async def close(self) -> None:
         """Stop playing; hand the games in flight back at once (they look idle for a whole lease)."""
         playing = list(self._playing.values())
-        tasks = [delivery.task for delivery in playing] + list(self._starting)
+        tasks = [delivery.task for delivery in playing] + list(self._taking)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self._hand_ins.aclose()
         try:
             async with asyncio.timeout(2.0):
                 for delivery in playing:

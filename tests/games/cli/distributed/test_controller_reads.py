@@ -72,7 +72,7 @@ async def test_results_read_while_they_flow_are_paced_and_each_game_is_written_o
         "b1",
         batch,
         Publication("taboo", {}, [], 8, None),
-        relayed.append,
+        relayed.extend,
         on_result=lambda result: None,
         notice=lambda line: None,
         clock=clock,
