@@ -8,8 +8,11 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from games.cli.distributed.keys import GROUP, QueueKeys
-from games.cli.distributed.scripts import DeliverySteps, ensure_group
+from agents import ChatReply, Usage
+from games.cli.distributed.journal import GameLost, Journal
+from games.cli.distributed.keys import BATCH_TTL_S, GROUP, QueueKeys
+from games.cli.distributed.scripts import DeliverySteps, Entry, HandIn, ensure_group
+from games.cli.distributed.shared_limits import RedisCallLimits, held_slot
 
 EPOCH = "e1"
 
@@ -89,3 +92,82 @@ async def test_a_released_game_is_claimable_at_once(redis: Redis, queue: str) ->
     await steps.release("w1", entry, lease_ms)
     _next, claimed, _gone = await redis.xautoclaim(keys.games, GROUP, "w2", lease_ms, "0-0")
     assert [entry_id.decode() for entry_id, _fields in claimed] == [entry]
+
+
+async def test_one_call_takes_several_games_and_one_hands_several_in_each_on_its_own_terms(
+    redis: Redis, queue: str
+) -> None:
+    """TAKE for all the entries of a read and SUBMIT for all the results that ended together: each game
+    is taken, dropped, accepted or refused as if it had been alone."""
+    keys = QueueKeys(queue)
+    batch = keys.batch("b5")
+    steps = DeliverySteps(redis, keys)
+    first, second, third = await publish(redis, keys, "b5", "g1", "g2", "g3")
+    await redis.hset(batch.done, "g3", f"{EPOCH}:1")  # its result is in already
+    read = [
+        Entry(first, "b5", "g1", EPOCH),
+        Entry(second, "b5", "g2", EPOCH),
+        Entry(third, "b5", "g3", EPOCH),
+    ]
+    one, two, three = await steps.take_all(read, "w1")
+    assert (one.verdict, one.token, two.verdict, two.token, three.verdict) == (
+        "play", f"{EPOCH}:1", "play", f"{EPOCH}:1", "done"
+    )  # fmt: skip
+    assert 0 < await redis.ttl(batch.fences) <= BATCH_TTL_S
+    over = await steps.take("b5", "g2", EPOCH, second, "w2")  # g2's lease ran out: w2 took it over
+
+    handed = [
+        HandIn("b5", "g1", one.token, first, b"one"),
+        HandIn("b5", "g2", two.token, second, b"two"),  # fenced off: w2 holds g2 now
+        HandIn("b5", "g1", one.token, first, b"one again"),  # once only
+    ]
+    assert await steps.submit_all(handed) == [True, False, False]
+    assert await steps.submit_all([HandIn("b5", "g2", over.token, second, b"two by w2")]) == [True]
+
+    results = [fields for _id, fields in await redis.xrange(batch.results)]
+    assert [(fields[b"kind"], fields[b"game"]) for fields in results] == [
+        (b"taken", b"g1"), (b"taken", b"g2"), (b"taken", b"g2"), (b"ended", b"g1"), (b"ended", b"g2")
+    ]  # fmt: skip
+    assert [fields.get(b"payload") for fields in results[3:]] == [b"one", b"two by w2"]
+    assert await redis.xlen(keys.games) == 0  # every entry acknowledged and deleted
+    assert (await redis.xpending(keys.games, GROUP))["pending"] == 0
+
+
+async def test_a_journal_write_gives_the_model_calls_shared_slot_back(
+    redis: Redis, queue: str, redis_prefix: str
+) -> None:
+    """The reply's journal write frees the call's place under the shared cap in the same round trip,
+    and frees it too when the write is refused (another delivery holds the game)."""
+    keys = QueueKeys(queue)
+    steps = DeliverySteps(redis, keys)
+    [entry] = await publish(redis, keys, "b6", "g1")
+    taken = await steps.take("b6", "g1", EPOCH, entry, "w1")
+    limits = RedisCallLimits(redis, redis_prefix, max_concurrency=1, requests_per_minute=None)
+    inflight = f"{redis_prefix}:inflight"
+    journal = Journal(steps, "b6", "g1", taken.token, {})
+    reply = ChatReply("CLUE: purr", "m", Usage(3, 2))
+    sent: list[str] = []
+
+    async def counted(*args: object, **options: object) -> object:
+        sent.append(str(args[0]))
+        return await Redis.execute_command(redis, *args, **options)
+
+    try:
+        async with limits.slot(("openai", "m")):
+            slot = held_slot()
+            assert slot is not None and await redis.zcard(inflight) == 1
+            redis.execute_command = counted  # type: ignore[method-assign]
+            await journal.record("hinter", 0, reply)
+            assert slot.given_back and await redis.zcard(inflight) == 0
+    finally:
+        del redis.execute_command
+    # The write and the slot's return in one round trip (the ZCARD is the test's); none at the slot's end.
+    assert sent == ["EVALSHA", "ZCARD"]
+    assert held_slot() is None
+    assert await redis.hget(keys.batch("b6").journal("g1"), "hinter:0") is not None
+
+    await steps.take("b6", "g1", EPOCH, entry, "w2")  # taken over: w1's next write is refused
+    async with limits.slot(("openai", "m")):
+        with pytest.raises(GameLost):
+            await journal.record("guesser", 0, reply)
+        assert await redis.zcard(inflight) == 0
