@@ -147,7 +147,7 @@ class Worker:
 
     @property
     def _held(self) -> set[str]:
-        """The entries this worker is taking or playing (a game's result handed in included)."""
+        """The entries this worker is taking or playing (a game whose result is on its way included)."""
         return set(self._playing) | self._starting
 
     @property
