@@ -152,7 +152,10 @@ class Worker:
 
     @property
     def _busy(self) -> int:
-        return len(self._playing) + len(self._starting)
+        """The places taken. A game whose result is on its way gives its place to the next one, but on a
+        worker playing one game at a time (it hands each game in before it takes the next)."""
+        waiting = len(self._handing_in) if self._concurrency > 1 else 0
+        return len(self._playing) + len(self._starting) - waiting
 
     def _playing_others(self) -> bool:
         """Whether games are being taken or played here, besides those whose results are on their way."""
@@ -280,10 +283,11 @@ class Worker:
             result.log(recorded.events.bind(game_id=game_id))
         payload = encode_result(result, recorded.records)
         # The result goes with those of other games that end soon after (at once when no other game is in
-        # play here); the game keeps its place until it is in, so that a worker playing one game at a
-        # time hands each in before it takes the next. A server out of reach for a whole lease: the
-        # game stays pending and is played again.
+        # play here); meanwhile the game stays held (renewed, handed back on close) but its place goes
+        # to the next game. A server out of reach for a whole lease: the game stays pending and is
+        # played again.
         self._handing_in.add(entry.entry_id)
+        self._update_room()
         accepted = await self._hand_ins.submit(HandIn(batch_id, game_id, token, entry.entry_id, payload))
         if accepted:
             self.handed_in += 1
