@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -105,6 +106,8 @@ def test_rerun_judges_the_example_games_own_event_as_the_referees(
     )
     assert flipped != code
     definition.write_text(flipped)
+    # Same size, maybe the same second: a cached .pyc would pass for the new source. Drop it.
+    shutil.rmtree(numbers_package / "__pycache__", ignore_errors=True)
     forget_games()
     assert main.main(["rerun", str(log), "--quiet", "--log", str(tmp_path / "flipped.jsonl")]) == 0
     out = capsys.readouterr().out
