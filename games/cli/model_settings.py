@@ -68,29 +68,17 @@ def add_settings_flags(
     group: argparse._ArgumentGroup, roles: Iterable[str], sides: Sequence[Side] = ()
 ) -> None:
     """--temperature and --max-tokens for every role, then each role's own forms, then each side's."""
-    roles = tuple(roles)
-    for setting in SETTINGS:
-        group.add_argument(
-            f"--{setting.flag}",
-            type=setting.kind,
-            metavar=setting.metavar,
-            help=f"{setting.help}, for every role (over the personas' own)",
-        )
-    for role in roles:
+    # (flag prefix, whom the flag is for) in the order the help lists them; {flag} is the plain flag.
+    scopes = [("", "for every role (over the personas' own)")]
+    scopes += [(f"{role}-", f"for the {role} (overrides --{{flag}})") for role in roles]
+    scopes += [(f"{side.name}-", f"for the {side.name} side (default: the {side.role}'s)") for side in sides]
+    for prefix, whom in scopes:
         for setting in SETTINGS:
             group.add_argument(
-                f"--{role}-{setting.flag}",
+                f"--{prefix}{setting.flag}",
                 type=setting.kind,
                 metavar=setting.metavar,
-                help=f"{setting.help}, for the {role} (overrides --{setting.flag})",
-            )
-    for side in sides:
-        for setting in SETTINGS:
-            group.add_argument(
-                f"--{side.name}-{setting.flag}",
-                type=setting.kind,
-                metavar=setting.metavar,
-                help=f"{setting.help}, for the {side.name} side (default: the {side.role}'s)",
+                help=f"{setting.help}, {whom.format(flag=setting.flag)}",
             )
 
 
