@@ -23,7 +23,7 @@ from games.cli.batch import Batch
 from games.cli.distributed.forwarded import decode_result
 from games.cli.distributed.keys import BATCH_TTL_S, STOPPED_TTL_S, BatchKeys, QueueKeys
 from games.cli.distributed.scripts import ensure_group
-from games.cli.distributed.server import REDIS_DOWN
+from games.cli.distributed.server import REDIS_DOWN, raise_if_cancelled
 from games.kit.outcome import GameResult
 from runtime.clock import Clock, SystemClock
 
@@ -136,6 +136,7 @@ class Controller:
             try:
                 await self._step()
             except REDIS_DOWN as exc:
+                raise_if_cancelled()
                 down_since = now if down_since is None else down_since
                 if now - down_since > SERVER_PATIENCE_S:
                     self._batch.stop(f"the Redis server has not answered for {SERVER_PATIENCE_S:g}s ({exc})")

@@ -3,6 +3,7 @@ user's to fix, so either is one line (UsageError), with any password in the URL 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -17,6 +18,17 @@ from runtime.clock import Clock, SystemClock
 
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 CONNECT_PATIENCE_S = 5.0  # a server just starting gets this long to answer
+
+
+def raise_if_cancelled() -> None:
+    """Raise CancelledError when this task was asked to stop but a Redis call did not pass that on: the
+    client can turn a cancellation that races its socket timeout into a timeout error, which a loop that
+    waits out a server outage would take for one and go on (a controller did, after SIGTERM, for good)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 T = TypeVar("T")
 
 

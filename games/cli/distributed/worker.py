@@ -31,7 +31,7 @@ from games.cli.distributed.journal import GameLost, Journal, JournaledModel
 from games.cli.distributed.keys import GROUP, BatchKeys, QueueKeys
 from games.cli.distributed.published import BatchSetup, set_up
 from games.cli.distributed.scripts import DeliverySteps, Entry, HandIn, Taken, ensure_group
-from games.cli.distributed.server import REDIS_DOWN, reachable, shown
+from games.cli.distributed.server import REDIS_DOWN, raise_if_cancelled, reachable, shown
 from games.cli.distributed.shared_limits import RedisCallLimits
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult, Outcome
@@ -124,6 +124,7 @@ class Worker:
                 try:
                     entries = await self._next_entries(self._concurrency - self._busy)
                 except REDIS_DOWN as exc:
+                    raise_if_cancelled()
                     outage += 1
                     if outage == 1:
                         self._say(

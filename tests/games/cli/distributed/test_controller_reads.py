@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from games.cli.batch import Batch
 from games.cli.distributed.controller import PACE_S, Controller, Publication
@@ -119,3 +120,44 @@ async def test_patiently_gives_up_with_the_last_error_once_its_patience_is_spent
 
     with pytest.raises(RedisConnectionError, match="refused"):
         await patiently(down, 0.0)
+
+
+async def test_a_stop_that_the_redis_client_turns_into_a_timeout_still_stops_the_controller(
+    redis: Redis, queue: str
+) -> None:
+    """A cancellation racing the client's socket timeout can come out of a Redis call as a timeout error;
+    the controller must not take it for an outage and poll on for good (it did once, after SIGTERM)."""
+    batch = Batch([GameSpec("g1", 0, 1, "cat")])
+    controller = Controller(
+        redis,
+        QueueKeys(queue),
+        "b2",
+        batch,
+        Publication("taboo", {}, [], 8, None),
+        lambda records: None,
+        on_result=lambda result: None,
+        notice=lambda line: None,
+    )
+    stepping = asyncio.Event()
+    swallowed: list[bool] = []
+
+    async def step_that_swallows_the_cancellation() -> None:
+        stepping.set()
+        try:
+            await asyncio.Event().wait()  # a read that would block until the server answers
+        except asyncio.CancelledError:
+            if swallowed:  # only the first (a later one is this test's deadline)
+                raise
+            swallowed.append(True)
+            raise RedisTimeoutError("Timeout reading from socket") from None
+
+    controller._step = step_that_swallows_the_cancellation  # type: ignore[method-assign]
+    running = asyncio.create_task(controller.run())
+    await stepping.wait()
+    running.cancel()
+    done, _ = await asyncio.wait({running}, timeout=DEADLINE_S)
+    if not done:  # stop it for good before failing (a second cancellation is not swallowed)
+        running.cancel()
+        await asyncio.wait({running})
+    assert done, "the controller took the swallowed stop for an outage and went on"
+    assert running.cancelled()
