@@ -392,6 +392,7 @@ class Worker:
                     if isinstance(setup, BatchSetup):
                         await setup.shared.renew()  # the model calls in flight keep their places
             except REDIS_DOWN:
+                raise_if_cancelled()
                 continue
             for delivery in list(self._playing.values()):
                 try:
@@ -399,6 +400,7 @@ class Worker:
                         delivery.batch_id, delivery.game_id, delivery.token, self.name, delivery.entry_id
                     )
                 except REDIS_DOWN:
+                    raise_if_cancelled()
                     break  # the main loop says so; the leases are renewed when the server is back
                 if state == "ok":
                     continue
