@@ -53,8 +53,8 @@ def _direct(name: str, general: Any) -> Any:
                 event_dict = processor(logger, name, event_dict)
         except structlog.DropEvent:
             return None
-        if isinstance(event_dict, _RENDERED):
-            return getattr(logger, name)(event_dict)
+        if isinstance(event_dict, _RENDERED):  # what ReturnLogger, event_log()'s logger, would return
+            return event_dict
         if isinstance(event_dict, tuple):
             return getattr(logger, name)(*event_dict[0], **event_dict[1])
         return getattr(logger, name)(**event_dict)
