@@ -149,16 +149,20 @@ class RunLog:
             return
         lines: list[bytes] = []
         shown: list[dict[str, Any]] = []
+        run_id, seq = self.run_id, self._seq
         for record in records:
-            seq = self._seq + len(lines)
-            stamped = {"v": SCHEMA_VERSION, "ts": None, "seq": seq, "run_id": self.run_id, "event": None}
+            stamped = {"v": SCHEMA_VERSION, "ts": None, "seq": seq, "run_id": run_id, "event": None}
             stamped.update(record)
-            stamped.update(v=SCHEMA_VERSION, seq=seq, run_id=self.run_id)
+            # A recorded event has `ts` and `event` and none of the other common fields; any other: set
+            # them again (a field named like one cannot replace it).
+            if len(stamped) != len(record) + 3 or "ts" not in record or "event" not in record:
+                stamped.update(v=SCHEMA_VERSION, seq=seq, run_id=run_id)
             if stamped["ts"] is None:
                 stamped["ts"] = self.clock.timestamp()
             line, seen = self._encoded(stamped)
             lines.append(line)
             shown.append(seen)
+            seq += 1
         if not lines:
             return
         self._write_line(b"".join(lines))
