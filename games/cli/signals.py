@@ -9,6 +9,9 @@ import signal
 from collections.abc import Awaitable
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# A command still winding down this long after a stop signal is cancelled again (and again, as often): a
+# cancellation that a library swallowed (seen once in a Redis client's read) must not keep it running.
+STOP_PATIENCE_S = 5.0
 
 
 class Terminated(BaseException):
@@ -27,17 +30,26 @@ class Terminated(BaseException):
         return 128 + self.signum
 
 
-async def until_stopped(command: Awaitable[int]) -> int:
-    """Await `command` (from the main task); SIGTERM or SIGHUP cancel it, then raise Terminated."""
+async def until_stopped(command: Awaitable[int], patience_s: float = STOP_PATIENCE_S) -> int:
+    """Await `command` (from the main task); SIGTERM or SIGHUP cancel it, then raise Terminated. A command
+    that has not ended `patience_s` after the signal is cancelled again, every `patience_s`."""
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     assert task is not None
     received: list[int] = []
+    cancels = 0
+    again: asyncio.TimerHandle | None = None
+
+    def cancel() -> None:
+        nonlocal cancels, again
+        cancels += 1
+        task.cancel()
+        again = loop.call_later(patience_s, cancel)
 
     def stop(signum: int) -> None:
         if not received:  # the first signal stops the command; the others wait for it to wind down
             received.append(signum)
-            task.cancel()
+            cancel()
 
     installed = []
     for signum in STOP_SIGNALS:
@@ -49,9 +61,15 @@ async def until_stopped(command: Awaitable[int]) -> int:
     try:
         return await command
     except asyncio.CancelledError:
-        if received and task.uncancel() == 0:  # cancelled by the signal, and by nothing else
-            raise Terminated(received[0]) from None
+        if received:
+            left = task.cancelling()
+            for _ in range(cancels):
+                left = task.uncancel()
+            if left == 0:  # cancelled by the signal, and by nothing else
+                raise Terminated(received[0]) from None
         raise
     finally:
+        if again is not None:
+            again.cancel()
         for signum in installed:
             loop.remove_signal_handler(signum)

@@ -48,3 +48,44 @@ def test_a_cancellation_from_elsewhere_stays_a_cancellation() -> None:
 
     with pytest.raises(asyncio.CancelledError):
         asyncio.run(until_stopped(cancelled_by_its_own_code()))
+
+
+async def swallow_one_cancellation(signum: int, cleaned: list[str]) -> int:
+    """A command whose library code swallows the cancellation the signal brings, then waits on."""
+    os.kill(os.getpid(), signum)
+    try:
+        await asyncio.Event().wait()
+    except asyncio.CancelledError:
+        pass  # swallowed: without a second cancellation this command would wait forever
+    try:
+        await asyncio.Event().wait()
+    finally:
+        cleaned.append("log closed")
+    return 0
+
+
+def test_a_command_that_swallows_the_cancellation_is_cancelled_again() -> None:
+    """The command still winding down after the patience is cancelled again; the run ends as a stop."""
+    cleaned: list[str] = []
+    with pytest.raises(Terminated) as stopped:
+        asyncio.run(until_stopped(swallow_one_cancellation(signal.SIGTERM, cleaned), patience_s=0.01))
+    assert cleaned == ["log closed"]
+    assert stopped.value.exit_code == 143
+
+
+def test_a_command_that_winds_down_in_time_is_cancelled_once() -> None:
+    """The second cancellation is only for a command that did not end: one that did is not touched."""
+    cancelled: list[int] = []
+
+    async def winds_down() -> int:
+        os.kill(os.getpid(), signal.SIGTERM)
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.append(1)
+            raise
+        return 0
+
+    with pytest.raises(Terminated):
+        asyncio.run(until_stopped(winds_down(), patience_s=0.01))
+    assert cancelled == [1]
