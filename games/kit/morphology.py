@@ -124,7 +124,8 @@ def singulars(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def bases(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def bases(word: str) -> frozenset[str]:
     """Candidate words that word is a regular inflection or derivation of (junk included)."""
     out = set(singulars(word)) - {word}
     for suffix in STRIP_SUFFIXES:
@@ -136,7 +137,7 @@ def bases(word: str) -> set[str]:
             out.add(root[:-1])  # running → run
         if root.endswith("i") and suffix != "s":
             out.add(root[:-1] + "y")  # happier → happy
-    return out
+    return frozenset(out)
 
 
 def _stem_prefix(word: str) -> str:
@@ -206,6 +207,7 @@ def verb_bases(word: str) -> frozenset[str]:
     return frozenset({word, *dictionary_lemmas(word)})
 
 
+@lru_cache(maxsize=65536)
 def lemmas(word: str) -> frozenset[str]:
     """The word, every singular it may be the plural of, and its dictionary lemmas (irregular verb forms
     and plurals included)."""
