@@ -161,6 +161,8 @@ def _through_standalone(base: str, derived: str, standalone: Collection[str]) ->
 def _suffixed(base: str, derived: str) -> bool:
     """derived is base plus Porter2-kept suffixes (snowy, runners), or base + d / -ing after a final e,
     which Porter2 sometimes stems differently (experience/experienced/experiencing)."""
+    if len(derived) < len(base) or not derived.startswith(base[:-2]):
+        return False  # attach keeps all but at most the last two letters of what it extends, never shortens
     if derived in extra_forms(base):
         return True
     if len(base) < 4 or not base.endswith("e") or base.endswith("ee"):
