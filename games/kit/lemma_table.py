@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import gzip
 import importlib.util
+import operator
 from functools import cache
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def _overrides() -> dict[str, Entry]:
     return words
 
 
+_PARTED = operator.methodcaller("partition", ",")
+
+
 def _word_of(line: str) -> str:
     return line[: line.index(",")]
 
@@ -55,7 +59,9 @@ def all_lemmas(word: str) -> Entry:
     word = word.lower()
     lines = _lookup_lines()
     entry: Entry = {}
-    at = bisect.bisect_left(lines, word, key=_word_of)
+    # A line's (word, ",", rest) is below (word,) exactly when its word is: str.partition in C, not a
+    # Python key function per step of the search.
+    at = bisect.bisect_left(lines, (word,), key=_PARTED)
     while at < len(lines) and _word_of(lines[at]) == word:
         _, category, forms = lines[at].strip().split(",")
         pos = "AUX" if category == "modal" else category.upper()
