@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import gzip
 import importlib.util
-import operator
 from functools import cache
 from pathlib import Path
 
@@ -45,9 +44,6 @@ def _overrides() -> dict[str, Entry]:
     return words
 
 
-_PARTED = operator.methodcaller("partition", ",")
-
-
 def _word_of(line: str) -> str:
     return line[: line.index(",")]
 
@@ -59,9 +55,7 @@ def all_lemmas(word: str) -> Entry:
     word = word.lower()
     lines = _lookup_lines()
     entry: Entry = {}
-    # A line's (word, ",", rest) is below (word,) exactly when its word is: str.partition in C, not a
-    # Python key function per step of the search.
-    at = bisect.bisect_left(lines, (word,), key=_PARTED)
+    at = bisect.bisect_left(lines, word, key=_word_of)
     while at < len(lines) and _word_of(lines[at]) == word:
         _, category, forms = lines[at].strip().split(",")
         pos = "AUX" if category == "modal" else category.upper()
