@@ -4,7 +4,7 @@
 
 The clues are the labelled clembench clues (bench/data/taboo_clembench_clues.jsonl): each model
 reply without its CLUE: tag, judged against its own card (the target and clembench's related words).
-Every repetition starts from cards never analysed (games.taboo.entries.analyse's cache is cleared),
+Every repetition starts from cards never analysed (games.taboo.entries.analysis_of's cache is cleared),
 so each word is judged afresh per card; the process-wide morphology caches stay warm, as they do in
 a referee that has judged a few clues (the first pass, in a fresh process, is reported apart). For
 every clue the baseline (games.kit.normalize.tokenize) and the check are timed one right after the
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from games.kit.normalize import tokenize  # noqa: E402
 from games.taboo.deck import Card  # noqa: E402
-from games.taboo.entries import analyse  # noqa: E402
+from games.taboo.entries import analysis_of  # noqa: E402
 from games.taboo.rules import check_clue  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "taboo_clembench_clues.jsonl"
@@ -68,7 +68,7 @@ def run(items: list[tuple[str, Card]], repeat: int) -> tuple[list[float], list[f
     """Per repetition, the median time to tokenise and to check one item (seconds)."""
     tokenise_medians, check_medians = [], []
     for _ in range(repeat):
-        analyse.cache_clear()
+        analysis_of.cache_clear()
         tokenise_times, check_times = [], []
         for text, card in items:
             tokenise_times.append(timed(lambda text=text: tokenize(text)))

@@ -43,10 +43,16 @@ MIN_PREFIXED = 5  # shortest word a prefix may be glued to (independent, restart
 MAX_STEPS = 3  # suffixes and prefixes undone one after another (impurities → impurity → purity → pure)
 
 
+# SUFFIXES by their last letter, in their order: a word is only compared with those it may end in.
+_SUFFIXES_BY_LAST: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    last: tuple(entry for entry in SUFFIXES if entry[0][-1] == last) for last in {s[-1] for s, _ in SUFFIXES}
+}
+
+
 def _undo_suffix(word: str) -> set[str]:
     """Every word that word may be built from by one derivational suffix (some are junk)."""
     out: set[str] = set()
-    for suffix, replacements in SUFFIXES:
+    for suffix, replacements in _SUFFIXES_BY_LAST.get(word[-1:], ()):
         if not word.endswith(suffix) or len(word) - len(suffix) < MIN_ROOT:
             continue
         stem = word[: -len(suffix)]

@@ -124,7 +124,8 @@ def singulars(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def bases(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def bases(word: str) -> frozenset[str]:
     """Candidate words that word is a regular inflection or derivation of (junk included)."""
     out = set(singulars(word)) - {word}
     for suffix in STRIP_SUFFIXES:
@@ -136,7 +137,7 @@ def bases(word: str) -> set[str]:
             out.add(root[:-1])  # running → run
         if root.endswith("i") and suffix != "s":
             out.add(root[:-1] + "y")  # happier → happy
-    return out
+    return frozenset(out)
 
 
 def _stem_prefix(word: str) -> str:
@@ -160,6 +161,8 @@ def _through_standalone(base: str, derived: str, standalone: Collection[str]) ->
 def _suffixed(base: str, derived: str) -> bool:
     """derived is base plus Porter2-kept suffixes (snowy, runners), or base + d / -ing after a final e,
     which Porter2 sometimes stems differently (experience/experienced/experiencing)."""
+    if len(derived) < len(base) or not derived.startswith(base[:-2]):
+        return False  # attach keeps all but at most the last two letters of what it extends, never shortens
     if derived in extra_forms(base):
         return True
     if len(base) < 4 or not base.endswith("e") or base.endswith("ee"):
@@ -206,6 +209,7 @@ def verb_bases(word: str) -> frozenset[str]:
     return frozenset({word, *dictionary_lemmas(word)})
 
 
+@lru_cache(maxsize=65536)
 def lemmas(word: str) -> frozenset[str]:
     """The word, every singular it may be the plural of, and its dictionary lemmas (irregular verb forms
     and plurals included)."""

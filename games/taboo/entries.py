@@ -133,16 +133,24 @@ class Analysis:
         return self.verdicts[key]
 
 
-@lru_cache(maxsize=1024)
 def analyse(card: Card) -> Analysis:
     """The card's forbidden entries: target, alternates and taboo entries, each word of a multi-word
-    target or alternate on its own too."""
-    extra = frozenset(w for entry in (*card.forbidden, *card.alternates) for w in words(entry))
+    target or alternate on its own too. Remembered by what the rules read of a card, so a card rebuilt
+    from a message (without its difficulty) shares the deck card's analysis."""
+    return analysis_of(card.target, card.taboo, card.alternates, card.allow)
+
+
+@lru_cache(maxsize=1024)
+def analysis_of(
+    target: str, taboo: tuple[str, ...], alternates: tuple[str, ...], allowed: frozenset[str]
+) -> Analysis:
+    """`analyse` of a card with these fields."""
+    extra = frozenset(w for entry in (target, *taboo, *alternates) for w in words(entry))
     entries: list[Entry] = []
     labelled = [
-        (card.target, "target_word"),
-        *((alternate, "target_word") for alternate in card.alternates),  # an accepted answer is the target
-        *((taboo, "taboo_word") for taboo in card.taboo),
+        (target, "target_word"),
+        *((alternate, "target_word") for alternate in alternates),  # an accepted answer is the target
+        *((word, "taboo_word") for word in taboo),
     ]
     for label, exact_rule in labelled:
         tokens = tokenize(label)
@@ -158,7 +166,7 @@ def analyse(card: Card) -> Analysis:
                         entries.append(_single(label, token.text, exact_rule, upper, extra))
     longest = max((len(e.joined) for e in entries), default=0)
     starts = frozenset(s for e in entries for s in e.starts)
-    allow = frozenset(fold_text(w) for w in card.allow)
+    allow = frozenset(fold_text(w) for w in allowed)
     return Analysis(tuple(entries), extra, allow, longest, starts)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import random
 import re
+import struct
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -158,6 +159,28 @@ def vocabulary(deck: Deck) -> Vocabulary:
     return known[1]
 
 
+_DRAW = struct.Struct("<II")
+_UNIT = 2.0**53  # random.random() is (a * 2**26 + b) / 2**53, a and b the high bits of two 32-bit outputs
+
+
+class _SeededShare:
+    """`share[i]` is `rng.random() < chance` for the i-th of `count` draws made in turn, without a
+    Python call per draw: the generator's 2 * count 32-bit outputs are taken at once (getrandbits
+    produces them in the same order, least significant first, and leaves the generator where the draws
+    would) and a draw is read from its two outputs when asked. `x / 2**53 < chance` is `x < chance *
+    2**53` exactly (scaling by a power of two), so every answer is the draw's."""
+
+    __slots__ = ("_outputs", "_bound")
+
+    def __init__(self, rng: random.Random, count: int, chance: float) -> None:
+        self._outputs = rng.getrandbits(64 * count).to_bytes(8 * count, "little") if count else b""
+        self._bound = chance * _UNIT
+
+    def __getitem__(self, index: int) -> bool:
+        first, second = _DRAW.unpack_from(self._outputs, 8 * index)
+        return (first >> 5) * 67108864 + (second >> 6) < self._bound
+
+
 class OfflineGuesser:
     """Guesses the deck target that best fits the clues so far."""
 
@@ -168,9 +191,8 @@ class OfflineGuesser:
         self._targets = known.targets
         self._rarity = known.rarity
         # This guesser's associations: every card's core words and a seeded share of its hints (one
-        # draw per hint, card by card in the deck's order).
-        chance, draw = style.knowledge, self._random.random
-        self._hints_in_mind = [draw() < chance for _ in range(known.hint_count)]
+        # draw per hint, card by card in the deck's order), drawn at once and read when a clue needs them.
+        self._hints_in_mind = _SeededShare(self._random, known.hint_count, style.knowledge)
         self._cards_of: dict[str, set[int]] = {}  # stem -> the cards whose associations hold it
 
     def _associated(self, stem: str) -> set[int]:
@@ -206,9 +228,14 @@ class OfflineGuesser:
         shares = [(weight * self._rarity[stem], self._associated(stem)) for stem, weight in weights.items()]
         touched = set().union(*(cards for _, cards in shares))
         known_shape, draw = shape.known, self._random.random
+        # Every share is positive (a weight times a rarity, both above zero), so without a known shape
+        # only the cards holding a stem can score: they are visited in the deck's order, as all were.
+        numbers = range(len(self._targets)) if known_shape else sorted(touched)
+        targets, lowered = self._targets, self._known.lowered
         scores: list[tuple[float, float, str]] = []
-        for number, target in enumerate(self._targets):
-            if self._known.lowered[number] in tried or (known_shape and not shape(target)):
+        for number in numbers:
+            target = targets[number]
+            if lowered[number] in tried or (known_shape and not shape(target)):
                 continue
             score = sum(share for share, cards in shares if number in cards) if number in touched else 0
             if score > 0 or known_shape:

@@ -159,10 +159,17 @@ def find_violations(clue: str, card: Card) -> list[Violation]:
     return sorted(set(found), key=lambda v: (v.span[0], RULES.index(v.rule), -v.span[1]))
 
 
-@lru_cache(maxsize=16384)
 def check_clue(clue: str, card: Card) -> Violation | None:
     """The first violation in clue (earliest start, then rule priority, then the longest), or None
-    if the clue is legal. Remembered: an offline hinter checks each hint before the referee checks it
-    again, and a batch deals the same cards again."""
-    violations = find_violations(clue, card)
+    if the clue is legal. Remembered by the clue and what the rules read of the card (not its
+    difficulty): an offline hinter checks each hint, on the card as its message gave it, before the
+    referee checks it again on the deck's card, and a batch deals the same cards again."""
+    return _first_violation(clue, card.target, card.taboo, card.alternates, card.allow)
+
+
+@lru_cache(maxsize=16384)
+def _first_violation(
+    clue: str, target: str, taboo: tuple[str, ...], alternates: tuple[str, ...], allow: frozenset[str]
+) -> Violation | None:
+    violations = find_violations(clue, Card(target, taboo, alternates, allow))
     return violations[0] if violations else None
