@@ -9,6 +9,7 @@ instruction, what it imports, its hash seed).
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import os
@@ -46,6 +47,7 @@ def run_main(
     print it (exit code 1), and a run longer than `timeout` raises subprocess.TimeoutExpired."""
     import main
 
+    gc.freeze()  # the test process's objects stay out of the run's collections (tests/conftest.py)
     argv = [str(ROOT / "main.py"), *args]
     out, err = _captured(), _captured()
     with (
