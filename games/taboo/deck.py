@@ -89,13 +89,14 @@ def load_deck(path: str | Path = DEFAULT_DECK_PATH) -> Deck:
 
     The shipped deck's words are not compared again at every start (half a second of morphology):
     the test suite lints it in full (tests/games/taboo/test_deck.py). Any other deck is linted in full.
+    The shipped deck is the file, however the path names it (a log records it relative to the project).
     """
     label = str(path)
     try:
         data = read_json(path)
     except DataFileError as exc:
         raise DeckError(str(exc), path=label) from exc
-    return deck_from_data(data, label, compare_words=Path(path) != DEFAULT_DECK_PATH)
+    return deck_from_data(data, label, compare_words=Path(path).resolve() != DEFAULT_DECK_PATH.resolve())
 
 
 def deck_from_data(data: object, source: str = "<deck>", *, compare_words: bool = True) -> Deck:

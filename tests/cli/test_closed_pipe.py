@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_main, start_main
+from tests.support.cli import run_main, start_new_python
 
 WAIT_S = 120
 
@@ -21,7 +21,7 @@ def records_of(log: Path) -> list[dict]:
 def test_a_run_whose_reader_has_gone_finishes_as_it_would_have(tmp_path: Path, batch: list[str]) -> None:
     """The reader closes the pipe before the first line: the run plays on, its log ends ok, exit 0."""
     log = tmp_path / "run.jsonl"
-    process = start_main("taboo", "--offline", "--seed", "2", *batch, "--log", str(log))
+    process = start_new_python("taboo", "--offline", "--seed", "2", *batch, "--log", str(log))
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()  # before anything was written: every write meets a closed pipe
     assert process.wait(timeout=WAIT_S) == 0
@@ -43,7 +43,7 @@ def long_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("view", [["--events"], ["--json"], ["--game", "g7", "--events"]])
 def test_replay_stops_quietly_when_its_reader_goes_after_the_first_line(long_log: Path, view) -> None:
     """`replay LOG | head -1`: the first line arrives, then the replay ends quietly with exit 0."""
-    process = start_main("replay", str(long_log), *view)
+    process = start_new_python("replay", str(long_log), *view)
     assert process.stdout is not None and process.stderr is not None
     assert process.stdout.readline()
     process.stdout.close()
@@ -54,7 +54,7 @@ def test_replay_stops_quietly_when_its_reader_goes_after_the_first_line(long_log
 def test_a_batch_whose_reader_goes_after_the_first_line_finishes(tmp_path: Path) -> None:
     """`taboo --games N | head -1`: the batch plays every game and ends its log ok, exit 0."""
     log = tmp_path / "batch.jsonl"
-    process = start_main("taboo", "--offline", "--games", "30", "--seed", "4", "--log", str(log))
+    process = start_new_python("taboo", "--offline", "--games", "30", "--seed", "4", "--log", str(log))
     assert process.stdout is not None and process.stderr is not None
     assert process.stdout.readline().startswith("Playing with the built-in offline players")
     process.stdout.close()

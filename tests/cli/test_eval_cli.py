@@ -4,57 +4,26 @@ says what the logs say."""
 
 from __future__ import annotations
 
+import json
 import signal
-import subprocess
-import time
 from pathlib import Path
+
+import pytest
 
 from tests.support.cli import read_log, run_main, start_main
 from tests.support.evals import (
-    SLOPPY_PERSONA,
     chains,
+    demo_eval,
     ended_in,
     outcome_counts,
     planned_ids,
     results_csv,
     results_json,
+    stop_after_a_game,
+    write_plan,
 )
 
 OUTCOMES = ("success", "lose_violation", "lose_turns", "aborted", "error")
-DEMO = """\
-name = "demo"
-seeds = [7]
-games = 50
-
-[game.taboo]
-[game.twenty-questions]
-
-[cast.steady]
-model = "offline"
-
-[cast.sloppy]
-model = "offline"
-persona = "sloppy.toml"
-"""
-
-
-def write_plan(folder: Path, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "sloppy.toml").write_text(SLOPPY_PERSONA, encoding="utf-8")
-    plan = folder / "plan.toml"
-    plan.write_text(text, encoding="utf-8")
-    return plan
-
-
-def stop_after_a_game(process: subprocess.Popen[str], log: Path, signum: int) -> tuple[str, str]:
-    """Send `signum` once `log` holds a finished game; the process's output once it has ended."""
-    deadline = time.monotonic() + 60
-    while process.poll() is None and time.monotonic() < deadline:
-        if log.exists() and '"event":"game_ended"' in log.read_text(encoding="utf-8"):
-            break
-        time.sleep(0.01)  # another process's progress: watched through its log, with a deadline
-    process.send_signal(signum)
-    return process.communicate(timeout=60)
 
 
 def assert_results_are_the_logs(out: Path) -> None:
@@ -77,25 +46,30 @@ def assert_results_are_the_logs(out: Path) -> None:
         assert totals["success"] == sum(row["success"] for row in mine)
 
 
-def test_an_eval_interrupted_with_ctrl_c_and_resumed_plays_every_game_once(tmp_path: Path) -> None:
+def test_an_eval_interrupted_with_ctrl_c_and_resumed_plays_every_game_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """Two offline casts x two games x 50 games: Ctrl-C during the first cell, then `eval --resume DIR`;
-    each cell's chain of logs ends every planned game exactly once, and the results table is the logs'."""
-    plan = write_plan(tmp_path, DEMO)
-    out = tmp_path / "out"
-    process = start_main("eval", str(plan), "--out", str(out))
-    stdout, stderr = stop_after_a_game(process, out / "logs" / "taboo-steady-7.jsonl", signal.SIGINT)
-    assert process.returncode == 130, stderr
-    assert f"eval interrupted — go on with: python main.py eval --resume {out}" in stdout
-    interrupted = results_json(out)
+    each cell's chain of logs ends every planned game exactly once, and the results table is the logs'.
+    (The session's demo eval, which the report tests read too: tests/support/evals.demo_eval.)"""
+    folder = demo_eval(tmp_path_factory)
+    out = folder / "out"
+    runs = json.loads((folder / "runs.json").read_text(encoding="utf-8"))
+    stopped, resumed = runs["interrupted"], runs["resumed"]
+    assert stopped["code"] == 130, stopped["stderr"]
+    assert f"eval interrupted — go on with: python main.py eval --resume {out}" in stopped["stdout"]
+    interrupted = results_json(folder / "interrupted")
     assert interrupted["complete"] is False
-    assert_results_are_the_logs(out)
+    assert_results_are_the_logs(folder / "interrupted")
     first = read_log(out / "logs" / "taboo-steady-7.jsonl")
     assert first[-1]["event"] == "run_ended" and first[-1]["status"] == "interrupted"
+    assert (folder / "interrupted" / "logs" / "taboo-steady-7.jsonl").read_bytes() == (
+        out / "logs" / "taboo-steady-7.jsonl"
+    ).read_bytes(), "the resume left the interrupted log as it was"
 
-    resumed = run_main("eval", "--resume", str(out), "--quiet")
-    assert resumed.returncode == 0, resumed.stderr
-    assert "eval demo: 4 of 4 cell(s) done, 200 game(s)" in resumed.stdout
-    assert f"next: python main.py report {out}" in resumed.stdout
+    assert resumed["code"] == 0, resumed["stderr"]
+    assert "eval demo: 4 of 4 cell(s) done, 200 game(s)" in resumed["stdout"]
+    assert f"next: python main.py report {out}" in resumed["stdout"]
 
     logs = chains(out)
     assert sorted(logs) == [

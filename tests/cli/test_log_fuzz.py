@@ -224,9 +224,15 @@ def distinct(failures: list[str]) -> list[str]:
 
 def all_mutants(sources: list[Path]) -> list[Mutant]:
     """Every mutated log but the big line, in one fixed order (one random generator over the sources)."""
+    return list(_mutants_of(tuple(sources)))
+
+
+@functools.cache
+def _mutants_of(sources: tuple[Path, ...]) -> tuple[Mutant, ...]:
+    """all_mutants, made once per test process (each share takes its part of the same list)."""
     rng = random.Random(SEED)
     names = itertools.cycle(ODD_EVENTS)
-    return [m for source in sources for m in mutants(source, rng, PER_SOURCE, names)]
+    return tuple(m for source in sources for m in mutants(source, rng, PER_SOURCE, names))
 
 
 SHARES = 4  # the mutants are played in this many tests and the big line in one more, in parallel with

@@ -5,53 +5,29 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import signal
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import main
-from games.kit.outcome import GameResult
 from games.logtools.report import build_report
 from tests.cli.test_clembench_cli import RECORDS
-from tests.cli.test_eval_cli import DEMO
 from tests.support.cli import read_log, run_main
-from tests.support.evals import SLOPPY_PERSONA, chains, ended_in
-from tests.support.once import built_once
-
-PLAN = DEMO  # two offline casts x two games x 50 games
-STOP_AFTER = 20  # games ended before the eval is stopped (mid-way through its first cell)
+from tests.support.evals import chains, demo_eval, ended_in
 
 
 @pytest.fixture(scope="module")
 def eval_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo eval, played in this process: stopped by SIGTERM after STOP_AFTER games, then resumed
-    (played once for the whole session; the tests only read it)."""
-    return built_once(tmp_path_factory, "report-eval", play_interrupted_eval) / "out"
-
-
-def play_interrupted_eval(folder: Path) -> None:
-    (folder / "sloppy.toml").write_text(SLOPPY_PERSONA, encoding="utf-8")
-    (folder / "plan.toml").write_text(PLAN, encoding="utf-8")
+    """The demo eval (two offline casts x two games x 50 games) stopped with Ctrl-C during its first
+    cell, then resumed: played once for the whole session (tests/support/evals.demo_eval), which the
+    eval command's test checks; the tests here only read it."""
+    folder = demo_eval(tmp_path_factory)
+    runs = json.loads((folder / "runs.json").read_text(encoding="utf-8"))
+    assert [runs[run]["code"] for run in ("interrupted", "resumed")] == [130, 0], runs
     out = folder / "out"
-    log_game = GameResult.log
-    ended = []
-
-    def log_and_stop(self: GameResult, events: Any) -> None:
-        log_game(self, events)
-        ended.append(self.game_id)
-        if len(ended) == STOP_AFTER:
-            os.kill(os.getpid(), signal.SIGTERM)  # as a user's `kill` does: the eval winds down
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(GameResult, "log", log_and_stop)
-        code = main.main(["eval", str(folder / "plan.toml"), "--out", str(out), "--quiet"])
-    assert code == 143
-    assert main.main(["eval", "--resume", str(out), "--quiet"]) == 0
     assert len(chains(out)["taboo-steady-7"]) == 2, "the interrupted cell went on in a second log"
+    return out
 
 
 def logged_games(out: Path) -> dict[tuple[str, str], dict[str, Any]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import start_main
+from tests.support.cli import start_new_python
 
 DEADLINE_S = 60.0
 
@@ -31,7 +31,7 @@ def wait_for_a_finished_game(process: subprocess.Popen[str], log: Path) -> None:
 def test_a_signal_ends_a_batch_like_ctrl_c(tmp_path: Path, signum: signal.Signals) -> None:
     """A batch stopped by the signal prints its summary, ends its log interrupted and exits 128 + N."""
     log = tmp_path / "batch.jsonl"
-    process = start_main("taboo", "--offline", "--games", "200", "--seed", "5", "--log", str(log))
+    process = start_new_python("taboo", "--offline", "--games", "200", "--seed", "5", "--log", str(log))
     wait_for_a_finished_game(process, log)
     process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=DEADLINE_S)
@@ -48,7 +48,9 @@ def test_a_signal_ends_a_batch_like_ctrl_c(tmp_path: Path, signum: signal.Signal
 def test_a_signal_ends_a_single_game_waiting_for_a_person(tmp_path: Path) -> None:
     """SIGTERM while a person is thinking ends the game's run interrupted, exit 143, no traceback."""
     log = tmp_path / "human.jsonl"
-    process = start_main("taboo", "--seed", "1", "--card", "thunder", "--human", "guesser", "--log", str(log))
+    process = start_new_python(
+        "taboo", "--seed", "1", "--card", "thunder", "--human", "guesser", "--log", str(log)
+    )
     assert process.stdout is not None
     seen = ""
     while "Your guess>" not in seen:  # the game waits for the person: now stop it

@@ -1,11 +1,15 @@
 """Running `python main.py ...` as a user does, with a clean environment: in this process (`run_main`,
-the quick way most tests take), or as a real subprocess (`run_process`, `start_main`) where the test is
-about what only a process shows: exit codes seen by a shell, signals, pipes, what the interpreter imports.
+the quick way most tests take), or as a real process where the test is about what only a process shows:
+`start_main` forks one from a server that has imported the project already (tests/support/forkserver.py:
+its own pid for signals, pipes, an exit status), `start_new_python` and `run_process` start a new
+interpreter, for what the interpreter's own start and end do (signals and pipes from its first
+instruction, what it imports, its hash seed).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import os
@@ -43,6 +47,7 @@ def run_main(
     print it (exit code 1), and a run longer than `timeout` raises subprocess.TimeoutExpired."""
     import main
 
+    gc.freeze()  # the test process's objects stay out of the run's collections (tests/conftest.py)
     argv = [str(ROOT / "main.py"), *args]
     out, err = _captured(), _captured()
     with (
@@ -161,7 +166,15 @@ def run_process(
 
 
 def start_main(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """Start main.py with pipes for stdin, stdout and stderr."""
+    """Start main.py with pipes for stdin, stdout and stderr, as a process forked from this test
+    process's fork server (which has imported the project: no interpreter start-up, no imports)."""
+    from tests.support import forkserver
+
+    return forkserver.spawn(list(args), env or clean_env(), server_env=clean_env())
+
+
+def start_new_python(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """Start main.py in a new interpreter with pipes for stdin, stdout and stderr."""
     return subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), *args],
         cwd=ROOT,
