@@ -14,8 +14,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from agents import (
     AgentModel,
     ChatModel,
@@ -41,7 +39,6 @@ from games.cli.script import Script, load_script, script_path
 from games.cli.session import exit_code_for, log_path, outcome_line, versions
 from games.cli.sides import cast_sides, side_models, side_personas, side_settings
 from games.cli.summary import RunStats, summarize, summary_table
-from games.cli.transcript import Transcript
 from games.kit.config import config_from_args
 from games.kit.definition import GameDefinition, Player, Prepared, Seat, Side, seats_of, sides_of
 from games.kit.exits import UsageError
@@ -52,6 +49,8 @@ from runtime.events import EventLog
 from runtime.log import new_run_id
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from agents.openai_model import OpenAIModel
 
 
@@ -294,6 +293,8 @@ async def _play(
     stats = RunStats(catalog)
     listeners: list = [stats]
     if single and not args.quiet:
+        from games.cli.transcript import Transcript  # rich's text: for a game drawn as it goes
+
         # the game's ending is said once, by the last line
         listeners.append(Transcript(console, catalog=catalog, viewer=_human_seat(chosen), endings=False))
     if not args.quiet and all_offline(chosen.models):
