@@ -33,7 +33,6 @@ from games.cli.models import REAL_MODEL_HINT, Backend, RoleModel, all_offline, r
 from games.cli.personas import PersonaChoice, choose_personas, with_persona_models
 from games.cli.progress import BatchProgress
 from games.cli.registry import catalog_for
-from games.cli.resume import Resumed, read_resumed
 from games.cli.script import PREFIX as SCRIPT_PREFIX
 from games.cli.script import Script, load_script, script_path
 from games.cli.session import exit_code_for, log_path, outcome_line, versions
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from agents.openai_model import OpenAIModel
+    from games.cli.resume import Resumed
 
 
 def add_game_parser(subparsers: argparse._SubParsersAction, game: GameDefinition) -> None:
@@ -117,6 +117,8 @@ def plan(game: GameDefinition, args: argparse.Namespace, resumed: Resumed | None
     if args.summary_json:
         check_writable("--summary-json", args.summary_json)
     if resumed is None and args.resume:
+        from games.cli.resume import read_resumed  # the log a run resumes: read with --resume only
+
         resumed = read_resumed(args.resume, game.name)
     if resumed is not None:
         args = resumed.flags(args, [role.name for role in game.roles], [s.name for s in sides_of(game)])
