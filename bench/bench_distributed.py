@@ -377,6 +377,34 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
     return Run((games - 1) / (last - first), cpu, outcomes, commands_per_game=commands)
 
 
+def lone_pair(setting: Setting, kind: str, games: int) -> float:
+    """The machine's own reference: two one-process batches of the same work started together, with no
+    server between them. Their games/s together, from the first game_ended of either to the last,
+    against one process alone, is what two processes can gain on this machine and this work at all."""
+    logs = [setting.folder / f"pair-{kind}-{uuid.uuid4().hex[:8]}.jsonl" for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            controller_argv(setting, kind, games, None, log),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env(),
+        )  # fmt: skip
+        for log in logs
+    ]
+    moments: list[float] = []
+    for process, log in zip(processes, logs, strict=True):
+        output, _ = process.communicate(timeout=RUN_TIMEOUT_S)
+        if process.returncode != 0:
+            sys.exit(f"error: a lone {kind} batch exited with {process.returncode}: {output[-400:]}")
+        moments += [stamp(record) for record in read_log(log) if record["event"] == "game_ended"]
+        log.unlink()
+    if len(moments) != 2 * games:
+        sys.exit(f"error: the two lone {kind} batches logged {len(moments)} of {2 * games} games")
+    return (2 * games - 2) / (max(moments) - min(moments))
+
+
 def solo_latency(setting: Setting, kind: str, queue: str | None) -> tuple[float, float]:
     """A one-game batch: run_started to run_ended, and how much of it was spent outside the game itself
     (before its game_cast and after its game_ended), in seconds. The game's own time differs between a
@@ -455,6 +483,30 @@ def ceiling_table(results: dict[tuple[str, str], list[Run]], kinds: Sequence[str
     return lines
 
 
+def pair_table(
+    results: dict[tuple[str, str], list[Run]], pairs: dict[str, list[float]], kinds: Sequence[str]
+) -> list[str]:
+    """Two workers against one, beside what two lone processes gain over one on the same work, round by
+    round (each round's ratios from that round's runs)."""
+    lines = [
+        "| players | two lone processes, games/s | their gain over one process | 2 workers / 1 | "
+        "2 workers / 1 as a share of the lone processes' gain |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for kind in kinds:
+        alone = [run.games_per_s for run in results[kind, "one process"]]
+        one = [run.games_per_s for run in results[kind, "1 worker"]]
+        two = [run.games_per_s for run in results[kind, "2 workers"]]
+        gains = [pair / single for pair, single in zip(pairs[kind], alone, strict=True)]
+        speedups = [b / a for a, b in zip(one, two, strict=True)]
+        shares = [speedup / gain for speedup, gain in zip(speedups, gains, strict=True)]
+        lines.append(
+            f"| {kind} | {shown(Spread.of(pairs[kind]))} | {shown(Spread.of(gains), 2)}x "
+            f"| {shown(Spread.of(speedups), 2)}x | {shown(Spread.of(shares), 2)} |"
+        )
+    return lines
+
+
 def commands_table(results: dict[tuple[str, str], list[Run]], kinds: Sequence[str]) -> list[str]:
     """Redis commands per game (medians over the rounds): all of them, the scripts' calls among them,
     and the five most frequent."""
@@ -516,6 +568,10 @@ def main() -> None:
         "--solo", type=int, default=5, help="one-game runs per variant for latency (default 5; 0: none)"
     )
     parser.add_argument("--kinds", default="offline,model", help="offline, model or both (default both)")
+    parser.add_argument(
+        "--pair", action=argparse.BooleanOptionalAction, default=True,
+        help="also run two one-process batches at once each round: the machine's own 2-process gain",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--max-busy", type=float, default=0.1, help="quiet: CPUs at most this busy (0.1)")
     parser.add_argument("--quiet-timeout", type=float, default=60.0, help="seconds to wait for quiet (60)")
@@ -528,6 +584,7 @@ def main() -> None:
     began = time.monotonic()
     busy_seen: list[float] = []
     results: dict[tuple[str, str], list[Run]] = {(k, v): [] for k in kinds for v in VARIANTS}
+    pairs: dict[str, list[float]] = {kind: [] for kind in kinds}
     latencies: dict[tuple[str, str], list[tuple[float, float]]] = {
         (k, v): [] for k in kinds for v in VARIANTS[:2]
     }
@@ -556,6 +613,9 @@ def main() -> None:
                               + ", ".join(f"{n} {v:.2f}" for n, v in run.cpu_ms_per_game.items())
                               + (f"; Redis commands/game {commands:.2f}" if commands else ""),
                               flush=True)  # fmt: skip
+                    if args.pair:
+                        pairs[kind].append(lone_pair(setting, kind, games))
+                        print(f"  {kind:7} two lone processes {pairs[kind][-1]:8.1f} games/s", flush=True)
             if args.solo:
                 busy_seen.append(wait_for_quiet(args.max_busy, args.quiet_timeout))
                 print(
@@ -580,6 +640,9 @@ def main() -> None:
     print("\n".join(throughput_table(results, kinds)))
     print()
     print("\n".join(ceiling_table(results, kinds, os.cpu_count() or 1)))
+    if args.pair:
+        print()
+        print("\n".join(pair_table(results, pairs, kinds)))
     print()
     print("\n".join(commands_table(results, kinds)))
     if args.solo:

@@ -32,8 +32,8 @@ _DEBUG, _INFO, _WARNING, _ERROR, _CRITICAL = (
 
 class EventLog:
     """A run's events: `debug/info/warning/error/critical(event, **fields)` and `bind(**fields)`, as
-    structlog's filtering bound logger. An event below the level costs a call and a comparison; `event`
-    with %-arguments is formatted as structlog formats it (`event % args`)."""
+    structlog's filtering bound logger. An event below the level costs a call and a comparison (and
+    returns None); `event` with %-arguments is formatted as structlog formats it (`event % args`)."""
 
     __slots__ = ("_context", "_level", "_processors")
 
@@ -46,36 +46,43 @@ class EventLog:
         """The same log with `fields` added to every event (a new logger; this one is unchanged)."""
         return EventLog(self._processors, self._level, {**self._context, **fields})
 
-    def debug(self, event: str, *args: Any, **fields: Any) -> None:
+    def debug(self, event: str, *args: Any, **fields: Any) -> Any:
         if self._level <= _DEBUG:
-            self._emit("debug", event, args, fields)
+            return self._emit("debug", event, args, fields)
+        return None
 
-    def info(self, event: str, *args: Any, **fields: Any) -> None:
+    def info(self, event: str, *args: Any, **fields: Any) -> Any:
         if self._level <= _INFO:
-            self._emit("info", event, args, fields)
+            return self._emit("info", event, args, fields)
+        return None
 
-    def warning(self, event: str, *args: Any, **fields: Any) -> None:
+    def warning(self, event: str, *args: Any, **fields: Any) -> Any:
         if self._level <= _WARNING:
-            self._emit("warning", event, args, fields)
+            return self._emit("warning", event, args, fields)
+        return None
 
-    def error(self, event: str, *args: Any, **fields: Any) -> None:
+    def error(self, event: str, *args: Any, **fields: Any) -> Any:
         if self._level <= _ERROR:
-            self._emit("error", event, args, fields)
+            return self._emit("error", event, args, fields)
+        return None
 
-    def critical(self, event: str, *args: Any, **fields: Any) -> None:
+    def critical(self, event: str, *args: Any, **fields: Any) -> Any:
         if self._level <= _CRITICAL:
-            self._emit("critical", event, args, fields)
+            return self._emit("critical", event, args, fields)
+        return None
 
-    def _emit(self, method: str, event: str, args: tuple[Any, ...], fields: dict[str, Any]) -> None:
+    def _emit(self, method: str, event: str, args: tuple[Any, ...], fields: dict[str, Any]) -> Any:
         # The bound fields, the call's fields, then `event`: the order structlog gives the event dict.
         event_dict: Any = {**self._context, **fields, "event": event % args if args else event}
         for processor in self._processors:
             event_dict = processor(self, method, event_dict)
+        return event_dict  # what the last processor rendered, as structlog's ReturnLogger returns it
 
 
 def event_log(processors: Iterable[Processor], *, level: int = logging.INFO) -> EventLog:
     """An event log whose events go through `processors` only; events below `level` cost a call.
-    The last processor consumes the event (writes it); what it returns is discarded."""
+    The last processor consumes the event (writes it); what it returns, the rendered event, is what the
+    logging call returns."""
     return EventLog(tuple(processors), level, {})
 
 

@@ -71,7 +71,7 @@ class RunLog:
         self._seq = 0
         self._started_at = 0.0
         self._ended = False
-        self.events: EventLog = event_log([self._stamp, self._write_record])
+        self.events: EventLog = event_log([self._stamp_and_write])
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -137,7 +137,7 @@ class RunLog:
 
     def write(self, event: str, fields: Mapping[str, Any]) -> None:
         """Write one event line and flush it, so that a crash leaves a readable prefix."""
-        self._write_record(None, "info", self._stamp(None, "info", {**fields, "event": event}))
+        self._stamp_and_write(None, "info", {**fields, "event": event})
 
     def relay(self, records: Iterable[Mapping[str, Any]]) -> None:
         """Write events recorded in another process (a worker's game), all in one write: each stamped
@@ -149,16 +149,20 @@ class RunLog:
             return
         lines: list[bytes] = []
         shown: list[dict[str, Any]] = []
+        run_id, seq = self.run_id, self._seq
         for record in records:
-            seq = self._seq + len(lines)
-            stamped = {"v": SCHEMA_VERSION, "ts": None, "seq": seq, "run_id": self.run_id, "event": None}
+            stamped = {"v": SCHEMA_VERSION, "ts": None, "seq": seq, "run_id": run_id, "event": None}
             stamped.update(record)
-            stamped.update(v=SCHEMA_VERSION, seq=seq, run_id=self.run_id)
+            # A recorded event has `ts` and `event` and none of the other common fields; any other: set
+            # them again (a field named like one cannot replace it).
+            if len(stamped) != len(record) + 3 or "ts" not in record or "event" not in record:
+                stamped.update(v=SCHEMA_VERSION, seq=seq, run_id=run_id)
             if stamped["ts"] is None:
                 stamped["ts"] = self.clock.timestamp()
             line, seen = self._encoded(stamped)
             lines.append(line)
             shown.append(seen)
+            seq += 1
         if not lines:
             return
         self._write_line(b"".join(lines))
@@ -167,27 +171,25 @@ class RunLog:
             for listener in self._listeners:
                 listener(record)
 
-    # The two processors of `events`: stamp the common fields, then encode, redact and write.
+    # The processor of `events`: every event of a run, every message of a logged one, passes here.
 
-    def _stamp(self, _logger: object, _method: str, event_dict: MutableMapping[str, Any]) -> dict[str, Any]:
-        """The line's common fields first; an event field of the same name cannot replace them."""
-        ts = self.clock.timestamp()
-        record = {"v": SCHEMA_VERSION, "ts": ts, "seq": self._seq, "run_id": self.run_id, "event": None}
-        record.update(event_dict)  # `event` keeps its place, the other fields their order
-        if len(record) != len(event_dict) + 4:  # an event field named like a common one: undo it
-            record.update(v=SCHEMA_VERSION, ts=ts, seq=self._seq, run_id=self.run_id)
-        return record
-
-    def _write_record(self, _logger: object, _method: str, record: dict[str, Any]) -> str:
+    def _stamp_and_write(self, _logger: object, _method: str, event_dict: MutableMapping[str, Any]) -> str:
+        """Put the line's common fields first (an event field of the same name cannot replace them),
+        then encode, redact, write and flush it, and show it to the listeners."""
         if self._error is not None:
             raise self._failed()
         if self._file is None or self._ended:
             return ""
-        line, record = self._encoded(record)
+        ts, seq = self.clock.timestamp(), self._seq
+        record = {"v": SCHEMA_VERSION, "ts": ts, "seq": seq, "run_id": self.run_id, "event": None}
+        record.update(event_dict)  # `event` keeps its place, the other fields their order
+        if len(record) != len(event_dict) + 4:  # an event field named like a common one: undo it
+            record.update(v=SCHEMA_VERSION, ts=ts, seq=seq, run_id=self.run_id)
+        line, shown = self._encoded(record)
         self._write_line(line)
-        self._seq += 1
+        self._seq = seq + 1
         for listener in self._listeners:
-            listener(record)
+            listener(shown)
         return ""
 
     def _encoded(self, record: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
