@@ -125,6 +125,8 @@ class TerminalConsole:
         return self._console
 
     def __getattr__(self, name: str) -> Any:  # what this class does not define: the console's
+        if name in ("file", "_console", "console"):  # unset: an instance made without __init__ (a copy)
+            raise AttributeError(name)
         return getattr(self.console, name)
 
     def __enter__(self) -> SafeConsole:  # `with console:` (rich's live displays) holds its output
