@@ -14,9 +14,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
-
-from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type
+from typing import TYPE_CHECKING, Any
 
 from agents.chat import ChatMessage, ChatModel, ChatReply, ChatRequest, ModelSettings
 from agents.conversation_log import MessageNumbering
@@ -25,6 +23,9 @@ from agents.limits import Backend, CallLimits, LocalLimits
 from agents.usage import UsageLedger
 from runtime.clock import Clock, SystemClock
 from runtime.events import NULL_EVENTS, EventLog
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_MAX_CONCURRENCY = 32  # docs/models.md: how to choose it from a provider's limits
@@ -83,6 +84,14 @@ class _Call:
         """How long the next attempt may take: its request timeout, and no more than the budget left."""
         left = max(self.budget_s - self.spent_s, 0.0)
         return left if timeout_s is None else min(timeout_s, left)
+
+
+class _RetriesSpent(Exception):
+    """The retry policy gave up after `last` (tenacity's RetryError, caught where tenacity is imported)."""
+
+    def __init__(self, last: BaseException | None) -> None:
+        super().__init__(last)
+        self.last = last
 
 
 class Gateway:
@@ -166,18 +175,9 @@ class Gateway:
             try:
                 reply = await self._attempt(model, request, call)
             except TransientModelError as failure:
-                # Only now the retry machinery (most calls succeed at once): it starts from this failure
-                # as its first attempt, so its stops, waits and llm_retry lines are those of every attempt.
-                retrying = AsyncRetrying(
-                    sleep=self._sleep,
-                    stop=partial(self._should_stop, call),
-                    wait=self._wait,
-                    retry=retry_if_exception_type(TransientModelError),
-                    before_sleep=partial(self._log_retry, events, model, request, call),
-                )
-                reply = await retrying(self._again(failure), model, request, call)
-        except RetryError as err:
-            last = err.last_attempt.exception()
+                reply = await self._retried(failure, model, request, call, events)
+        except _RetriesSpent as spent:
+            last = spent.last
             error = self._unavailable(model, request, call, last)
             self._log_failed(events, model, request, call, error, error.reason)
             if self._never_reached(call, last):
@@ -189,6 +189,32 @@ class Gateway:
                 self._trip(call.backend, err)
             raise
         return self._accept(events, model, request, call, reply)
+
+    async def _retried(
+        self,
+        failure: TransientModelError,
+        model: ChatModel,
+        request: ChatRequest,
+        call: _Call,
+        events: EventLog,
+    ) -> ChatReply:
+        """The call retried after its first attempt failed with `failure`. Only now the retry machinery
+        (tenacity, imported here: most calls succeed at once, and an offline game's never fail): it
+        starts from this failure as its first attempt, so its stops, waits and llm_retry lines are those
+        of every attempt. _RetriesSpent when the policy gives up."""
+        from tenacity import AsyncRetrying, RetryError, retry_if_exception_type
+
+        retrying = AsyncRetrying(
+            sleep=self._sleep,
+            stop=partial(self._should_stop, call),
+            wait=self._wait,
+            retry=retry_if_exception_type(TransientModelError),
+            before_sleep=partial(self._log_retry, events, model, request, call),
+        )
+        try:
+            return await retrying(self._again(failure), model, request, call)
+        except RetryError as err:
+            raise _RetriesSpent(err.last_attempt.exception()) from None
 
     def _again(
         self, failure: TransientModelError

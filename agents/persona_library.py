@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from agents.persona_files import not_found, parse_persona, read_persona
@@ -107,8 +105,10 @@ def builtin_personas() -> list[Persona]:
     ]
 
 
-def _builtin_files() -> dict[str, Traversable]:
-    folder = resources.files("agents.builtin_personas")
+def _builtin_files() -> dict[str, Path]:
+    # The package's folder beside this module, where its package data is installed (importlib.resources
+    # would find the same files, and import a dozen modules to do it: docs/benchmarks.md, "Start-up").
+    folder = Path(__file__).resolve().parent / "builtin_personas"
     return {item.name[: -len(SUFFIX)]: item for item in folder.iterdir() if item.name.endswith(SUFFIX)}
 
 

@@ -6,7 +6,9 @@ prints (every module imported, at start and during the game). The anchor, in the
 the game does. With `--baseline DIR` (another checkout of the project, e.g. a `git worktree` of an
 older commit) the same command runs there too, interleaved. `--instructions` counts each command's
 instructions with callgrind (one run each, fixed hash seed; start-up included, since start-up is the
-subject), which do not depend on what else the machine is doing.
+subject), which do not depend on what else the machine is doing: the whole process, and the imports
+alone (a program that imports, in order, the modules the run imported at the top level, less
+`python -c pass`: what the import time measures, without the game's own work).
 
     python bench/bench_startup.py --rounds 15 [--baseline ../old-checkout] [--instructions]
 """
@@ -67,8 +69,22 @@ CACHED = {name: value for name, value in os.environ.items() if name != "PYTHONDO
 
 
 def run_once(argv: Sequence[str], cwd: Path) -> tuple[float, int]:
-    done = subprocess.run(argv, cwd=cwd, env=CACHED, capture_output=True, text=True, check=True)
-    return import_time_ms(done.stderr)
+    return import_time_ms(_importtime(argv, cwd))
+
+
+def _importtime(argv: Sequence[str], cwd: Path) -> str:
+    return subprocess.run(argv, cwd=cwd, env=CACHED, capture_output=True, text=True, check=True).stderr
+
+
+def imports_alone(stderr: str) -> str:
+    """A program that imports, in order, the modules a run imported at the top level (as `-X importtime`
+    lists them), and does nothing else."""
+    names = []
+    for line in stderr.splitlines():
+        found = LINE.match(line)
+        if found is not None and len(found.group(2)) == 1:
+            names.append(found.group(3))
+    return "".join(f"import {name}\n" for name in names)
 
 
 def main() -> None:
@@ -105,6 +121,12 @@ def main() -> None:
             for name, (argv, cwd) in variants.items():
                 plain = [part for part in argv if part not in ("-X", "importtime")]
                 print(f"  {name:<26} {instructions(plain, cwd, env=CACHED):15,d}")
+            print("instructions of the imports alone, beyond `python -c pass` (callgrind, fixed hash seed)")
+            empty = instructions([sys.executable, "-c", "pass"], ROOT, env=CACHED)
+            for name, (argv, cwd) in variants.items():
+                program = imports_alone(_importtime(argv, cwd))
+                alone = instructions([sys.executable, "-c", program], cwd, env=CACHED) - empty
+                print(f"  {name:<26} {alone:15,d}")
 
 
 if __name__ == "__main__":

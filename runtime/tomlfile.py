@@ -7,7 +7,6 @@ files and eval plans read their files with these.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -155,6 +154,8 @@ def line_of(lines: Mapping[Key, int], key: Key) -> int | None:
 
 def closest(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
     """The choice most like `word`, if one is close enough."""
+    import difflib  # for a word that is not known: imported when one is met
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return close[0] if close else None
 

@@ -1,1 +1,2 @@
-"""The built-in persona files (package data, found with importlib.resources); see docs/personas.md."""
+"""The built-in persona files (package data, read from this folder by agents/persona_library.py); see
+docs/personas.md."""

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from agents import (
     AgentModel,
     ChatModel,
@@ -35,13 +33,11 @@ from games.cli.models import REAL_MODEL_HINT, Backend, RoleModel, all_offline, r
 from games.cli.personas import PersonaChoice, choose_personas, with_persona_models
 from games.cli.progress import BatchProgress
 from games.cli.registry import catalog_for
-from games.cli.resume import Resumed, read_resumed
 from games.cli.script import PREFIX as SCRIPT_PREFIX
 from games.cli.script import Script, load_script, script_path
 from games.cli.session import exit_code_for, log_path, outcome_line, versions
 from games.cli.sides import cast_sides, side_models, side_personas, side_settings
 from games.cli.summary import RunStats, summarize, summary_table
-from games.cli.transcript import Transcript
 from games.kit.config import config_from_args
 from games.kit.definition import GameDefinition, Player, Prepared, Seat, Side, seats_of, sides_of
 from games.kit.exits import UsageError
@@ -52,7 +48,10 @@ from runtime.events import EventLog
 from runtime.log import new_run_id
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from agents.openai_model import OpenAIModel
+    from games.cli.resume import Resumed
 
 
 def add_game_parser(subparsers: argparse._SubParsersAction, game: GameDefinition) -> None:
@@ -118,6 +117,8 @@ def plan(game: GameDefinition, args: argparse.Namespace, resumed: Resumed | None
     if args.summary_json:
         check_writable("--summary-json", args.summary_json)
     if resumed is None and args.resume:
+        from games.cli.resume import read_resumed  # the log a run resumes: read with --resume only
+
         resumed = read_resumed(args.resume, game.name)
     if resumed is not None:
         args = resumed.flags(args, [role.name for role in game.roles], [s.name for s in sides_of(game)])
@@ -294,6 +295,8 @@ async def _play(
     stats = RunStats(catalog)
     listeners: list = [stats]
     if single and not args.quiet:
+        from games.cli.transcript import Transcript  # rich's text: for a game drawn as it goes
+
         # the game's ending is said once, by the last line
         listeners.append(Transcript(console, catalog=catalog, viewer=_human_seat(chosen), endings=False))
     if not args.quiet and all_offline(chosen.models):

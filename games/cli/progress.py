@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Any
 
 from games.kit.outcome import GameResult, Outcome
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 
 class BatchProgress:
@@ -29,6 +30,9 @@ class BatchProgress:
         if not visible:
             yield
             return
+        # rich's progress module, imported only when a bar is drawn (a single or --quiet game draws none)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self._bar = Progress(
             TextColumn("games", markup=False),
             BarColumn(),

@@ -11,15 +11,16 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from games.cli.registry import FollowedCatalog
 from games.cli.summary_run import described_run
 from games.kit.common_events import INTERRUPTED, OFFLINE_BACKENDS
 from games.kit.events import EventCatalog, Tally
 from games.kit.outcome import Outcome
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 Z_95 = 1.959964
 # The fields of a game_ended record the summary reads (readers of long logs keep only these).
@@ -203,6 +204,8 @@ def _by_pairing(stats: RunStats, ended: list[Mapping[str, Any]]) -> dict[str, di
 
 def summary_table(summary: Mapping[str, Any]) -> Table:
     """The summary as a two-column table for the terminal."""
+    from rich.table import Table  # imported when a table is shown: a single or --quiet game shows none
+
     table = Table(title="Summary", show_header=False, title_justify="left")
     table.add_column("figure", style="bold")
     table.add_column("value")

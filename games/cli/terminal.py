@@ -2,28 +2,30 @@
 
 `clean` shows every control character (escape sequences included; newline and tab stay), bidi override
 or isolate and invisible format character as `<U+XXXX>`, so no text can move the cursor, recolour the
-screen, set the window title or reorder what a reader sees. `SafeConsole` applies it to everything it
-renders, never parses markup or emoji codes, and leaves its own styling escapes alone; its standard
-output goes quiet once the reader has gone (`| head -1`), so a closed pipe never fails a run.
+screen, set the window title or reorder what a reader sees. The commands print through
+`terminal_console()`: a `SafeConsole` (games.cli.safe_console) that applies it to everything it renders,
+never parses markup or emoji codes, and leaves its own styling escapes alone; its standard output goes
+quiet once the reader has gone (`| head -1`), so a closed pipe never fails a run. rich is imported when
+the console first draws something: a run that prints only plain lines (an offline `--quiet` game) never
+imports it (docs/benchmarks.md, "Start-up").
 """
 
 from __future__ import annotations
 
+import builtins
 import errno
 import os
 import re
 import sys
-from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console, ConsoleOptions, RenderableType
-from rich.segment import Segment
-from rich.text import Text
+if TYPE_CHECKING:
+    from games.cli.safe_console import SafeConsole
 
 # C0 controls but tab and newline, DEL, C1 controls; the Arabic letter mark, zero-width characters and
 # the left-to-right/right-to-left marks, bidi embeddings and overrides, the word joiner with the other
 # invisible format characters and the bidi isolates (U+2060-206F), the byte order mark.
-_UNSAFE = re.compile("\r\n|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+UNSAFE = re.compile("\r\n|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 # The reader has gone: a closed pipe, or a terminal that hung up.
 _GONE = frozenset({errno.EPIPE, errno.EIO})
@@ -31,29 +33,9 @@ _GONE = frozenset({errno.EPIPE, errno.EIO})
 
 def clean(text: str) -> str:
     """`text` with every unsafe character shown as <U+XXXX> (a CR LF pair becomes a newline)."""
-    if _UNSAFE.search(text) is None:
+    if UNSAFE.search(text) is None:
         return text
-    return _UNSAFE.sub(_visible, text)
-
-
-def clean_text(text: Text) -> Text:
-    """A rich Text cleaned like `clean`, its styles kept on the characters they covered."""
-    plain = text.plain
-    matches = list(_UNSAFE.finditer(plain))
-    if not matches:
-        return text
-    offsets = [offset for match in matches for offset in match.span()]
-    pieces = text.divide(offsets)  # even pieces: text kept as it is; odd pieces: one match each
-    result = text.blank_copy()
-    for index, piece in enumerate(pieces):
-        if index % 2 == 0:
-            result.append_text(piece)
-            continue
-        shown = Text(_visible(matches[index // 2]), style=piece.style)
-        for span in piece.spans:
-            shown.stylize(span.style)
-        result.append_text(shown)
-    return result
+    return UNSAFE.sub(visible, text)
 
 
 def json_safe(line: str) -> str:
@@ -62,32 +44,10 @@ def json_safe(line: str) -> str:
     return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 
-def _visible(match: re.Match[str]) -> str:
+def visible(match: re.Match[str]) -> str:
+    """What `clean` writes for one unsafe match."""
     found = match.group()
     return "\n" if found == "\r\n" else f"<U+{ord(found):04X}>"
-
-
-class SafeConsole(Console):
-    """A rich Console that cleans every text it renders and never reads markup or emoji codes in it
-    (unless a caller asks for markup explicitly)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("markup", False)
-        kwargs.setdefault("emoji", False)
-        kwargs.setdefault("highlight", False)
-        super().__init__(**kwargs)
-
-    def render_str(self, text: str, **kwargs: Any) -> Text:
-        return clean_text(super().render_str(clean(text), **kwargs))
-
-    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
-        if isinstance(renderable, Text):
-            renderable = clean_text(renderable)
-        for segment in super().render(renderable, options):
-            # Texts are clean by now; this catches any renderable that makes segments of its own.
-            if not segment.control and _UNSAFE.search(segment.text) is not None:
-                segment = Segment(clean(segment.text), segment.style)
-            yield segment
 
 
 class QuietPipe:
@@ -140,10 +100,65 @@ class QuietPipe:
             os.close(devnull)
 
 
-def terminal_console(stream: TextIO | None = None, **kwargs: Any) -> SafeConsole:
+def terminal_console(stream: TextIO | None = None) -> TerminalConsole:
     """The console the commands print through: standard output (or `stream`), cleaned, quiet when
     its reader has gone."""
-    return SafeConsole(file=QuietPipe(stream or sys.stdout), **kwargs)
+    return TerminalConsole(QuietPipe(stream or sys.stdout))
+
+
+class TerminalConsole:
+    """A SafeConsole on `file`, built (and rich imported) on first use: every attribute but `file` is
+    the SafeConsole's. A plain line printed before then, `print(text, highlight=False, soft_wrap=True)`
+    (the commands' last lines), is written directly when rich would write exactly `clean(text)` and a
+    newline, in one write and a flush (`_as_is`). A test holds the two to the same output."""
+
+    def __init__(self, file: QuietPipe) -> None:
+        self.file = file
+        self._console: SafeConsole | None = None
+
+    @property
+    def console(self) -> SafeConsole:
+        if self._console is None:
+            from games.cli.safe_console import SafeConsole
+
+            self._console = SafeConsole(file=self.file)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:  # what this class does not define: the console's
+        if name in ("file", "_console", "console"):  # unset: an instance made without __init__ (a copy)
+            raise AttributeError(name)
+        return getattr(self.console, name)
+
+    def __enter__(self) -> SafeConsole:  # `with console:` (rich's live displays) holds its output
+        return self.console.__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.console.__exit__(*exc_info)
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if self._console is None and len(objects) == 1 and options == _PLAIN_LINE:
+            line = objects[0]
+            if type(line) is str and _as_is(shown := clean(line), self.file.encoding):
+                self.file.write(shown + "\n")
+                self.file.flush()
+                return
+        self.console.print(*objects, **options)
+
+
+_PLAIN_LINE = {"highlight": False, "soft_wrap": True}
+
+
+def _as_is(text: str, encoding: str) -> bool:
+    """Whether rich prints `text` (cleaned, no style, no wrapping) unchanged: it has no tab (rich expands
+    them), no newline and no trailing whitespace (which rich versions treat differently), the stream can
+    encode it (else rich adds a hint to the error), and this is not IPython (where rich displays it)."""
+    if "\t" in text or "\n" in text or text[-1:].isspace() or "get_ipython" in vars(builtins):
+        return False
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def error_line(text: str, stream: TextIO | None = None) -> None:

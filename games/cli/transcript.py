@@ -19,7 +19,8 @@ from rich.console import Console
 from rich.text import Text
 
 from games.cli.registry import FollowedCatalog
-from games.cli.terminal import clean, clean_text
+from games.cli.safe_console import clean_text
+from games.cli.terminal import clean
 from games.kit.events import EventCatalog, Record
 from games.kit.shown import BAD, DIM, MARK, OK, WARN, Call, Chat, Divider, Ending, Heading, Note, Verdict
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -207,6 +206,8 @@ def find_card(deck: Deck, word: str) -> Card:
     for card in deck:
         if answer_words(card.target) == wanted:
             return card
+    import difflib  # for a card that is not in the deck: imported when one is asked for
+
     close = difflib.get_close_matches(word.lower(), [card.target.lower() for card in deck], n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise UsageError(f"no card with the target {word!r} in the deck{hint}")

@@ -1,7 +1,10 @@
 """Starting the command line stays cheap (docs/benchmarks.md, "Start-up"): a run imports its own command
 and nothing of the others; an offline game imports neither the openai SDK nor the Redis client (imported
 when a model call or a --redis run needs them), nor numpy, which the lemma dictionary is read without,
-nor importlib.metadata (the log's versions are read from the installed packages' folder names)."""
+nor importlib.metadata (the log's versions are read from the installed packages' folder names). A quiet
+offline game imports neither structlog (the run's events are its own small logger), nor rich (nothing is
+drawn: the last line is written plainly), nor tenacity (no call failed, so none is retried), nor
+importlib.resources (the built-in personas are read from their folder)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,9 @@ import main
 from tests.support.cli import ROOT, clean_env
 
 HEAVY = ("openai", "redis", "httpx2", "pydantic", "numpy", "lemminflect", "importlib.metadata")
+# What a quiet offline game draws or retries nothing with; structlog (whose `dev` module imports
+# rich.traceback and pygments), and what those import.
+QUIET = ("structlog", "rich", "pygments", "tenacity", "attr", "importlib.resources")
 TOOLS = (
     "games.logtools",
     "games.cli.evals",
@@ -63,6 +69,7 @@ def test_an_offline_game_imports_its_own_command_only(tmp_path: Path) -> None:
     assert other_games  # the check below means something only with other games to leave out
     for moment in ("import", "game"):
         assert _under(seen[moment], HEAVY) == [], moment
+        assert _under(seen[moment], QUIET) == [], moment
         assert _under(seen[moment], TOOLS) == [], moment
         assert _under(seen[moment], other_games) == [], moment
     assert _under(seen["import"], ("games.taboo", "agents.gateway")) == []  # main.py alone: no command yet

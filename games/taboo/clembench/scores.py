@@ -15,7 +15,6 @@ two decimals as pandas rounds; `clemscore` is % Played / 100 × Quality Score, r
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -69,6 +68,13 @@ def pandas_round(value: float, decimals: int = 2) -> float:
     return round(value * scale) / scale
 
 
+def _stdev(values: list[float]) -> float:
+    # statistics (with fractions and decimal) imported here: a run of one game never needs it
+    import statistics
+
+    return statistics.stdev(values)
+
+
 def run_figures(episodes: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
     """The figures of a run's episodes (their episode scores), or None for no episode."""
     episodes = list(episodes)
@@ -78,7 +84,7 @@ def run_figures(episodes: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
     mains = [float(episode[MAIN_SCORE]) for episode in episodes if _number(episode.get(MAIN_SCORE))]
     percent_played = pandas_round(100 * sum(played) / len(played))
     quality = pandas_round(sum(mains) / len(mains)) if mains else None
-    spread = pandas_round(statistics.stdev(mains)) if len(mains) > 1 else None
+    spread = pandas_round(_stdev(mains)) if len(mains) > 1 else None
     clemscore = pandas_round(percent_played / 100 * quality) if quality is not None else None
     return {
         "episodes": len(episodes),

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from games.cli.terminal import QuietPipe, SafeConsole, clean, clean_text, json_safe
+from games.cli.safe_console import SafeConsole, clean_text
+from games.cli.terminal import QuietPipe, clean, json_safe, terminal_console
 from games.cli.transcript import Transcript
 
 # Clear the screen, set the window title, a C1 CSI, a right-to-left override, a zero-width space.
@@ -170,3 +171,83 @@ def test_a_safe_console_on_a_quiet_pipe_keeps_rich_style_detection() -> None:
     console = SafeConsole(file=QuietPipe(io.StringIO()))
     assert console.is_terminal is False
     assert console.encoding == "utf-8"
+
+
+class Recorded(io.StringIO):
+    """Standard output as a test sees it: every write and flush, in order; a terminal or not."""
+
+    def __init__(self, tty: bool, encoding: str = "utf-8") -> None:
+        super().__init__()
+        self.tty = tty
+        self.calls: list[str] = []
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:
+        return self._encoding
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        text.encode(self._encoding)  # a stream that cannot encode the text refuses it
+        self.calls.append(text)
+        return super().write(text)
+
+    def flush(self) -> None:
+        self.calls.append("<flush>")
+
+
+LINES = [
+    "Won in 1 turn, score 100: the guesser found 'picnic' — log: runs/taboo-20261203T112748-da7189.jsonl",
+    "interrupted: 3 of 10 game(s) ended — log: " + "runs/" * 40 + "x.jsonl",  # longer than any width
+    "wide 世界 🎲 and a combining e\u0301, right-to-left שלום",
+    "[bold]not markup[/bold] :smile: [/]",
+    HOSTILE,  # cleaned to visible code points
+    "",
+    "   leading spaces",
+    "x" * 300,
+]
+AS_RICH_DOES = ["a\ttab", "two\nlines", "a trailing space ", "trailing tab\t", "crlf\r\nline"]
+
+
+@pytest.mark.parametrize("columns", ["20", "80", "200"])
+@pytest.mark.parametrize("tty", [False, True], ids=["pipe", "terminal"])
+def test_the_terminal_console_writes_a_plain_line_as_its_safe_console_would(
+    monkeypatch, tty, columns
+) -> None:
+    """A plain last line is written without rich, byte for byte and write for write as the SafeConsole
+    writes it, on a pipe or a terminal of any width; a line rich would change is left to rich."""
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for line in [*LINES, *AS_RICH_DOES]:
+        direct, rich = Recorded(tty), Recorded(tty)
+        console = terminal_console(direct)
+        console.print(line, highlight=False, soft_wrap=True)
+        SafeConsole(file=QuietPipe(rich)).print(line, highlight=False, soft_wrap=True)
+        assert direct.calls == rich.calls, line
+        assert (console._console is None) == (line in LINES), line  # written without rich, or by it
+
+
+def test_the_terminal_console_leaves_a_line_the_stream_cannot_encode_to_rich() -> None:
+    """Text an ASCII standard output cannot take fails as rich fails it, with rich's hint."""
+    console = terminal_console(Recorded(False, encoding="ascii"))
+    with pytest.raises(UnicodeEncodeError) as failed:
+        console.print("a — b", highlight=False, soft_wrap=True)
+    assert console._console is not None
+    assert failed.value.reason != "ordinal not in range(128)"  # rich added its hint
+
+
+def test_the_terminal_console_is_a_safe_console_for_everything_else() -> None:
+    """Styled text, rules and tables go through the SafeConsole, built on first use, cleaned."""
+    out = Recorded(True)
+    console = terminal_console(out)
+    assert console.file.stream is out
+    console.print(Text(HOSTILE, style="red"))
+    assert isinstance(console.console, SafeConsole)
+    with console:  # rich's live displays hold the console's output so
+        console.rule("title")
+    written = out.getvalue()
+    assert NOT_SGR.search(written) is None
+    plain = re.sub("\x1b\\[[0-9;]*m", "", written)
+    assert "<U+202E>evil" in plain and " title " in plain
