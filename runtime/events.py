@@ -1,92 +1,88 @@
-"""A run's events: a small bound logger owned by the run, in structlog's shape, never a global configuration.
+"""A run's events: an explicit structlog logger owned by the run, never structlog's global configuration.
 
-An `EventLog` is built by `event_log()` with its own processors, so call sites read as structlog's
-(`events.info("message_sent", sender=...)`, `events.bind(game_id=...)`) while no host application's
-logging or `structlog.configure()` can change, drop or redirect what a run records. Each processor is
-called as structlog calls one, `processor(logger, method_name, event_dict)`, and passes the event dict
-on; the last one consumes it (writes it). The run log's root is `RunLog.events`; the runtime binds
-`agent` for each agent (`AgentContext.events`), a game binds `game_id`. `NULL_EVENTS` drops everything
-(a library run without a log); `capture_events()` keeps a run's events in a list, for tests.
-
-Not structlog's own bound logger: importing structlog imports its console renderer, and with it rich's
-traceback module and pygments, which a run never uses (docs/benchmarks.md, "Start-up").
+An `EventLog` is a structlog bound logger built by `event_log()` with its own processors, so call sites
+read as usual (`events.info("message_sent", sender=...)`, `events.bind(game_id=...)`) while no host
+application's `structlog.configure()` can change, drop or redirect what a run records. The run log's
+root is `RunLog.events`; the runtime binds `agent` for each agent (`AgentContext.events`), a game binds
+`game_id`. `NULL_EVENTS` drops everything (a library run without a log); `capture_events()` keeps a
+run's events in a list, for tests.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
-Processor = Callable[[Any, str, MutableMapping[str, Any]], Any]
-"""structlog's processor shape: `(logger, method_name, event_dict)`, returning the event dict passed on."""
+import structlog
+from structlog.typing import FilteringBoundLogger, Processor
 
-_DEBUG, _INFO, _WARNING, _ERROR, _CRITICAL = (
-    logging.DEBUG,
-    logging.INFO,
-    logging.WARNING,
-    logging.ERROR,
-    logging.CRITICAL,
-)
+EventLog = FilteringBoundLogger
+"""A run's events: `info/warning/error(event, **fields)` and `bind(**fields)`, as structlog's."""
 
 
-class EventLog:
-    """A run's events: `debug/info/warning/error/critical(event, **fields)` and `bind(**fields)`, as
-    structlog's filtering bound logger. An event below the level costs a call and a comparison (and
-    returns None); `event` with %-arguments is formatted as structlog formats it (`event % args`)."""
+_DIRECT_METHODS = ("debug", "info", "warning", "error", "critical")
+_RENDERED = (str, bytes, bytearray)  # what a last processor returns to be passed on whole
+_FAST_CLASSES: dict[int, type[FilteringBoundLogger]] = {}
 
-    __slots__ = ("_context", "_level", "_processors")
 
-    def __init__(self, processors: tuple[Processor, ...], level: int, context: dict[str, Any]) -> None:
-        self._processors = processors
-        self._level = level
-        self._context = context
+def _fast_class(level: int) -> type[FilteringBoundLogger]:
+    """structlog's filtering logger for `level`, its logging methods taking a shorter path when called
+    without %-arguments: the same event dict (bound fields, the call's fields, `event`), the same
+    processors, the same final call, without structlog's two re-packings of the fields per event."""
+    known = _FAST_CLASSES.get(level)
+    if known is not None:
+        return known
+    base = structlog.make_filtering_bound_logger(level)
+    methods: dict[str, Any] = {}
+    for name in _DIRECT_METHODS:
+        if logging.getLevelName(name.upper()) >= level:
+            methods[name] = _direct(name, getattr(base, name))
+    known = _FAST_CLASSES[level] = type(f"Fast{base.__name__}", (base,), methods)
+    return known
 
-    def bind(self, **fields: Any) -> EventLog:
-        """The same log with `fields` added to every event (a new logger; this one is unchanged)."""
-        return EventLog(self._processors, self._level, {**self._context, **fields})
 
-    def debug(self, event: str, *args: Any, **fields: Any) -> Any:
-        if self._level <= _DEBUG:
-            return self._emit("debug", event, args, fields)
-        return None
+def _direct(name: str, general: Any) -> Any:
+    def method(self: Any, event: str, *args: Any, **kw: Any) -> Any:
+        if args:
+            return general(self, event, *args, **kw)
+        event_dict: Any = {**self._context, **kw, "event": event}  # a copy of the context, as structlog's
+        logger = self._logger
+        try:
+            for processor in self._processors:
+                event_dict = processor(logger, name, event_dict)
+        except structlog.DropEvent:
+            return None
+        if isinstance(event_dict, _RENDERED):  # what ReturnLogger, event_log()'s logger, would return
+            return event_dict
+        if isinstance(event_dict, tuple):
+            return getattr(logger, name)(*event_dict[0], **event_dict[1])
+        return getattr(logger, name)(**event_dict)
 
-    def info(self, event: str, *args: Any, **fields: Any) -> Any:
-        if self._level <= _INFO:
-            return self._emit("info", event, args, fields)
-        return None
-
-    def warning(self, event: str, *args: Any, **fields: Any) -> Any:
-        if self._level <= _WARNING:
-            return self._emit("warning", event, args, fields)
-        return None
-
-    def error(self, event: str, *args: Any, **fields: Any) -> Any:
-        if self._level <= _ERROR:
-            return self._emit("error", event, args, fields)
-        return None
-
-    def critical(self, event: str, *args: Any, **fields: Any) -> Any:
-        if self._level <= _CRITICAL:
-            return self._emit("critical", event, args, fields)
-        return None
-
-    def _emit(self, method: str, event: str, args: tuple[Any, ...], fields: dict[str, Any]) -> Any:
-        # The bound fields, the call's fields, then `event`: the order structlog gives the event dict.
-        event_dict: Any = {**self._context, **fields, "event": event % args if args else event}
-        for processor in self._processors:
-            event_dict = processor(self, method, event_dict)
-        return event_dict  # what the last processor rendered, as structlog's ReturnLogger returns it
+    method.__name__ = name
+    return method
 
 
 def event_log(processors: Iterable[Processor], *, level: int = logging.INFO) -> EventLog:
-    """An event log whose events go through `processors` only; events below `level` cost a call.
-    The last processor consumes the event (writes it); what it returns, the rendered event, is what the
-    logging call returns."""
-    return EventLog(tuple(processors), level, {})
+    """A bound logger whose events go through `processors` only; events below `level` cost a call.
+    The last processor consumes the event (writes it) and returns a string, which is discarded."""
+    proxy = structlog.wrap_logger(
+        structlog.ReturnLogger(),
+        processors=list(processors),
+        wrapper_class=_fast_class(level),
+        context_class=dict,
+        cache_logger_on_first_use=True,
+    )
+    # bind() builds the concrete logger once: later calls skip the lazy proxy (and its per-call bind)
+    bound: EventLog = proxy.bind()
+    return bound
 
 
-NULL_EVENTS: EventLog = event_log([], level=logging.CRITICAL + 1)
+def _drop(_logger: object, _method: str, _event_dict: MutableMapping[str, Any]) -> str:
+    raise structlog.DropEvent
+
+
+NULL_EVENTS: EventLog = event_log([_drop])
 """Events that go nowhere: the default for a Runtime, a game or a model call used without a run log."""
 
 
@@ -96,7 +92,12 @@ def capture_events() -> tuple[EventLog, list[dict[str, Any]]]:
     captured: list[dict[str, Any]] = []
 
     def keep(_logger: object, method: str, event_dict: MutableMapping[str, Any]) -> str:
-        captured.append({**event_dict, "log_level": method})
+        captured.append({**event_dict, "log_level": _level_name(method)})
         return ""
 
     return event_log([keep], level=logging.DEBUG), captured
+
+
+def _level_name(method: str) -> str:
+    """structlog's name for the level of `method` (`warn` is `warning`, `exception` is `error`)."""
+    return {"warn": "warning", "exception": "error", "fatal": "critical"}.get(method, method)

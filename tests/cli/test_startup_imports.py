@@ -2,9 +2,10 @@
 and nothing of the others; an offline game imports neither the openai SDK nor the Redis client (imported
 when a model call or a --redis run needs them), nor numpy, which the lemma dictionary is read without,
 nor importlib.metadata (the log's versions are read from the installed packages' folder names). A quiet
-offline game imports neither structlog (the run's events are its own small logger), nor rich (nothing is
-drawn: the last line is written plainly), nor tenacity (no call failed, so none is retried), nor
-importlib.resources (the built-in personas are read from their folder)."""
+offline game imports neither tenacity (no call failed, so none is retried), nor rich's progress bar
+(none is drawn), nor importlib.resources (the built-in personas are read from their folder). It does
+import structlog, the run's event logger, and what structlog imports (its `dev` module: rich's console
+and traceback, pygments): docs/benchmarks.md, "Start-up", gives that cost."""
 
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ import main
 from tests.support.cli import ROOT, clean_env
 
 HEAVY = ("openai", "redis", "httpx2", "pydantic", "numpy", "lemminflect", "importlib.metadata")
-# What a quiet offline game draws or retries nothing with; structlog (whose `dev` module imports
-# rich.traceback and pygments), and what those import.
-QUIET = ("structlog", "rich", "pygments", "tenacity", "attr", "importlib.resources")
+# What a quiet offline game retries and draws nothing with.
+QUIET = ("tenacity", "rich.progress", "importlib.resources")
 TOOLS = (
     "games.logtools",
     "games.cli.evals",
