@@ -113,16 +113,16 @@ async def test_system_clock_basics():
 @pytest.mark.parametrize(
     ("now", "expected"),
     [
-        (1_764_000_000.0, "2025-11-24T16:00:00.000000+00:00"),
-        (1_764_000_000.9999993, "2025-11-24T16:00:00.999999+00:00"),  # truncated, never rounded up
-        (1_764_000_059.0001237, "2025-11-24T16:00:59.000123+00:00"),
-        (1_764_000_060.5, "2025-11-24T16:01:00.500000+00:00"),  # the next second: a new prefix
+        (1_764_000_000_000_000_000, "2025-11-24T16:00:00.000000+00:00"),
+        (1_764_000_000_999_999_300, "2025-11-24T16:00:00.999999+00:00"),  # truncated, never rounded up
+        (1_764_000_059_000_123_700, "2025-11-24T16:00:59.000123+00:00"),
+        (1_764_000_060_500_000_000, "2025-11-24T16:01:00.500000+00:00"),  # the next second: a new prefix
     ],
 )
 def test_system_clock_timestamp_is_iso_utc_with_truncated_microseconds(monkeypatch, now, expected):
     """SystemClock.timestamp writes ISO-8601 UTC with six digits of microseconds, cut off, not rounded."""
     clock = SystemClock()
     clock.timestamp()  # caches the current second's prefix, which the patched time must replace
-    monkeypatch.setattr(clock_module, "_time", lambda: now)
+    monkeypatch.setattr(clock_module, "_time_ns", lambda: now)
     assert clock.timestamp() == expected
     assert clock.timestamp() == expected  # and again from the cached prefix
