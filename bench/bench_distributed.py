@@ -328,6 +328,20 @@ def controller_argv(setting: Setting, kind: str, games: int, queue: str | None, 
     return argv
 
 
+def start_controller(
+    setting: Setting, kind: str, games: int, queue: str | None, log: Path
+) -> subprocess.Popen[str]:
+    """The batch's command line: through the workers on `queue`, or in one process when it is None."""
+    return subprocess.Popen(
+        controller_argv(setting, kind, games, queue, log),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env(),
+    )
+
+
 def read_log(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
@@ -345,14 +359,7 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
     if workers:
         command_counts(setting.redis.url, reset=True)
     try:
-        controller = subprocess.Popen(
-            controller_argv(setting, kind, games, queue, log),
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env(),
-        )
+        controller = start_controller(setting, kind, games, queue, log)
         pids["controller" if workers else "one process"] = controller.pid
         with CpuSampler(pids) as sampler:
             output, _ = controller.communicate(timeout=RUN_TIMEOUT_S)
@@ -382,17 +389,7 @@ def lone_pair(setting: Setting, kind: str, games: int) -> float:
     server between them. Their games/s together, from the first game_ended of either to the last,
     against one process alone, is what two processes can gain on this machine and this work at all."""
     logs = [setting.folder / f"pair-{kind}-{uuid.uuid4().hex[:8]}.jsonl" for _ in range(2)]
-    processes = [
-        subprocess.Popen(
-            controller_argv(setting, kind, games, None, log),
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env(),
-        )  # fmt: skip
-        for log in logs
-    ]
+    processes = [start_controller(setting, kind, games, None, log) for log in logs]
     moments: list[float] = []
     for process, log in zip(processes, logs, strict=True):
         output, _ = process.communicate(timeout=RUN_TIMEOUT_S)
