@@ -5,19 +5,16 @@ or isolate and invisible format character as `<U+XXXX>`, so no text can move the
 screen, set the window title or reorder what a reader sees. The commands print through
 `terminal_console()`: a `SafeConsole` (games.cli.safe_console) that applies it to everything it renders,
 never parses markup or emoji codes, and leaves its own styling escapes alone; its standard output goes
-quiet once the reader has gone (`| head -1`), so a closed pipe never fails a run. rich is imported when
-the console first draws something: a run that prints only plain lines (an offline `--quiet` game) never
-imports it (docs/benchmarks.md, "Start-up").
+quiet once the reader has gone (`| head -1`), so a closed pipe never fails a run.
 """
 
 from __future__ import annotations
 
-import builtins
 import errno
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from games.cli.safe_console import SafeConsole
@@ -100,65 +97,12 @@ class QuietPipe:
             os.close(devnull)
 
 
-def terminal_console(stream: TextIO | None = None) -> TerminalConsole:
+def terminal_console(stream: TextIO | None = None) -> SafeConsole:
     """The console the commands print through: standard output (or `stream`), cleaned, quiet when
     its reader has gone."""
-    return TerminalConsole(QuietPipe(stream or sys.stdout))
+    from games.cli.safe_console import SafeConsole  # rich: not for the error paths that need only clean()
 
-
-class TerminalConsole:
-    """A SafeConsole on `file`, built (and rich imported) on first use: every attribute but `file` is
-    the SafeConsole's. A plain line printed before then, `print(text, highlight=False, soft_wrap=True)`
-    (the commands' last lines), is written directly when rich would write exactly `clean(text)` and a
-    newline, in one write and a flush (`_as_is`). A test holds the two to the same output."""
-
-    def __init__(self, file: QuietPipe) -> None:
-        self.file = file
-        self._console: SafeConsole | None = None
-
-    @property
-    def console(self) -> SafeConsole:
-        if self._console is None:
-            from games.cli.safe_console import SafeConsole
-
-            self._console = SafeConsole(file=self.file)
-        return self._console
-
-    def __getattr__(self, name: str) -> Any:  # what this class does not define: the console's
-        if name in ("file", "_console", "console"):  # unset: an instance made without __init__ (a copy)
-            raise AttributeError(name)
-        return getattr(self.console, name)
-
-    def __enter__(self) -> SafeConsole:  # `with console:` (rich's live displays) holds its output
-        return self.console.__enter__()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.console.__exit__(*exc_info)
-
-    def print(self, *objects: Any, **options: Any) -> None:
-        if self._console is None and len(objects) == 1 and options == _PLAIN_LINE:
-            line = objects[0]
-            if type(line) is str and _as_is(shown := clean(line), self.file.encoding):
-                self.file.write(shown + "\n")
-                self.file.flush()
-                return
-        self.console.print(*objects, **options)
-
-
-_PLAIN_LINE = {"highlight": False, "soft_wrap": True}
-
-
-def _as_is(text: str, encoding: str) -> bool:
-    """Whether rich prints `text` (cleaned, no style, no wrapping) unchanged: it has no tab (rich expands
-    them), no newline and no trailing whitespace (which rich versions treat differently), the stream can
-    encode it (else rich adds a hint to the error), and this is not IPython (where rich displays it)."""
-    if "\t" in text or "\n" in text or text[-1:].isspace() or "get_ipython" in vars(builtins):
-        return False
-    try:
-        text.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
+    return SafeConsole(file=QuietPipe(stream or sys.stdout))
 
 
 def error_line(text: str, stream: TextIO | None = None) -> None:

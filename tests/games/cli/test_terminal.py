@@ -198,53 +198,13 @@ class Recorded(io.StringIO):
         self.calls.append("<flush>")
 
 
-LINES = [
-    "Won in 1 turn, score 100: the guesser found 'picnic' — log: runs/taboo-20261203T112748-da7189.jsonl",
-    "interrupted: 3 of 10 game(s) ended — log: " + "runs/" * 40 + "x.jsonl",  # longer than any width
-    "wide 世界 🎲 and a combining e\u0301, right-to-left שלום",
-    "[bold]not markup[/bold] :smile: [/]",
-    HOSTILE,  # cleaned to visible code points
-    "",
-    "   leading spaces",
-    "x" * 300,
-]
-AS_RICH_DOES = ["a\ttab", "two\nlines", "a trailing space ", "trailing tab\t", "crlf\r\nline"]
-
-
-@pytest.mark.parametrize("columns", ["20", "80", "200"])
-@pytest.mark.parametrize("tty", [False, True], ids=["pipe", "terminal"])
-def test_the_terminal_console_writes_a_plain_line_as_its_safe_console_would(
-    monkeypatch, tty, columns
-) -> None:
-    """A plain last line is written without rich, byte for byte and write for write as the SafeConsole
-    writes it, on a pipe or a terminal of any width; a line rich would change is left to rich."""
-    monkeypatch.setenv("COLUMNS", columns)
-    monkeypatch.setenv("TERM", "xterm-256color")
-    for line in [*LINES, *AS_RICH_DOES]:
-        direct, rich = Recorded(tty), Recorded(tty)
-        console = terminal_console(direct)
-        console.print(line, highlight=False, soft_wrap=True)
-        SafeConsole(file=QuietPipe(rich)).print(line, highlight=False, soft_wrap=True)
-        assert direct.calls == rich.calls, line
-        assert (console._console is None) == (line in LINES), line  # written without rich, or by it
-
-
-def test_the_terminal_console_leaves_a_line_the_stream_cannot_encode_to_rich() -> None:
-    """Text an ASCII standard output cannot take fails as rich fails it, with rich's hint."""
-    console = terminal_console(Recorded(False, encoding="ascii"))
-    with pytest.raises(UnicodeEncodeError) as failed:
-        console.print("a — b", highlight=False, soft_wrap=True)
-    assert console._console is not None
-    assert failed.value.reason != "ordinal not in range(128)"  # rich added its hint
-
-
-def test_the_terminal_console_is_a_safe_console_for_everything_else() -> None:
-    """Styled text, rules and tables go through the SafeConsole, built on first use, cleaned."""
+def test_the_terminal_console_is_a_safe_console_on_a_quiet_pipe() -> None:
+    """Styled text, rules and tables go through the SafeConsole, cleaned."""
     out = Recorded(True)
     console = terminal_console(out)
-    assert console.file.stream is out
+    assert isinstance(console, SafeConsole)
+    assert isinstance(console.file, QuietPipe) and console.file.stream is out
     console.print(Text(HOSTILE, style="red"))
-    assert isinstance(console.console, SafeConsole)
     with console:  # rich's live displays hold the console's output so
         console.rule("title")
     written = out.getvalue()
