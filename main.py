@@ -58,6 +58,23 @@ def not_installed(missing: ModuleNotFoundError) -> NoReturn:
     sys.exit(2)
 
 
+def import_structlog_without_rich() -> None:
+    """Import structlog with rich hidden. structlog imports rich, where it is installed, for its
+    development console and its traceback pretty-printing; this program uses neither (its run log is
+    JSON lines), and that import was a quarter of an offline game's start-up. rich stays importable:
+    the terminal imports it when it first draws."""
+    if "structlog" in sys.modules or "rich" in sys.modules:
+        return
+    sys.modules["rich"] = None  # type: ignore[assignment]  # `import rich` raises ImportError meanwhile
+    try:
+        import structlog  # noqa: F401
+    except ModuleNotFoundError:
+        pass  # not installed yet: said below, as for every other package
+    finally:
+        del sys.modules["rich"]
+
+
+import_structlog_without_rich()
 try:
     from games.cli.signals import Terminated, until_stopped
     from games.cli.terminal import error_line, terminal_console

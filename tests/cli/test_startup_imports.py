@@ -3,9 +3,10 @@ and nothing of the others; an offline game imports neither the openai SDK nor th
 when a model call or a --redis run needs them), nor numpy, which the lemma dictionary is read without,
 nor importlib.metadata (the log's versions are read from the installed packages' folder names). A quiet
 offline game imports neither tenacity (no call failed, so none is retried), nor rich's progress bar
-(none is drawn), nor importlib.resources (the built-in personas are read from their folder). It does
-import structlog, the run's event logger, and what structlog imports (its `dev` module: rich's console
-and traceback, pygments): docs/benchmarks.md, "Start-up", gives that cost."""
+(none is drawn), nor importlib.resources (the built-in personas are read from their folder). It imports
+structlog, the run's event logger, but not what structlog would import for its development console
+(rich's traceback and pretty-printer, pygments): main.py imports structlog with rich hidden. rich's
+console, which prints the outcome line, is still imported and works."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from tests.support.cli import ROOT, clean_env
 
 HEAVY = ("openai", "redis", "httpx2", "pydantic", "numpy", "lemminflect", "importlib.metadata")
 # What a quiet offline game retries and draws nothing with.
-QUIET = ("tenacity", "rich.progress", "importlib.resources")
+QUIET = ("tenacity", "rich.progress", "importlib.resources", "rich.traceback", "rich.pretty", "pygments")
 TOOLS = (
     "games.logtools",
     "games.cli.evals",
@@ -73,3 +74,18 @@ def test_an_offline_game_imports_its_own_command_only(tmp_path: Path) -> None:
         assert _under(seen[moment], TOOLS) == [], moment
         assert _under(seen[moment], other_games) == [], moment
     assert _under(seen["import"], ("games.taboo", "agents.gateway")) == []  # main.py alone: no command yet
+
+
+def test_rich_hidden_from_structlog_stays_importable_for_the_terminal() -> None:
+    probe = (
+        "import main, sys, structlog.dev\n"
+        "assert 'rich' not in sys.modules and structlog.dev.rich is None\n"
+        "from rich.console import Console\n"
+        "import rich\n"
+        "print(rich.__name__, Console.__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["rich", "Console"]
