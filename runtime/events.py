@@ -23,30 +23,49 @@ EventLog = FilteringBoundLogger
 
 _DIRECT_METHODS = ("debug", "info", "warning", "error", "critical")
 _RENDERED = (str, bytes, bytearray)  # what a last processor returns to be passed on whole
-_FAST_CLASSES: dict[int, type[FilteringBoundLogger]] = {}
+_FAST_CLASSES: dict[tuple[int, tuple[str, ...]], type[FilteringBoundLogger]] = {}
 
 
-def _fast_class(level: int) -> type[FilteringBoundLogger]:
-    """structlog's filtering logger for `level`, its logging methods taking a shorter path when called
-    without %-arguments: the same event dict (bound fields, the call's fields, `event`), the same
-    processors, the same final call, without structlog's two re-packings of the fields per event."""
-    known = _FAST_CLASSES.get(level)
+class _Pending:
+    """The value of a leading field until a processor fills it in (see `event_log`)."""
+
+    def __repr__(self) -> str:
+        return "PENDING"
+
+
+PENDING: Any = _Pending()
+
+
+def _fast_class(level: int, leading: tuple[str, ...]) -> type[FilteringBoundLogger]:
+    """structlog's filtering logger for `level`, its logging methods taking a shorter path: the same
+    fields (bound ones, the call's, `event`, %-arguments applied as structlog applies them), the same
+    processors, the same final call, in one dict built once instead of structlog's re-packings."""
+    known = _FAST_CLASSES.get((level, leading))
     if known is not None:
         return known
     base = structlog.make_filtering_bound_logger(level)
     methods: dict[str, Any] = {}
     for name in _DIRECT_METHODS:
         if logging.getLevelName(name.upper()) >= level:
-            methods[name] = _direct(name, getattr(base, name))
-    known = _FAST_CLASSES[level] = type(f"Fast{base.__name__}", (base,), methods)
+            methods[name] = _direct(name, leading)
+    known = _FAST_CLASSES[(level, leading)] = type(f"Fast{base.__name__}", (base,), methods)
     return known
 
 
-def _direct(name: str, general: Any) -> Any:
+def _direct(name: str, leading: tuple[str, ...]) -> Any:
+    template: dict[str, Any] | None = None
+    if leading:
+        template = dict.fromkeys(leading, PENDING)
+        template["event"] = None  # its place: after the leading fields, before the others
+
     def method(self: Any, event: str, *args: Any, **kw: Any) -> Any:
         if args:
-            return general(self, event, *args, **kw)
-        event_dict: Any = {**self._context, **kw, "event": event}  # a copy of the context, as structlog's
+            event = event % args
+        if template is None:
+            event_dict: Any = {**self._context, **kw, "event": event}  # a copy of the context, as structlog's
+        else:
+            event_dict = {**template, **self._context, **kw}
+            event_dict["event"] = event
         logger = self._logger
         try:
             for processor in self._processors:
@@ -63,13 +82,21 @@ def _direct(name: str, general: Any) -> Any:
     return method
 
 
-def event_log(processors: Iterable[Processor], *, level: int = logging.INFO) -> EventLog:
+def event_log(
+    processors: Iterable[Processor], *, level: int = logging.INFO, leading: tuple[str, ...] = ()
+) -> EventLog:
     """A bound logger whose events go through `processors` only; events below `level` cost a call.
-    The last processor consumes the event (writes it) and returns a string, which is discarded."""
+    The last processor consumes the event (writes it) and returns a string, which is discarded.
+
+    `leading`: fields every event dict of the usual methods (`info`, `warning`...) starts with, in that
+    order and before `event`, each PENDING, for a processor to fill in place (the run log's `v`, `ts`,
+    `seq`, `run_id`): no second dict per event to put them first. A call's field of the same name
+    replaces PENDING, keeping the place. structlog's other methods (`exception`, `log`, the async ones)
+    pass their usual dict."""
     proxy = structlog.wrap_logger(
         structlog.ReturnLogger(),
         processors=list(processors),
-        wrapper_class=_fast_class(level),
+        wrapper_class=_fast_class(level, tuple(leading)),
         context_class=dict,
         cache_logger_on_first_use=True,
     )

@@ -22,9 +22,10 @@ import orjson
 
 from runtime.clock import Clock, SystemClock
 from runtime.errors import LogWriteError, RunLogError
-from runtime.events import EventLog, event_log
+from runtime.events import PENDING, EventLog, event_log
 
 SCHEMA_VERSION = 2
+COMMON_FIELDS = ("v", "ts", "seq", "run_id")  # every line's first fields, in this order, then `event`
 REDACTED = "[redacted]"
 
 
@@ -71,7 +72,7 @@ class RunLog:
         self._seq = 0
         self._started_at = 0.0
         self._ended = False
-        self.events: EventLog = event_log([self._stamp_and_write])
+        self.events: EventLog = event_log([self._stamp_and_write], leading=COMMON_FIELDS)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -174,17 +175,22 @@ class RunLog:
     # The processor of `events`: every event of a run, every message of a logged one, passes here.
 
     def _stamp_and_write(self, _logger: object, _method: str, event_dict: MutableMapping[str, Any]) -> str:
-        """Put the line's common fields first (an event field of the same name cannot replace them),
-        then encode, redact, write and flush it, and show it to the listeners."""
+        """Fill in the line's common fields, first in the line (an event field of the same name cannot
+        replace them), then encode, redact, write and flush it, and show it to the listeners."""
         if self._error is not None:
             raise self._failed()
         if self._file is None or self._ended:
             return ""
-        ts, seq = self.clock.timestamp(), self._seq
-        record = {"v": SCHEMA_VERSION, "ts": ts, "seq": seq, "run_id": self.run_id, "event": None}
-        record.update(event_dict)  # `event` keeps its place, the other fields their order
-        if len(record) != len(event_dict) + 4:  # an event field named like a common one: undo it
-            record.update(v=SCHEMA_VERSION, ts=ts, seq=seq, run_id=self.run_id)
+        if event_dict.get("v") is PENDING:  # `events` put the common fields first: filled in place
+            record = event_dict
+        else:  # a dict of structlog's own methods, or of write()
+            record = {"v": None, "ts": None, "seq": None, "run_id": None, "event": None}
+            record.update(event_dict)  # `event` keeps its place, the other fields their order
+        seq = self._seq
+        record["v"] = SCHEMA_VERSION
+        record["ts"] = self.clock.timestamp()
+        record["seq"] = seq
+        record["run_id"] = self.run_id
         line, shown = self._encoded(record)
         self._write_line(line)
         self._seq = seq + 1

@@ -74,6 +74,22 @@ class Message:
             data["group"] = self.group
         return data
 
+    def log(self, events: Any, event: str) -> None:
+        """Log `event` on `events` (an EventLog) with the message's `to_json()` fields, passed as keywords
+        when it has no optional field: one dict fewer per logged message."""
+        if self.body is None and self.reply_to is None and self.group is None:
+            events.info(
+                event,
+                id=self.id,
+                sender=self.sender,
+                recipient=self.recipient,
+                kind=self.kind,
+                text=self.text,
+                created=self.created,
+            )
+        else:
+            events.info(event, **self.to_json())
+
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> Message:
         """Rebuild a message from `to_json()`'s output."""

@@ -282,7 +282,7 @@ class Runtime:
                 events = self.events
             else:
                 events = agent.events if agent.bound_events is None else agent.bound_events
-            events.info("message_sent", **message.to_json())
+            message.log(events, "message_sent")
         return message
 
     def _dropped_by(self, sender: str, target: _Agent, message: Message) -> bool:

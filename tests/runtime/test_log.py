@@ -3,6 +3,7 @@
 import asyncio
 import errno
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -262,6 +263,34 @@ def test_event_fields_cannot_overwrite_the_common_fields(tmp_path):
     assert {record["run_id"] for record in records} == {"run-1"}
     assert {record["v"] for record in records} == {SCHEMA_VERSION}
     assert records[0]["ts"] != "never"
+
+
+def test_every_line_starts_with_the_common_fields_then_event_then_its_own(tmp_path):
+    """Whichever way an event is logged (the usual methods, %-arguments, structlog's `log` and
+    `exception`, a bound logger, `write`), its line has the same fields in the same order."""
+    path = tmp_path / "run.jsonl"
+
+    with RunLog(path, run_id="run-1") as run_log:
+        bound = run_log.events.bind(agent="a1")
+        bound.info("plain", x=1, y=2)
+        bound.warning("count %d of %s", 3, "four", x=1)
+        bound.log(logging.INFO, "by_level", x=1)
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            bound.exception("failed", x=1)
+        run_log.events.info("unbound", ts="mine", x=1)
+        run_log.write("written", {"x": 1})
+
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    common = ["v", "ts", "seq", "run_id", "event"]
+    assert [list(line)[:5] for line in lines] == [common] * len(lines)
+    assert [list(line)[5:] for line in lines[:3]] == [["agent", "x", "y"], ["agent", "x"], ["agent", "x"]]
+    assert lines[1]["event"] == "count 3 of four"
+    assert lines[3]["event"] == "failed" and list(lines[3])[5:7] == ["agent", "x"]
+    assert list(lines[4])[5:] == ["x"] and lines[4]["ts"] != "mine"
+    assert list(lines[5])[5:] == ["x"]
+    assert [line["seq"] for line in lines] == list(range(len(lines)))
 
 
 def test_events_after_the_run_log_closed_are_dropped(tmp_path, capfd):

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from runtime import Message
+from runtime.events import capture_events
 
 
 def make(**fields):
@@ -47,3 +48,17 @@ def test_a_broadcast_copy_keeps_its_group_through_json():
 
     assert message.to_json()["group"] == "players"
     assert Message.from_json(message.to_json()) == message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        Message("m1", "a", "b", "ask", "hi", created="2026-12-03T00:00:00Z"),
+        Message("m2", "a", "b", "ask", "hi", body={"n": 1}, created="t", reply_to="m1", group="team"),
+        Message("m3", "a", "b", "ask", reply_to="m1"),
+    ],
+)
+def test_log_passes_exactly_the_json_fields(message):
+    events, captured = capture_events()
+    message.log(events, "message_sent")
+    assert captured == [{**message.to_json(), "event": "message_sent", "log_level": "info"}]
