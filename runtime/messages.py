@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from runtime.events import EventLog
 
 JSONValue = Any  # str | int | float | bool | None | list[JSONValue] | dict[str, JSONValue]
 
@@ -74,7 +77,7 @@ class Message:
             data["group"] = self.group
         return data
 
-    def log(self, events: Any, event: str) -> None:
+    def log(self, events: EventLog, event: str) -> None:
         """Log `event` on `events` (an EventLog) with the message's `to_json()` fields, passed as keywords
         when it has no optional field: one dict fewer per logged message."""
         if self.body is None and self.reply_to is None and self.group is None:
