@@ -17,7 +17,7 @@ class TabooConfig(GameConfig):
     deck: str | None = None  # --deck PATH; None: the shipped deck
     turns: int = setting(5, minimum=1)
     reprompts: int = setting(DEFAULT_REPROMPTS, minimum=0)
-    rules: str = "strict"  # --rules: a name of games.taboo.rulesets.RULE_SETS
+    rules: str = "strict"  # --rules: one of games.taboo.rulesets.RULE_SET_NAMES
     instances: str | None = None  # --instances PATH: a clembench instances file instead of the deck
 
     @classmethod

@@ -6,14 +6,13 @@ import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from games.kit.arguments import add_reprompts_flag, positive_int
 from games.kit.definition import GameSpec, Player, Policy, Role, Seat
 from games.kit.exits import UsageError
 from games.kit.importing import ImporterAt
 from games.kit.outcome import GameResult
-from games.taboo.clembench.instances import InstanceFile, load_instances
 from games.taboo.config import TabooConfig
 from games.taboo.deck import DEFAULT_DECK_PATH, Card, Deck, DeckError, load_deck
 from games.taboo.errors import InstancesError
@@ -24,11 +23,13 @@ from games.taboo.guesses import answer_words
 from games.taboo.offline import GuesserStyle, HinterStyle, offline_policy
 from games.taboo.person import guesser_intro, hinter_intro
 from games.taboo.prompts import DEFAULT_PROMPTS, prompt_values
-from games.taboo.rulesets import DEFAULT_RULES, RULE_SETS
+from games.taboo.rulesets import DEFAULT_RULES, RULE_SET_NAMES
 from games.taboo.state import GUESSER, HINTER, TabooSetup
 from runtime.events import EventLog
 
-RULE_SET_NAMES = (DEFAULT_RULES, *sorted(name for name in RULE_SETS if name != DEFAULT_RULES))
+if TYPE_CHECKING:
+    from games.taboo.clembench.instances import InstanceFile
+
 SAMPLE_CARD = Card(target="snow", taboo=("white", "cold", "winter", "flake", "ice"))
 SAMPLE_TURNS = 5
 COMMON_PLACEHOLDERS = {
@@ -115,8 +116,9 @@ class Taboo:
         )
 
     def prepare(self, config: TabooConfig) -> PreparedTaboo:
-        if config.rules not in RULE_SETS:
-            raise UsageError(f"unknown rule set {config.rules!r}: choose {' or '.join(sorted(RULE_SETS))}")
+        if config.rules not in RULE_SET_NAMES:
+            choices = " or ".join(sorted(RULE_SET_NAMES))
+            raise UsageError(f"unknown rule set {config.rules!r}: choose {choices}")
         if config.instances is not None:
             return _prepare_instances(config)
         if config.rules != DEFAULT_RULES:
@@ -135,6 +137,8 @@ def _prepare_instances(config: TabooConfig) -> PreparedTaboo:
     if config.deck is not None:
         raise UsageError("--deck and --instances each choose the cards: give one of them")
     try:
+        from games.taboo.clembench.instances import load_instances  # only for --instances
+
         instances = load_instances(config.instances or "")
     except InstancesError as exc:
         raise UsageError(str(exc)) from None

@@ -10,7 +10,7 @@ from games.kit.outcome import GameResult
 from games.kit.play import play_in_runtime
 from games.taboo.prompts import DEFAULT_PROMPTS
 from games.taboo.referee import referee_flow
-from games.taboo.rulesets import DEFAULT_RULES, RULE_SETS
+from games.taboo.rulesets import DEFAULT_RULES, rule_set
 from games.taboo.state import GUESSER, HINTER, REFEREE, PlayerState, RefereeState, TabooSetup
 from runtime.clock import Clock
 from runtime.events import NULL_EVENTS, EventLog
@@ -33,7 +33,7 @@ async def play_taboo(
 ) -> GameResult:
     """Play one game to its end, its events to `events`; every ending, including a crash or Ctrl-C,
     writes `game_ended`."""
-    rules = RULE_SETS[setup.rules]
+    rules = rule_set(setup.rules)
     referee = RefereeState(setup, rules)
     card = setup.card
     hinter = hinter.in_game(events, setup.game_id)

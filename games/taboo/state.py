@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from agents import ChatMessage
 from games.kit.outcome import GameResult
 from games.kit.referee import Reprompts
-from games.taboo.clembench.instances import Instance
 from games.taboo.deck import Card
 
 if TYPE_CHECKING:
+    from games.taboo.clembench.instances import Instance
     from games.taboo.rulesets.base import RuleSet  # whose modules import this one
 
 HINTER = "hinter"
@@ -23,7 +23,7 @@ ROLES = (HINTER, GUESSER)
 @dataclass(frozen=True)
 class TabooSetup:
     """One game's settings: the card, how many turns, how many re-prompts for a malformed reply, the
-    rule set (its name in games.taboo.rulesets.RULE_SETS) and the clembench instance played, if any."""
+    rule set (one of games.taboo.rulesets.RULE_SET_NAMES) and the clembench instance played, if any."""
 
     card: Card
     game_id: str = "g1"

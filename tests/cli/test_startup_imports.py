@@ -21,6 +21,8 @@ from tests.support.cli import ROOT, clean_env
 HEAVY = ("openai", "redis", "httpx2", "pydantic", "numpy", "lemminflect", "importlib.metadata")
 # What a quiet offline game retries and draws nothing with.
 QUIET = ("tenacity", "rich.progress", "importlib.resources", "rich.traceback", "rich.pretty", "pygments")
+# What a game by the default rules, from the deck, has no use for: clembench's rule set and instances.
+NOT_CLEMBENCH = ("games.taboo.rulesets.clembench", "games.taboo.clembench.instances", "games.taboo.clembench.checks")
 TOOLS = (
     "games.logtools",
     "games.cli.evals",
@@ -72,6 +74,7 @@ def test_an_offline_game_imports_its_own_command_only(tmp_path: Path) -> None:
         assert _under(seen[moment], HEAVY) == [], moment
         assert _under(seen[moment], QUIET) == [], moment
         assert _under(seen[moment], TOOLS) == [], moment
+        assert _under(seen[moment], NOT_CLEMBENCH) == [], moment
         assert _under(seen[moment], other_games) == [], moment
     assert _under(seen["import"], ("games.taboo", "agents.gateway")) == []  # main.py alone: no command yet
 

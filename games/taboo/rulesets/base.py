@@ -2,7 +2,7 @@
 read and judged, what each player is sent, how many re-prompts a malformed reply gets, how a game is
 scored, and how the players put their model's requests together.
 
-Two rule sets exist (games.taboo.rulesets.RULE_SETS): `strict`, this project's referee, and
+Two rule sets exist (games.taboo.rulesets.rule_set): `strict`, this project's referee, and
 `clembench`, clembench's Taboo exactly. docs/taboo-rules.md describes both.
 """
 

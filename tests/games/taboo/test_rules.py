@@ -276,3 +276,15 @@ def test_empty_clue_passes() -> None:
     """An empty or punctuation-only clue breaks no rule (format is the parser's job)."""
     assert check_clue("", Card(**SNOWMAN)) is None
     assert check_clue(" ...! ", Card(**SNOWMAN)) is None
+
+
+def test_each_rule_set_name_finds_the_rule_set_of_that_name() -> None:
+    from games.taboo.rulesets import DEFAULT_RULES, RULE_SET_NAMES, rule_set
+
+    assert RULE_SET_NAMES[0] == DEFAULT_RULES
+    assert sorted(RULE_SET_NAMES) == ["clembench", "strict"]
+    for name in RULE_SET_NAMES:
+        found = rule_set(name)
+        assert found.name == name and callable(found.player_flow)
+    with pytest.raises(KeyError):
+        rule_set("lenient")
