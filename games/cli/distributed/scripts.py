@@ -20,37 +20,50 @@ from redis.exceptions import ResponseError
 from games.cli.distributed.keys import BATCH_TTL_S, GROUP, QueueKeys
 
 # Takes every entry one read brought, in one call.
-# KEYS: games, then for each entry: plan, stop, fatal, done, deliveries, takers, fences, results
+# KEYS: games, then for each entry: plan, stop, fatal, done, takers, fences, results
 # ARGV: group, worker name, ttl, then for each entry: epoch, game, entry id
 # -> for each entry {"play", token, deliveries, takers} or {why}: "gone" (no such batch, or an older
 #    publication), "stopped", "done"; the entry is acknowledged and deleted unless it is to be played.
-#    The batch's keys get their expiry once per call, not per game.
+#    A game's deliveries are its takers, counted: the n-th delivery's token is "<epoch>:<n>". Per call,
+#    not per game: whether a batch's publication is current and open, the expiry of its keys, and one
+#    entry on its results stream naming the games taken ({kind: taken, games: JSON list}).
 TAKE = """
-local answers, expiring = {}, {}
+local answers, open, taken, order = {}, {}, {}, {}
 for i = 0, (#ARGV - 3) / 3 - 1 do
-  local k, epoch, game, id = 1 + i * 8, ARGV[4 + i * 3], ARGV[5 + i * 3], ARGV[6 + i * 3]
-  local why
-  if redis.call('HGET', KEYS[k + 1], 'epoch') ~= epoch then why = 'gone'
-  elseif redis.call('EXISTS', KEYS[k + 2], KEYS[k + 3]) > 0 then why = 'stopped'
-  elseif redis.call('HEXISTS', KEYS[k + 4], game) == 1 then why = 'done' end
+  local k, epoch, game, id = 1 + i * 7, ARGV[4 + i * 3], ARGV[5 + i * 3], ARGV[6 + i * 3]
+  local publication = KEYS[k + 1] .. ' ' .. epoch
+  local why = open[publication]
+  if why == nil then
+    if redis.call('HGET', KEYS[k + 1], 'epoch') ~= epoch then why = 'gone'
+    elseif redis.call('EXISTS', KEYS[k + 2], KEYS[k + 3]) > 0 then why = 'stopped'
+    else why = false end
+    open[publication] = why
+  end
+  if not why and redis.call('HEXISTS', KEYS[k + 4], game) == 1 then why = 'done' end
   if why then
     redis.call('XACK', KEYS[1], ARGV[1], id)
     redis.call('XDEL', KEYS[1], id)
     answers[#answers + 1] = {why}
   else
-    local n = redis.call('HINCRBY', KEYS[k + 5], game, 1)
-    local before = redis.call('HGET', KEYS[k + 6], game)
+    local before = redis.call('HGET', KEYS[k + 5], game)
     local takers = before and (before .. ',' .. ARGV[2]) or ARGV[2]
-    redis.call('HSET', KEYS[k + 6], game, takers)
+    local _, commas = string.gsub(takers, ',', ',')
+    local n = commas + 1
+    redis.call('HSET', KEYS[k + 5], game, takers)
     local token = epoch .. ':' .. n
-    redis.call('HSET', KEYS[k + 7], game, token)
-    redis.call('XADD', KEYS[k + 8], '*', 'kind', 'taken', 'game', game, 'token', token, 'worker', ARGV[2])
-    if not expiring[KEYS[k + 1]] then
-      expiring[KEYS[k + 1]] = true
-      for j = k + 4, k + 8 do redis.call('EXPIRE', KEYS[j], ARGV[3]) end
+    redis.call('HSET', KEYS[k + 6], game, token)
+    local results = KEYS[k + 7]
+    if not taken[results] then
+      taken[results] = {}
+      order[#order + 1] = results
+      for j = k + 4, k + 7 do redis.call('EXPIRE', KEYS[j], ARGV[3]) end
     end
+    table.insert(taken[results], game)
     answers[#answers + 1] = {'play', token, tostring(n), takers}
   end
+end
+for _, results in ipairs(order) do
+  redis.call('XADD', results, '*', 'kind', 'taken', 'games', cjson.encode(taken[results]))
 end
 return answers
 """
@@ -81,22 +94,38 @@ return 1
 # KEYS: games, then for each game: fences, done, results, journal
 # ARGV: group, then for each game: game, token, entry id, payload
 # -> for each game 1 accepted, 0 refused (another delivery holds the game, or its result is in already)
+# The results accepted go on their batch's results stream in one entry: {kind: ended, games: JSON list,
+# 1: the first game's payload, 2: the second's, ...}; their journals are deleted with one DEL.
 SUBMIT = """
-local answers, acknowledged = {}, {}
+local answers, acknowledged, ended, order, journals = {}, {}, {}, {}, {}
 for i = 0, (#ARGV - 1) / 4 - 1 do
   local k, a = 1 + i * 4, 2 + i * 4
   local game, token, id, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
   local held = redis.call('HGET', KEYS[k + 1], game) == token
   if held and redis.call('HSETNX', KEYS[k + 2], game, token) == 1 then
-    redis.call('XADD', KEYS[k + 3], '*', 'kind', 'ended', 'game', game, 'token', token, 'payload', payload)
-    redis.call('DEL', KEYS[k + 4])
+    local results = KEYS[k + 3]
+    local entry = ended[results]
+    if not entry then
+      entry = {games = {}, fields = {}}
+      ended[results] = entry
+      order[#order + 1] = results
+    end
+    table.insert(entry.games, game)
+    table.insert(entry.fields, tostring(#entry.games))
+    table.insert(entry.fields, payload)
+    journals[#journals + 1] = KEYS[k + 4]
     acknowledged[#acknowledged + 1] = id
     answers[#answers + 1] = 1
   else
     answers[#answers + 1] = 0
   end
 end
+for _, results in ipairs(order) do
+  local entry = ended[results]
+  redis.call('XADD', results, '*', 'kind', 'ended', 'games', cjson.encode(entry.games), unpack(entry.fields))
+end
 if #acknowledged > 0 then
+  redis.call('DEL', unpack(journals))
   redis.call('XACK', KEYS[1], ARGV[1], unpack(acknowledged))
   redis.call('XDEL', KEYS[1], unpack(acknowledged))
 end
@@ -175,8 +204,8 @@ class DeliverySteps:
         args: list[str | int] = [GROUP, worker, BATCH_TTL_S]
         for entry in entries:
             batch = self._queue.batch(entry.batch_id)
-            keys += [batch.plan, batch.stop, batch.fatal, batch.done, batch.deliveries, batch.takers,
-                     batch.fences, batch.results]  # fmt: skip
+            keys += [batch.plan, batch.stop, batch.fatal, batch.done, batch.takers, batch.fences,
+                     batch.results]  # fmt: skip
             args += [entry.epoch, entry.game_id, entry.entry_id]
         answers = await self._take(keys=keys, args=args)
         return [_taken([_text(part) for part in answer]) for answer in answers]
