@@ -31,7 +31,7 @@ READ_BLOCK_MS = 500
 READ_COUNT = 500
 # While results flow, the next read waits this long: each read then takes in many results, instead of
 # one round trip (and one wake-up of the server and of this process) per result.
-PACE_S = 0.02
+PACE_S = 0.05
 KEEP_ALIVE_S = 10.0  # how often the batch's expiry is pushed forward (well within BATCH_TTL_S)
 NO_WORKER_HINT = "no worker has taken a game yet; start one with: python main.py worker --redis URL"
 NO_WORKER_HINT_S = 5.0  # say how to start a worker when none has taken a game this long

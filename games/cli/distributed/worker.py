@@ -342,6 +342,9 @@ class Worker:
             return result
 
     async def _setup(self, keys: BatchKeys, batch_id: str) -> BatchSetup | UsageError:
+        known = self._batches.get(batch_id)
+        if known is not None:
+            return known
         async with self._setting_up:  # one setup per batch, however many of its games arrive at once
             known = self._batches.get(batch_id)
             if known is None:

@@ -171,6 +171,36 @@ async def test_results_accepted_together_go_to_the_controller_in_one_entry(redis
     assert await redis.xlen(keys.games) == 0
 
 
+async def test_one_call_serves_the_games_of_several_batches_each_under_its_own_keys(
+    redis: Redis, queue: str
+) -> None:
+    keys = QueueKeys(queue)
+    steps = DeliverySteps(redis, keys)
+    [a1, a2] = await publish(redis, keys, "b8", "g1", "g2")
+    [b1] = await publish(redis, keys, "b9", "g1")
+    await redis.set(keys.batch("b9").stop, "interrupted")
+    [c1] = await publish(redis, keys, "b10", "g1")
+    read = [Entry(a1, "b8", "g1", EPOCH), Entry(b1, "b9", "g1", EPOCH), Entry(c1, "b10", "g1", EPOCH),
+            Entry(a2, "b8", "g2", EPOCH)]  # fmt: skip
+    one, stopped, other, two = await steps.take_all(read, "w1")
+    assert (one.verdict, stopped.verdict, other.verdict, two.verdict) == ("play", "stopped", "play", "play")
+    handed = [HandIn("b10", "g1", other.token, c1, b"c"), HandIn("b8", "g2", two.token, a2, b"a2"),
+              HandIn("b8", "g1", one.token, a1, b"a1")]  # fmt: skip
+    assert await steps.submit_all(handed) == [True, True, True]
+    assert per_game(await redis.xrange(keys.batch("b8").results)) == [
+        (b"taken", "g1", None), (b"taken", "g2", None), (b"ended", "g2", b"a2"), (b"ended", "g1", b"a1")
+    ]  # fmt: skip
+    assert per_game(await redis.xrange(keys.batch("b10").results)) == [
+        (b"taken", "g1", None), (b"ended", "g1", b"c")
+    ]  # fmt: skip
+    assert await redis.xlen(keys.batch("b9").results) == 0
+    assert await redis.hgetall(keys.batch("b8").done) == {
+        b"g1": one.token.encode(),
+        b"g2": two.token.encode(),
+    }
+    assert await redis.xlen(keys.games) == 0
+
+
 async def test_a_journal_write_gives_the_model_calls_shared_slot_back(
     redis: Redis, queue: str, redis_prefix: str
 ) -> None:
