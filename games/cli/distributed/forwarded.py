@@ -26,7 +26,7 @@ from runtime.log import plain
 
 # The fields every line of a run log starts with, which the controller's log sets (an event's field of
 # the same name cannot replace them), and the field that comes right after them.
-COMMON = frozenset(("v", "ts", "seq", "run_id", "event"))
+SET_BY_THE_LOG = frozenset(("v", "ts", "seq", "run_id"))
 TAIL_START = b'"event":'
 
 SummaryView = Callable[[Mapping[str, Any]], Mapping[str, Any] | None]
@@ -48,13 +48,16 @@ class RecordedEvents:
     def _keep(self, _logger: object, _method: str, event_dict: MutableMapping[str, Any]) -> str:
         ts = event_dict.get("ts")
         self.times.append(ts if isinstance(ts, str) else self._clock.timestamp())
-        event = event_dict.get("event")
-        tail: dict[str, Any] = {"event": event}
-        for name, value in event_dict.items():
-            if name not in COMMON:
-                tail[name] = value
-        self.tails.append(encode_tail(tail))
-        self.last_event = event
+        tail = {"event": None, **event_dict}  # `event` first; the other fields in their order
+        if not SET_BY_THE_LOG.isdisjoint(event_dict):
+            for name in SET_BY_THE_LOG:
+                tail.pop(name, None)
+        try:
+            line = orjson.dumps(tail, default=plain, option=orjson.OPT_APPEND_NEWLINE)
+        except orjson.JSONEncodeError:
+            line = encode_tail_with_json(tail)
+        self.tails.append(line[1:])
+        self.last_event = tail["event"]
         if self._summary is not None:
             shown = self._summary(tail)
             if shown is not None:
@@ -62,14 +65,10 @@ class RecordedEvents:
         return ""
 
 
-def encode_tail(fields: Mapping[str, Any]) -> bytes:
-    """An event's line from its `event` field on (`fields` start with it), with its newline: as the run
-    log encodes a line (orjson; json, in ASCII, for what orjson refuses)."""
-    try:
-        line = orjson.dumps(fields, default=plain, option=orjson.OPT_APPEND_NEWLINE)
-    except orjson.JSONEncodeError:
-        line = json.dumps(fields, ensure_ascii=True, separators=(",", ":"), default=plain).encode() + b"\n"
-    return line[1:]
+def encode_tail_with_json(fields: Mapping[str, Any]) -> bytes:
+    """An event's line as the run log writes what orjson refuses (lone surrogates, integers beyond 64
+    bits): json, in ASCII."""
+    return json.dumps(fields, ensure_ascii=True, separators=(",", ":"), default=plain).encode() + b"\n"
 
 
 def encode_result(result: GameResult, recorded: RecordedEvents) -> bytes:
