@@ -27,7 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import select
+import queue
 import shutil
 import signal
 import socket
@@ -163,25 +163,31 @@ def free_port() -> int:
 
 def wait_for_line(process: subprocess.Popen[str], text: str, what: str) -> str:
     """Read the process's standard output until a line holding `text`; exit with one line if it ends
-    or stays silent past START_TIMEOUT_S."""
+    or stays silent past START_TIMEOUT_S. The output goes on being read afterwards (a full pipe would
+    block the process). Lines come through a thread: a select() on the pipe would miss a line that
+    came in the same read as the one before it and waits in the file's buffer."""
     assert process.stdout is not None
+    stdout = process.stdout
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
     deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.5)
-        if ready:
-            line = process.stdout.readline()
-            if text in line:
-                return line
-            if not line:
-                break
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if line is None:
+            break
+        if text in line:
+            return line
     process.kill()
     sys.exit(f"error: {what} did not start (no {text!r} line)")
-
-
-def drain(process: subprocess.Popen[str]) -> None:
-    """Keep reading a process's output, so that a full pipe never blocks it."""
-    assert process.stdout is not None
-    threading.Thread(target=process.stdout.read, daemon=True).start()
 
 
 def stop(process: subprocess.Popen[str]) -> None:
@@ -223,7 +229,6 @@ class RedisServer:
             text=True,
         )
         wait_for_line(self.process, "Ready to accept connections", "redis-server")
-        drain(self.process)
 
     @property
     def url(self) -> str:
@@ -241,7 +246,6 @@ class ModelServer:
             env=env(),
         )
         port = wait_for_line(self.process, "listening", "the loopback model server").split()[1]
-        drain(self.process)
         self.base_url = f"http://127.0.0.1:{port}/v1"
 
 
@@ -265,7 +269,6 @@ def start_worker(url: str, queue: str, concurrency: int) -> subprocess.Popen[str
         env=env(),
     )
     wait_for_line(process, "serving queue", "a worker")
-    drain(process)
     return process
 
 
