@@ -27,7 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import select
+import queue
 import shutil
 import signal
 import socket
@@ -163,25 +163,31 @@ def free_port() -> int:
 
 def wait_for_line(process: subprocess.Popen[str], text: str, what: str) -> str:
     """Read the process's standard output until a line holding `text`; exit with one line if it ends
-    or stays silent past START_TIMEOUT_S."""
+    or stays silent past START_TIMEOUT_S. The output goes on being read afterwards (a full pipe would
+    block the process). Lines come through a thread: a select() on the pipe would miss a line that
+    came in the same read as the one before it and waits in the file's buffer."""
     assert process.stdout is not None
+    stdout = process.stdout
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
     deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.5)
-        if ready:
-            line = process.stdout.readline()
-            if text in line:
-                return line
-            if not line:
-                break
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if line is None:
+            break
+        if text in line:
+            return line
     process.kill()
     sys.exit(f"error: {what} did not start (no {text!r} line)")
-
-
-def drain(process: subprocess.Popen[str]) -> None:
-    """Keep reading a process's output, so that a full pipe never blocks it."""
-    assert process.stdout is not None
-    threading.Thread(target=process.stdout.read, daemon=True).start()
 
 
 def stop(process: subprocess.Popen[str]) -> None:
@@ -223,7 +229,6 @@ class RedisServer:
             text=True,
         )
         wait_for_line(self.process, "Ready to accept connections", "redis-server")
-        drain(self.process)
 
     @property
     def url(self) -> str:
@@ -241,7 +246,6 @@ class ModelServer:
             env=env(),
         )
         port = wait_for_line(self.process, "listening", "the loopback model server").split()[1]
-        drain(self.process)
         self.base_url = f"http://127.0.0.1:{port}/v1"
 
 
@@ -265,7 +269,6 @@ def start_worker(url: str, queue: str, concurrency: int) -> subprocess.Popen[str
         env=env(),
     )
     wait_for_line(process, "serving queue", "a worker")
-    drain(process)
     return process
 
 
@@ -280,6 +283,7 @@ class Setting:
     redis: RedisServer
     model: ModelServer | None
     folder: Path
+    warm_up: int = 0  # games of an unmeasured batch each run's workers play first
 
     def players(self, kind: str) -> list[str]:
         if kind == "offline":
@@ -318,9 +322,11 @@ def stamp(record: dict) -> float:
     return datetime.fromisoformat(record["ts"]).timestamp()
 
 
-def controller_argv(setting: Setting, kind: str, games: int, queue: str | None, log: Path) -> list[str]:
+def controller_argv(
+    setting: Setting, kind: str, games: int, queue: str | None, log: Path, seed: int | None = None
+) -> list[str]:
     argv = [sys.executable, str(ROOT / "main.py"), "taboo", "--games", str(games),
-            "--seed", str(setting.seed), "--turns", str(setting.turns),
+            "--seed", str(setting.seed if seed is None else seed), "--turns", str(setting.turns),
             "--concurrency", str(setting.concurrency), "--quiet", "--log", str(log),
             *setting.players(kind)]  # fmt: skip
     if queue is not None:
@@ -353,6 +359,8 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
     started = (
         [start_worker(setting.redis.url, queue, setting.concurrency) for _ in range(workers)] if queue else []
     )
+    if started and setting.warm_up:
+        warm_up(setting, kind, queue)
     pids = {"redis": setting.redis.process.pid} | {f"worker {i + 1}": p.pid for i, p in enumerate(started)}
     if kind == "model" and setting.model is not None:
         pids["model server"] = setting.model.process.pid
@@ -382,6 +390,20 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
     counted = command_counts(setting.redis.url) if workers else {}
     commands = {name: calls / games for name, calls in counted.items() if not name.startswith("config")}
     return Run((games - 1) / (last - first), cpu, outcomes, commands_per_game=commands)
+
+
+def warm_up(setting: Setting, kind: str, queue: str | None) -> None:
+    """An unmeasured batch (another seed) on the run's workers first: each worker sets the game up and
+    fills what it keeps from game to game (its caches of word forms, say) as a worker that has served
+    batches before has, so that the measured batch sees workers as they run for long."""
+    log = setting.folder / f"warm-{uuid.uuid4().hex[:8]}.jsonl"
+    done = subprocess.run(
+        controller_argv(setting, kind, setting.warm_up, queue, log, seed=setting.seed + 1),
+        cwd=ROOT, capture_output=True, text=True, env=env(), timeout=RUN_TIMEOUT_S,
+    )  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"error: the warm-up batch exited with {done.returncode}: {done.stdout[-300:]}")
+    log.unlink()
 
 
 def lone_pair(setting: Setting, kind: str, games: int) -> float:
@@ -570,14 +592,19 @@ def main() -> None:
         help="also run two one-process batches at once each round: the machine's own 2-process gain",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--warm-up", type=int, default=0, metavar="GAMES",
+        help="workers first play an unmeasured batch of GAMES games (another seed), as long-running "
+        "workers would have (default 0: fresh workers)",
+    )  # fmt: skip
     parser.add_argument("--max-busy", type=float, default=0.1, help="quiet: CPUs at most this busy (0.1)")
     parser.add_argument("--quiet-timeout", type=float, default=60.0, help="seconds to wait for quiet (60)")
     args = parser.parse_args()
     kinds = [kind for kind in args.kinds.split(",") if kind]
     if not kinds or any(kind not in KINDS for kind in kinds) or min(args.games, args.model_games) < 2:
         sys.exit("error: --kinds takes offline,model; --games and --model-games at least 2")
-    if args.repeat < 1 or args.solo < 0:
-        sys.exit("error: --repeat at least 1, --solo at least 0")
+    if args.repeat < 1 or args.solo < 0 or args.warm_up < 0:
+        sys.exit("error: --repeat at least 1, --solo and --warm-up at least 0")
     began = time.monotonic()
     busy_seen: list[float] = []
     results: dict[tuple[str, str], list[Run]] = {(k, v): [] for k in kinds for v in VARIANTS}
@@ -586,11 +613,12 @@ def main() -> None:
         (k, v): [] for k in kinds for v in VARIANTS[:2]
     }
     print(f"{os.cpu_count()} CPUs; Taboo, {args.turns} turns, seed {args.seed}, {args.concurrency} games in "
-          f"flight per process; model server: {args.latency_ms:g} ms per reply", flush=True)  # fmt: skip
+          f"flight per process; model server: {args.latency_ms:g} ms per reply"
+          + (f"; workers warmed up by {args.warm_up} games" if args.warm_up else ""), flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         redis = RedisServer(Path(tmp))
         model = ModelServer(args.latency_ms) if "model" in kinds else None
-        setting = Setting(args.seed, args.turns, args.concurrency, redis, model, Path(tmp))
+        setting = Setting(args.seed, args.turns, args.concurrency, redis, model, Path(tmp), args.warm_up)
         try:
             for round_ in range(args.repeat):
                 busy_seen.append(wait_for_quiet(args.max_busy, args.quiet_timeout))

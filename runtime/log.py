@@ -13,7 +13,7 @@ import contextlib
 import errno
 import json
 import secrets as _random
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
@@ -171,6 +171,38 @@ class RunLog:
         for record in shown:
             for listener in self._listeners:
                 listener(record)
+
+    def relay_encoded(
+        self, lines: Sequence[tuple[str, bytes]], shown: Iterable[Mapping[str, Any]] | None = None
+    ) -> None:
+        """Like `relay`, for events another process encoded already: each `(ts, tail)`, the tail being
+        the event's JSON object from its `event` member on (`"event":...}`, no newline), so that nothing
+        is decoded or encoded again. The listeners get `shown` (what they need of these events),
+        or with None every event decoded."""
+        if self._error is not None:
+            raise self._failed()
+        if self._file is None or self._ended or not lines:
+            return
+        start = b'{"v":%d,"ts":' % SCHEMA_VERSION
+        run_id = b',"run_id":' + orjson.dumps(self.run_id) + b","
+        parts: list[bytes] = []
+        for seq, (ts, tail) in enumerate(lines, self._seq):
+            parts += (start, orjson.dumps(ts), b',"seq":%d' % seq, run_id, tail, b"\n")
+        blob = b"".join(parts)
+        redacted = False
+        for secret in self._secrets:
+            if secret in blob:
+                blob = blob.replace(secret, REDACTED.encode())
+                redacted = True
+        if shown is None:
+            shown = [orjson.loads(line) for line in blob.split(b"\n")[:-1]]
+        elif redacted:  # what the listeners see holds no secret either
+            shown = [orjson.loads(self._encoded(dict(record))[0]) for record in shown]
+        self._write_line(blob)
+        self._seq += len(lines)
+        for record in shown:
+            for listener in self._listeners:
+                listener(record)  # type: ignore[arg-type]
 
     # The processor of `events`: every event of a run, every message of a logged one, passes here.
 

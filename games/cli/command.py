@@ -294,7 +294,8 @@ async def _play(
     catalog = catalog_for(game.name)
     stats = RunStats(catalog)
     listeners: list = [stats]
-    if single and not args.quiet:
+    transcript = single and not args.quiet
+    if transcript:
         from games.cli.transcript import Transcript  # rich's text: for a game drawn as it goes
 
         # the game's ending is said once, by the last line
@@ -326,13 +327,14 @@ async def _play(
                             batch,
                             Publication(game.name, config, planned, args.max_concurrent_calls, args.rpm),
                             run_id,
-                            run_log.relay,
+                            run_log.relay_encoded,
                             redis=redis,
                             queue=args.queue,
                             on_result=progress.advance,
                             notice=lambda line: console.print(
                                 line, style="dim", highlight=False, soft_wrap=True
                             ),
+                            every_event=transcript,
                         )
                     else:
                         await run_batch(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from games.cli.registry import FollowedCatalog
@@ -136,6 +136,27 @@ class RunStats:
         for record in records:
             self(record)
         return self
+
+
+LLM_CALL_FIELDS = ("event", "usage", "backend", "latency_ms")  # what RunStats reads of an llm_call
+
+
+def summary_view(catalog: EventCatalog) -> Callable[[Mapping[str, Any]], Mapping[str, Any] | None]:
+    """What RunStats takes from a record of a game's events (`catalog` the game's), for a process that
+    sends them elsewhere (a worker): the record, the part of it RunStats reads, or None for a record
+    RunStats passes over. Fed what this gives, RunStats comes to the same figures as fed every record."""
+    tallied = {name for name, event in catalog.events.items() if event.tally}
+    whole = tallied | {"game_ended", "game_cast", "run_started"}
+
+    def view(record: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        event = record.get("event")
+        if event in whole:
+            return record
+        if event == "llm_call":
+            return {name: record[name] for name in LLM_CALL_FIELDS if name in record}
+        return None
+
+    return view
 
 
 def summarize(stats: RunStats, log: str | None = None) -> dict[str, Any]:

@@ -466,6 +466,58 @@ def test_relayed_events_are_written_in_one_write_stamped_by_this_log(tmp_path):
     assert bytes(full.data) == kept
 
 
+def test_events_encoded_elsewhere_are_written_in_one_write_stamped_by_this_log(tmp_path):
+    """Events another process encoded (each its time and its line from `event` on) go to the file in
+    one write with this log's seq and run_id spliced in, secrets redacted in the file and in what the
+    listeners are shown; the listeners get what they are given, or with None every event; a full disk
+    leaves none of them."""
+    fake = FakeRawFile()
+    seen = []
+    lines = [
+        ("2026-01-01T00:00:00+00:00", b'"event":"game_cast","game_id":"g1"}'),
+        ("2026-01-01T00:00:01+00:00", b'"event":"llm_call","response":"key ' + SECRET.encode() + b'"}'),
+        ("2026-01-01T00:00:02+00:00", b'"event":"game_ended","game_id":"g1"}'),
+    ]
+    shown = [{"event": "llm_call", "response": f"key {SECRET}"}, {"event": "game_ended", "game_id": "g1"}]
+
+    with RunLog(
+        tmp_path / "run.jsonl",
+        run_id="r",
+        secrets=[SECRET],
+        listeners=[seen.append],
+        open_file=lambda path: fake,
+    ) as run_log:
+        run_log.start("test", {})
+        writes = fake.writes
+        run_log.relay_encoded(lines, shown)
+        assert fake.writes == writes + 1
+        assert seen[1:] == [{"event": "llm_call", "response": "key [redacted]"}, shown[1]]
+        run_log.relay_encoded([], [])
+        assert fake.writes == writes + 1
+        run_log.relay_encoded(lines[2:])  # no `shown`: the listeners get every event as written
+
+    records = parsed_lines(bytes(fake.data))
+    assert [record["event"] for record in records] == [
+        "run_started", "game_cast", "llm_call", "game_ended", "game_ended", "run_ended"
+    ]  # fmt: skip
+    assert [record["seq"] for record in records] == [0, 1, 2, 3, 4, 5]
+    assert {record["run_id"] for record in records} == {"r"}
+    assert [record["ts"] for record in records[1:4]] == [ts for ts, _ in lines]
+    assert records[2]["response"] == "key [redacted]"
+    assert list(records[1]) == ["v", "ts", "seq", "run_id", "event", "game_id"]
+    assert seen[3] == records[4]
+
+    full = FakeRawFile(capacity=200)
+    with (
+        pytest.raises(LogWriteError),
+        RunLog(tmp_path / "full.jsonl", open_file=lambda path: full) as run_log,
+    ):
+        run_log.start("test", {})
+        kept = bytes(full.data)
+        run_log.relay_encoded([("t", b'"event":"tick","n":%d}' % n) for n in range(10)], [])
+    assert bytes(full.data) == kept
+
+
 def test_a_full_disk_keeps_the_whole_lines_and_raises_log_write_error(tmp_path):
     """When the disk fills mid-line, the file is cut back to its last complete line, LogWriteError names
     the path and the OS reason, and every later event raises it again without writing."""

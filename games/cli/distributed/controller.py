@@ -31,13 +31,17 @@ READ_BLOCK_MS = 500
 READ_COUNT = 500
 # While results flow, the next read waits this long: each read then takes in many results, instead of
 # one round trip (and one wake-up of the server and of this process) per result.
-PACE_S = 0.02
+PACE_S = 0.05
 KEEP_ALIVE_S = 10.0  # how often the batch's expiry is pushed forward (well within BATCH_TTL_S)
 NO_WORKER_HINT = "no worker has taken a game yet; start one with: python main.py worker --redis URL"
 NO_WORKER_HINT_S = 5.0  # say how to start a worker when none has taken a game this long
 SERVER_PATIENCE_S = 60.0  # a server that has not answered this long stops the batch (resumable)
 STOPPED_GRACE_S = 30.0  # after a fatal error, how long games in flight on workers may take to end
 CLEANUP_TIMEOUT_S = 2.0
+
+# Writes a game's events into the run log: each (ts, encoded tail), and what its listeners are shown
+# (None: every event).
+Relay = Callable[[list[tuple[str, bytes]], list[dict[str, Any]] | None], None]
 
 
 @dataclass(frozen=True)
@@ -66,19 +70,23 @@ async def play_on_workers(
     batch: Batch,
     publication: Publication,
     batch_id: str,
-    relay: Callable[[list[dict[str, Any]]], None],
+    relay: Relay,
     *,
     redis: Redis,
     queue: str,
     on_result: Callable[[GameResult], None],
     notice: Callable[[str], None],
     clock: Clock | None = None,
+    every_event: bool = False,
 ) -> None:
     """Play `batch` on the queue's workers; returns once every game has ended or the batch stopped.
-    `redis` (see server.py: reached before the run log was opened) is closed at the end."""
+    `redis` (see server.py: reached before the run log was opened) is closed at the end. `relay`
+    writes a game's encoded events (RunLog.relay_encoded) and shows its listeners what the summary
+    needs of them, or (`every_event`: a transcript is drawn) every event."""
     controller = Controller(
-        redis, QueueKeys(queue), batch_id, batch, publication, relay, on_result, notice, clock
-    )
+        redis, QueueKeys(queue), batch_id, batch, publication, relay, on_result, notice, clock,
+        every_event=every_event,
+    )  # fmt: skip
     try:
         await controller.run()
     finally:
@@ -93,10 +101,12 @@ class Controller:
         batch_id: str,
         batch: Batch,
         publication: Publication,
-        relay: Callable[[list[dict[str, Any]]], None],
+        relay: Relay,
         on_result: Callable[[GameResult], None],
         notice: Callable[[str], None],
         clock: Clock | None = None,
+        *,
+        every_event: bool = False,
     ) -> None:
         self._redis = redis
         self._queue = queue
@@ -105,6 +115,7 @@ class Controller:
         self._batch = batch
         self._publication = publication
         self._relay = relay
+        self._every_event = every_event
         self._on_result = on_result
         self._notice = notice
         self._clock = clock or SystemClock()
@@ -203,18 +214,27 @@ class Controller:
             await pipe.execute()
 
     def _take_in(self, fields: Mapping[bytes, bytes]) -> None:
+        """One entry of the results stream: the games one TAKE call gave out (`taken`), or the results
+        one SUBMIT call accepted (`ended`: the games, then each one's message under its place, 1, 2...)."""
         kind = fields.get(b"kind")
-        game_id = fields.get(b"game", b"").decode()
-        if game_id in self._ended:
+        try:
+            games = orjson.loads(fields.get(b"games", b"[]"))
+        except orjson.JSONDecodeError:
+            games = None
+        if not isinstance(games, list) or not all(isinstance(game_id, str) for game_id in games):
+            self._notice(f"a malformed entry on the results stream ({kind!r}); passed over")
             return
         if kind == b"taken":
             self._anyone_took = True
-            self._in_flight.add(game_id)
-            return
-        if kind != b"ended":
-            return
+            self._in_flight.update(game_id for game_id in games if game_id not in self._ended)
+        elif kind == b"ended":
+            for place, game_id in enumerate(games, 1):
+                if game_id not in self._ended:
+                    self._take_in_result(game_id, fields.get(str(place).encode(), b""))
+
+    def _take_in_result(self, game_id: str, payload: bytes) -> None:
         try:
-            result, records = decode_result(fields.get(b"payload", b""))
+            handed = decode_result(payload)
         except ValueError as exc:
             self._notice(
                 f"game {game_id}: a worker handed in a malformed result ({exc}); it will be played again"
@@ -223,9 +243,9 @@ class Controller:
         self._ended.add(game_id)
         self._left.discard(game_id)
         self._in_flight.discard(game_id)
-        self._relay(records)
-        self._batch.results.append(result)
-        self._on_result(result)
+        self._relay(handed.lines, None if self._every_event else handed.summary)
+        self._batch.results.append(handed.result)
+        self._on_result(handed.result)
 
     async def close(self) -> None:
         """The batch takes no more games; its keys go. Bounded: a server that is gone is not waited for."""

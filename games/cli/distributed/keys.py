@@ -2,7 +2,7 @@
 
 One stream per queue holds the games to play (`games`, read by the consumer group `workers`); each batch
 has a hash of its own (`batch:<id>`: the plan and its epoch) and keys beside it: the results stream the
-controller reads, the games that ended, each game's deliveries and current fencing token, each game's
+controller reads, the games that ended, each game's takers and current fencing token, each game's
 journal of model replies, the stop flag and the shared limits of its model calls.
 """
 
@@ -46,7 +46,8 @@ class BatchKeys:
 
     @property
     def results(self) -> str:
-        """Stream the controller reads: {kind: taken|ended, game, token[, payload]}."""
+        """Stream the controller reads: {kind: taken, games} per TAKE call, {kind: ended, games, 1, 2, ...}
+        (each accepted game's message under its place in `games`) per SUBMIT call."""
         return f"{self.plan}:results"
 
     @property
@@ -55,13 +56,9 @@ class BatchKeys:
         return f"{self.plan}:done"
 
     @property
-    def deliveries(self) -> str:
-        """Hash game -> how many times a worker took it."""
-        return f"{self.plan}:deliveries"
-
-    @property
     def takers(self) -> str:
-        """Hash game -> the workers that took it, comma-separated (the cause of a game no worker finished)."""
+        """Hash game -> the workers that took it, comma-separated, one per delivery (how many deliveries
+        the game had, and the cause of a game no worker finished)."""
         return f"{self.plan}:takers"
 
     @property
@@ -93,7 +90,6 @@ class BatchKeys:
             self.plan,
             self.results,
             self.done,
-            self.deliveries,
             self.takers,
             self.fences,
             f"{self.limits}:inflight",

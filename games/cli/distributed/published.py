@@ -15,10 +15,12 @@ from agents.gateway import DEFAULT_MAX_CONCURRENCY
 from agents.limits import Backend as CallBackend
 from agents.limits import LocalLimits, RoutedLimits
 from games.cli.command import Plan, add_game_parser, plan
+from games.cli.distributed.forwarded import SummaryView
 from games.cli.distributed.shared_limits import RedisCallLimits
 from games.cli.models import Backend
-from games.cli.registry import games_by_name
+from games.cli.registry import catalog_for, games_by_name
 from games.cli.resume import published
+from games.cli.summary import summary_view
 from games.kit.definition import GameSpec
 from games.kit.exits import UsageError
 from runtime.clock import SystemClock
@@ -34,6 +36,7 @@ class BatchSetup:
     real_model: ChatModel | None
     shared: RedisCallLimits
     specs: dict[str, GameSpec] = field(default_factory=dict)
+    summary: SummaryView | None = None  # what the controller's summary needs of each event
 
     def spec(self, game_id: str) -> GameSpec:
         spec = self.specs.get(game_id)
@@ -87,4 +90,5 @@ def set_up(
     gateway = Gateway(limits=routed, on_fatal=partial(on_fatal, shared))
     setup = BatchSetup(batch_id, chosen, gateway, real_model, shared)
     setup.specs = {spec.game_id: spec for spec in chosen.specs}
+    setup.summary = summary_view(catalog_for(game.name))
     return setup

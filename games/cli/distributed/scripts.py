@@ -20,37 +20,51 @@ from redis.exceptions import ResponseError
 from games.cli.distributed.keys import BATCH_TTL_S, GROUP, QueueKeys
 
 # Takes every entry one read brought, in one call.
-# KEYS: games, then for each entry: plan, stop, fatal, done, deliveries, takers, fences, results
-# ARGV: group, worker name, ttl, then for each entry: epoch, game, entry id
+# KEYS: games, then for each batch the entries name (numbered from 0 in that order): plan, stop, fatal,
+#       done, takers, fences, results
+# ARGV: group, worker name, ttl, then for each entry: its batch's number, epoch, game, entry id
 # -> for each entry {"play", token, deliveries, takers} or {why}: "gone" (no such batch, or an older
 #    publication), "stopped", "done"; the entry is acknowledged and deleted unless it is to be played.
-#    The batch's keys get their expiry once per call, not per game.
+#    A game's deliveries are its takers, counted: the n-th delivery's token is "<epoch>:<n>". Per batch
+#    and call, not per game: whether the publication is current and open, the expiry of the batch's
+#    keys, and one entry on its results stream naming the games taken ({kind: taken, games: JSON list}).
 TAKE = """
-local answers, expiring = {}, {}
-for i = 0, (#ARGV - 3) / 3 - 1 do
-  local k, epoch, game, id = 1 + i * 8, ARGV[4 + i * 3], ARGV[5 + i * 3], ARGV[6 + i * 3]
-  local why
-  if redis.call('HGET', KEYS[k + 1], 'epoch') ~= epoch then why = 'gone'
-  elseif redis.call('EXISTS', KEYS[k + 2], KEYS[k + 3]) > 0 then why = 'stopped'
-  elseif redis.call('HEXISTS', KEYS[k + 4], game) == 1 then why = 'done' end
+local answers, open, taken, order = {}, {}, {}, {}
+for i = 0, (#ARGV - 3) / 4 - 1 do
+  local b, epoch, game, id = ARGV[4 + i * 4], ARGV[5 + i * 4], ARGV[6 + i * 4], ARGV[7 + i * 4]
+  local k = 1 + tonumber(b) * 7
+  local publication = b .. ' ' .. epoch
+  local why = open[publication]
+  if why == nil then
+    if redis.call('HGET', KEYS[k + 1], 'epoch') ~= epoch then why = 'gone'
+    elseif redis.call('EXISTS', KEYS[k + 2], KEYS[k + 3]) > 0 then why = 'stopped'
+    else why = false end
+    open[publication] = why
+  end
+  if not why and redis.call('HEXISTS', KEYS[k + 4], game) == 1 then why = 'done' end
   if why then
     redis.call('XACK', KEYS[1], ARGV[1], id)
     redis.call('XDEL', KEYS[1], id)
     answers[#answers + 1] = {why}
   else
-    local n = redis.call('HINCRBY', KEYS[k + 5], game, 1)
-    local before = redis.call('HGET', KEYS[k + 6], game)
+    local before = redis.call('HGET', KEYS[k + 5], game)
     local takers = before and (before .. ',' .. ARGV[2]) or ARGV[2]
-    redis.call('HSET', KEYS[k + 6], game, takers)
+    local _, commas = string.gsub(takers, ',', ',')
+    local n = commas + 1
+    redis.call('HSET', KEYS[k + 5], game, takers)
     local token = epoch .. ':' .. n
-    redis.call('HSET', KEYS[k + 7], game, token)
-    redis.call('XADD', KEYS[k + 8], '*', 'kind', 'taken', 'game', game, 'token', token, 'worker', ARGV[2])
-    if not expiring[KEYS[k + 1]] then
-      expiring[KEYS[k + 1]] = true
-      for j = k + 4, k + 8 do redis.call('EXPIRE', KEYS[j], ARGV[3]) end
+    redis.call('HSET', KEYS[k + 6], game, token)
+    if not taken[b] then
+      taken[b] = {}
+      order[#order + 1] = b
+      for j = k + 4, k + 7 do redis.call('EXPIRE', KEYS[j], ARGV[3]) end
     end
+    table.insert(taken[b], game)
     answers[#answers + 1] = {'play', token, tostring(n), takers}
   end
+end
+for _, b in ipairs(order) do
+  redis.call('XADD', KEYS[8 + tonumber(b) * 7], '*', 'kind', 'taken', 'games', cjson.encode(taken[b]))
 end
 return answers
 """
@@ -78,25 +92,44 @@ return 1
 """
 
 # Hands in several games' results in one call.
-# KEYS: games, then for each game: fences, done, results, journal
-# ARGV: group, then for each game: game, token, entry id, payload
+# KEYS: games, then for each batch the results belong to (numbered from 0 in that order): fences, done,
+#       results; then each game's journal
+# ARGV: group, how many batches, then for each game: its batch's number, game, token, entry id, payload
 # -> for each game 1 accepted, 0 refused (another delivery holds the game, or its result is in already)
+# The results accepted go on their batch's results stream in one entry: {kind: ended, games: JSON list,
+# 1: the first game's payload, 2: the second's, ...}; their journals are deleted with one DEL.
 SUBMIT = """
-local answers, acknowledged = {}, {}
-for i = 0, (#ARGV - 1) / 4 - 1 do
-  local k, a = 1 + i * 4, 2 + i * 4
-  local game, token, id, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+local answers, acknowledged, ended, order, journals = {}, {}, {}, {}, {}
+local journal = 2 + tonumber(ARGV[2]) * 3
+for i = 0, (#ARGV - 2) / 5 - 1 do
+  local a = 3 + i * 5
+  local b, game, token, id, payload = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+  local k = 1 + tonumber(b) * 3
   local held = redis.call('HGET', KEYS[k + 1], game) == token
   if held and redis.call('HSETNX', KEYS[k + 2], game, token) == 1 then
-    redis.call('XADD', KEYS[k + 3], '*', 'kind', 'ended', 'game', game, 'token', token, 'payload', payload)
-    redis.call('DEL', KEYS[k + 4])
+    local entry = ended[b]
+    if not entry then
+      entry = {games = {}, fields = {}}
+      ended[b] = entry
+      order[#order + 1] = b
+    end
+    table.insert(entry.games, game)
+    table.insert(entry.fields, tostring(#entry.games))
+    table.insert(entry.fields, payload)
+    journals[#journals + 1] = KEYS[journal + i]
     acknowledged[#acknowledged + 1] = id
     answers[#answers + 1] = 1
   else
     answers[#answers + 1] = 0
   end
 end
+for _, b in ipairs(order) do
+  local entry = ended[b]
+  redis.call('XADD', KEYS[4 + tonumber(b) * 3], '*', 'kind', 'ended', 'games', cjson.encode(entry.games),
+    unpack(entry.fields))
+end
 if #acknowledged > 0 then
+  redis.call('DEL', unpack(journals))
   redis.call('XACK', KEYS[1], ARGV[1], unpack(acknowledged))
   redis.call('XDEL', KEYS[1], unpack(acknowledged))
 end
@@ -173,11 +206,15 @@ class DeliverySteps:
         """TAKE for every entry of a read, in one round trip: the answers in the entries' order."""
         keys: list[str] = [self._queue.games]
         args: list[str | int] = [GROUP, worker, BATCH_TTL_S]
+        numbers: dict[str, int] = {}
         for entry in entries:
-            batch = self._queue.batch(entry.batch_id)
-            keys += [batch.plan, batch.stop, batch.fatal, batch.done, batch.deliveries, batch.takers,
-                     batch.fences, batch.results]  # fmt: skip
-            args += [entry.epoch, entry.game_id, entry.entry_id]
+            number = numbers.get(entry.batch_id)
+            if number is None:
+                number = numbers[entry.batch_id] = len(numbers)
+                batch = self._queue.batch(entry.batch_id)
+                keys += [batch.plan, batch.stop, batch.fatal, batch.done, batch.takers, batch.fences,
+                         batch.results]  # fmt: skip
+            args += [number, entry.epoch, entry.game_id, entry.entry_id]
         answers = await self._take(keys=keys, args=args)
         return [_taken([_text(part) for part in answer]) for answer in answers]
 
@@ -217,12 +254,19 @@ class DeliverySteps:
     async def submit_all(self, hand_ins: Sequence[HandIn]) -> list[bool]:
         """SUBMIT for several games, in one round trip: whether each was accepted, in their order."""
         keys: list[str] = [self._queue.games]
-        args: list[str | bytes] = [GROUP]
+        journals: list[str] = []
+        args: list[str | bytes | int] = [GROUP, 0]
+        numbers: dict[str, int] = {}
         for hand_in in hand_ins:
             batch = self._queue.batch(hand_in.batch_id)
-            keys += [batch.fences, batch.done, batch.results, batch.journal(hand_in.game_id)]
-            args += [hand_in.game_id, hand_in.token, hand_in.entry_id, hand_in.payload]
-        answers = await self._submit(keys=keys, args=args)
+            number = numbers.get(hand_in.batch_id)
+            if number is None:
+                number = numbers[hand_in.batch_id] = len(numbers)
+                keys += [batch.fences, batch.done, batch.results]
+            journals.append(batch.journal(hand_in.game_id))
+            args += [number, hand_in.game_id, hand_in.token, hand_in.entry_id, hand_in.payload]
+        args[1] = len(numbers)
+        answers = await self._submit(keys=keys + journals, args=args)
         return [bool(answer) for answer in answers]
 
     async def release(self, worker: str, entry_id: str, idle_ms: int) -> None:

@@ -33,6 +33,8 @@ from games.cli.distributed.published import BatchSetup, set_up
 from games.cli.distributed.scripts import DeliverySteps, Entry, HandIn, Taken, ensure_group
 from games.cli.distributed.server import REDIS_DOWN, raise_if_cancelled, reachable, shown
 from games.cli.distributed.shared_limits import RedisCallLimits
+from games.cli.registry import catalog_for
+from games.cli.summary import summary_view
 from games.kit.exits import UsageError
 from games.kit.outcome import GameResult, Outcome
 from runtime.clock import Clock, SystemClock
@@ -42,6 +44,8 @@ CLAIM_EVERY_S = 1.0  # look for games whose lease ran out at most this often (an
 # While games are in play, a read waits up to this long for a quarter of the worker's room to be free, so
 # that one read, and one TAKE, bring several games.
 READ_PACE_S = 0.02
+# What the summary needs of the events of a game that no batch setup could play (its game_ended).
+_SHARED_SUMMARY = summary_view(catalog_for(None))
 
 
 @dataclass
@@ -262,8 +266,10 @@ class Worker:
         keys = self._queue.batch(batch_id)
         task = asyncio.current_task()
         assert task is not None
-        recorded = RecordedEvents(self._clock)
         setup = await self._setup(keys, batch_id)
+        recorded = RecordedEvents(
+            self._clock, setup.summary if isinstance(setup, BatchSetup) else _SHARED_SUMMARY
+        )
         if isinstance(setup, UsageError):
             result = _error(game_id, "", f"worker {self.name} cannot play this batch: {setup}")
         elif taken.deliveries > self._max_deliveries:
@@ -280,9 +286,9 @@ class Worker:
             if played is None:
                 return
             result = played
-        if not recorded.records or recorded.records[-1].get("event") != "game_ended":
+        if recorded.last_event != "game_ended":
             result.log(recorded.events.bind(game_id=game_id))
-        payload = encode_result(result, recorded.records)
+        payload = encode_result(result, recorded)
         # The result goes with those of other games that end soon after (at once when no other game is in
         # play here); meanwhile the game stays held (renewed, handed back on close) but its place goes
         # to the next game. A server out of reach for a whole lease: the game stays pending and is
@@ -336,6 +342,9 @@ class Worker:
             return result
 
     async def _setup(self, keys: BatchKeys, batch_id: str) -> BatchSetup | UsageError:
+        known = self._batches.get(batch_id)
+        if known is not None:
+            return known
         async with self._setting_up:  # one setup per batch, however many of its games arrive at once
             known = self._batches.get(batch_id)
             if known is None:

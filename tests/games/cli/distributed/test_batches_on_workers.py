@@ -93,3 +93,26 @@ def test_games_go_to_both_workers(tmp_path: Path, redis_url: str, queue: str) ->
         assert done.returncode == 0, done.stderr
         for worker in running:
             assert worker.wait_for("playing games of batch", timeout=5), worker.output
+
+
+def test_one_game_on_a_worker_is_drawn_as_in_one_process(
+    tmp_path: Path, redis_url: str, served_queue: str
+) -> None:
+    """A one-game run draws the game as it goes; on a worker, the controller shows its transcript every
+    event (not only those the summary counts), so the screen is the one process's."""
+    common = ("--games", "1", "--seed", "3", "--offline")
+    alone = run_main("taboo", *common, "--log", str(tmp_path / "alone.jsonl"))
+    shared = run_main(
+        "taboo",
+        *common,
+        "--redis",
+        redis_url,
+        "--queue",
+        served_queue,
+        "--log",
+        str(tmp_path / "shared.jsonl"),
+    )
+    assert alone.returncode == shared.returncode == 0, shared.stderr
+    drawn = [line for line in alone.stdout.splitlines() if "alone.jsonl" not in line]
+    assert len(drawn) > 4  # the game's turns, not only its last line
+    assert [line for line in shared.stdout.splitlines() if "shared.jsonl" not in line] == drawn

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -15,7 +16,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from games.cli.batch import Batch
 from games.cli.distributed.controller import PACE_S, Controller, Publication
-from games.cli.distributed.forwarded import encode_result
+from games.cli.distributed.forwarded import RecordedEvents, encode_result
 from games.cli.distributed.keys import QueueKeys
 from games.cli.distributed.server import patiently
 from games.kit.definition import GameSpec
@@ -35,8 +36,14 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
 def ended(game_id: str) -> dict[str, Any]:
     """A results-stream entry as a worker's hand-in writes it."""
     result = GameResult(game_id, Outcome.SUCCESS, 1, 50.0, "guessed", "cat")
-    records = [{"ts": "2026-01-01T00:00:00+00:00", "event": "game_ended", "game_id": game_id}]
-    return {"kind": "ended", "game": game_id, "token": "e:1", "payload": encode_result(result, records)}
+    recorded = RecordedEvents()
+    result.log(recorded.events)
+    return {"kind": "ended", "games": orjson.dumps([game_id]), "1": encode_result(result, recorded)}
+
+
+def decoded(lines: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
+    """Relayed events as the run log would hold them (but for the fields the log adds)."""
+    return [{"ts": ts, **orjson.loads(b"{" + tail)} for ts, tail in lines]
 
 
 class Pacing(SystemClock):
@@ -73,7 +80,7 @@ async def test_results_read_while_they_flow_are_paced_and_each_game_is_written_o
         "b1",
         batch,
         Publication("taboo", {}, [], 8, None),
-        relayed.extend,
+        lambda lines, _shown: relayed.extend(decoded(lines)),
         on_result=lambda result: None,
         notice=lambda line: None,
         clock=clock,
@@ -134,7 +141,7 @@ async def test_a_stop_that_the_redis_client_turns_into_a_timeout_still_stops_the
         "b2",
         batch,
         Publication("taboo", {}, [], 8, None),
-        lambda records: None,
+        lambda lines, shown: None,
         on_result=lambda result: None,
         notice=lambda line: None,
     )

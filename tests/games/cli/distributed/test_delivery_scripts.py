@@ -3,8 +3,9 @@ renew nor hand in; a result goes in once; a stopped or vanished batch's games ar
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 
+import orjson
 import pytest
 from redis.asyncio import Redis
 
@@ -36,6 +37,16 @@ async def publish(redis: Redis, queue: QueueKeys, batch_id: str, *games: str) ->
     return ids
 
 
+def per_game(results: Sequence[tuple[bytes, Mapping[bytes, bytes]]]) -> list[tuple[bytes, str, bytes | None]]:
+    """Each game the results stream's entries name, in order: (kind, game, its message when ended). A
+    TAKE call writes one entry for the games it gave out, a SUBMIT call one for the results it accepted."""
+    return [
+        (fields[b"kind"], game, fields.get(str(place).encode()))
+        for _id, fields in results
+        for place, game in enumerate(orjson.loads(fields[b"games"]), 1)
+    ]
+
+
 async def test_a_token_taken_over_is_fenced_off_everywhere(redis: Redis, queue: str) -> None:
     keys = QueueKeys(queue)
     steps = DeliverySteps(redis, keys)
@@ -52,7 +63,9 @@ async def test_a_token_taken_over_is_fenced_off_everywhere(redis: Redis, queue: 
     assert await steps.submit("b1", "g1", second.token, entry, b"{}")
     assert not await steps.submit("b1", "g1", second.token, entry, b"{}")  # once only
     results = await redis.xrange(keys.batch("b1").results)
-    assert [fields[b"kind"] for _id, fields in results] == [b"taken", b"taken", b"ended"]
+    assert [(kind, game) for kind, game, _ in per_game(results)] == [
+        (b"taken", "g1"), (b"taken", "g1"), (b"ended", "g1")
+    ]  # fmt: skip
     assert await redis.xlen(keys.games) == 0  # acknowledged and deleted
     assert not await redis.exists(keys.batch("b1").journal("g1"))  # dropped with the result in
 
@@ -124,13 +137,68 @@ async def test_one_call_takes_several_games_and_one_hands_several_in_each_on_its
     assert await steps.submit_all(handed) == [True, False, False]
     assert await steps.submit_all([HandIn("b5", "g2", over.token, second, b"two by w2")]) == [True]
 
-    results = [fields for _id, fields in await redis.xrange(batch.results)]
-    assert [(fields[b"kind"], fields[b"game"]) for fields in results] == [
-        (b"taken", b"g1"), (b"taken", b"g2"), (b"taken", b"g2"), (b"ended", b"g1"), (b"ended", b"g2")
+    results = await redis.xrange(batch.results)
+    assert per_game(results) == [
+        (b"taken", "g1", None), (b"taken", "g2", None),  # one entry: one TAKE call
+        (b"taken", "g2", None),
+        (b"ended", "g1", b"one"), (b"ended", "g2", b"two by w2"),
     ]  # fmt: skip
-    assert [fields.get(b"payload") for fields in results[3:]] == [b"one", b"two by w2"]
+    assert [orjson.loads(fields[b"games"]) for _id, fields in results] == [
+        ["g1", "g2"],
+        ["g2"],
+        ["g1"],
+        ["g2"],
+    ]
     assert await redis.xlen(keys.games) == 0  # every entry acknowledged and deleted
     assert (await redis.xpending(keys.games, GROUP))["pending"] == 0
+
+
+async def test_results_accepted_together_go_to_the_controller_in_one_entry(redis: Redis, queue: str) -> None:
+    """One SUBMIT call that accepts several games writes one results entry holding each game's message
+    under its place, and drops their journals."""
+    keys = QueueKeys(queue)
+    batch = keys.batch("b7")
+    steps = DeliverySteps(redis, keys)
+    first, second = await publish(redis, keys, "b7", "g1", "g2")
+    one, two = await steps.take_all([Entry(first, "b7", "g1", EPOCH), Entry(second, "b7", "g2", EPOCH)], "w1")
+    for game, taken in (("g1", one), ("g2", two)):
+        assert await steps.journal("b7", game, taken.token, "hinter:0", b"{}")
+    handed = [HandIn("b7", "g1", one.token, first, b"one"), HandIn("b7", "g2", two.token, second, b"two")]
+    assert await steps.submit_all(handed) == [True, True]
+    [_taken, (_id, ended)] = await redis.xrange(batch.results)
+    assert ended == {b"kind": b"ended", b"games": b'["g1","g2"]', b"1": b"one", b"2": b"two"}
+    assert not await redis.exists(batch.journal("g1"), batch.journal("g2"))
+    assert await redis.xlen(keys.games) == 0
+
+
+async def test_one_call_serves_the_games_of_several_batches_each_under_its_own_keys(
+    redis: Redis, queue: str
+) -> None:
+    keys = QueueKeys(queue)
+    steps = DeliverySteps(redis, keys)
+    [a1, a2] = await publish(redis, keys, "b8", "g1", "g2")
+    [b1] = await publish(redis, keys, "b9", "g1")
+    await redis.set(keys.batch("b9").stop, "interrupted")
+    [c1] = await publish(redis, keys, "b10", "g1")
+    read = [Entry(a1, "b8", "g1", EPOCH), Entry(b1, "b9", "g1", EPOCH), Entry(c1, "b10", "g1", EPOCH),
+            Entry(a2, "b8", "g2", EPOCH)]  # fmt: skip
+    one, stopped, other, two = await steps.take_all(read, "w1")
+    assert (one.verdict, stopped.verdict, other.verdict, two.verdict) == ("play", "stopped", "play", "play")
+    handed = [HandIn("b10", "g1", other.token, c1, b"c"), HandIn("b8", "g2", two.token, a2, b"a2"),
+              HandIn("b8", "g1", one.token, a1, b"a1")]  # fmt: skip
+    assert await steps.submit_all(handed) == [True, True, True]
+    assert per_game(await redis.xrange(keys.batch("b8").results)) == [
+        (b"taken", "g1", None), (b"taken", "g2", None), (b"ended", "g2", b"a2"), (b"ended", "g1", b"a1")
+    ]  # fmt: skip
+    assert per_game(await redis.xrange(keys.batch("b10").results)) == [
+        (b"taken", "g1", None), (b"ended", "g1", b"c")
+    ]  # fmt: skip
+    assert await redis.xlen(keys.batch("b9").results) == 0
+    assert await redis.hgetall(keys.batch("b8").done) == {
+        b"g1": one.token.encode(),
+        b"g2": two.token.encode(),
+    }
+    assert await redis.xlen(keys.games) == 0
 
 
 async def test_a_journal_write_gives_the_model_calls_shared_slot_back(
