@@ -82,9 +82,11 @@ class Knowledge:
     _by_question: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _by_name: tuple[tuple[tuple[str, ...], Thing], ...] = field(init=False, repr=False, compare=False)
     _found: dict[tuple[str, ...], Thing | None] = field(init=False, repr=False, compare=False)
+    _named: dict[tuple[str, ...], frozenset[int]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_found", {})
+        object.__setattr__(self, "_named", {})
         keys = {question_key(question): attribute for attribute, question in self.questions.items()}
         object.__setattr__(self, "_by_question", MappingProxyType(keys))
         names = tuple((answer_words(name), thing) for thing in self.things for name in thing.names)
@@ -102,6 +104,21 @@ class Knowledge:
         if len(self._found) < FOUND_KEPT:
             self._found[said] = found
         return found
+
+    def named_by(self, guess: str) -> frozenset[int]:
+        """The positions in `things` of every thing `guess` names (as games.kit.matching.matches says).
+        Remembered: the offline questioner leaves out every thing guessed so far, at each question."""
+        said = answer_words(guess)
+        named = self._named.get(said)
+        if named is None:
+            named = frozenset(
+                number
+                for number, thing in enumerate(self.things)
+                if any(same_answer(said, answer_words(name)) for name in thing.names)
+            )
+            if len(self._named) < FOUND_KEPT:
+                self._named[said] = named
+        return named
 
     def attribute_for(self, question: str) -> str | None:
         """The attribute a question asks: its own question, or one with the same content words."""

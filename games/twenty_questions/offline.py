@@ -80,7 +80,8 @@ class OfflineQuestioner:
         said = [(attribute, answer == "yes") for attribute, answer in answers.items() if answer in _YES_NO]
         things: Sequence[Thing] = self.knowledge.things
         if guesses:
-            things = [thing for thing in things if not any(matches(guess, thing.names) for guess in guesses)]
+            guessed = frozenset().union(*map(self.knowledge.named_by, guesses))
+            things = [thing for number, thing in enumerate(things) if number not in guessed]
         scored = [(_contradiction(thing, said), thing) for thing in things]
         if not scored:
             return []
