@@ -10,9 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy
 import pytest
-from PIL import Image
 
 import main
 from tests.cli.test_clembench_cli import RECORDS
@@ -158,6 +156,9 @@ def test_a_click_on_a_column_head_sorts_the_leaderboard(report_page: Path, tmp_p
 @pytest.mark.browser
 def test_the_charts_are_drawn(report_page: Path, tmp_path: Path) -> None:
     """In a screenshot, every chart's region holds drawn pixels, and the success chart its blue bars."""
+    import numpy  # here, not as every pytest-xdist worker collects the module
+    from PIL import Image
+
     script = """
     var boxes = Array.prototype.map.call(document.querySelectorAll('figure.chart svg'), function (svg) {
       var box = svg.getBoundingClientRect();
