@@ -264,13 +264,17 @@ async def run(
     chosen = plan(game, args)
     # What planning loaded (the deck, word lists, the morphology dictionaries: hundreds of thousands of
     # objects) outlives the games: collections during them need not scan it every time. Unfrozen when the
-    # run ends, so that a process running many (an eval, the tests) collects as usual between them.
+    # run ends, so that a process running many (an eval, the tests) collects as usual between them; but a
+    # heap that was frozen before the run (the tests freeze theirs for each test) is left to whoever froze
+    # it: unfreezing it all made every later run's collection scan it whole again.
+    frozen_before = gc.get_freeze_count() > 0
     gc.collect()
     gc.freeze()
     try:
         return await _play(game, args, console, chosen, progress)
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 async def _play(

@@ -37,7 +37,10 @@ def clean(text: str) -> str:
 
 def json_safe(line: str) -> str:
     """A JSON text with the unsafe characters that JSON lets through raw written as \\u escapes:
-    the same data, safe on a terminal. (Outside its strings, JSON is plain ASCII.)"""
+    the same data, safe on a terminal. (Outside its strings, JSON is plain ASCII.) Of them, an ASCII
+    line can hold only DEL, which `in` looks for at memory speed."""
+    if line.isascii() and "\x7f" not in line:
+        return line
     return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 

@@ -218,7 +218,9 @@ def details_of(record: Mapping[str, Any]) -> str:
             else:
                 parts.append(f"{key}={orjson.dumps(value, default=str).decode()}")
         text = " ".join(parts)
-    text = clean(text.replace("\n", "⏎"))
+    # No character cleans to fewer than one, so the first DETAILS_CHARS + 1 decide what is shown: a
+    # 50 MB message is not cleaned whole (a quarter of a second) to show 100 characters of it.
+    text = clean(text[: DETAILS_CHARS + 1].replace("\n", "⏎"))
     return text if len(text) <= DETAILS_CHARS else text[: DETAILS_CHARS - 1] + "…"
 
 

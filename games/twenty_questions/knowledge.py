@@ -47,6 +47,7 @@ MAX_NAME_WORDS = 4
 MAX_THINGS = 2000
 MAX_ATTRIBUTES = 500
 MAX_ALTERNATES = 20
+FOUND_KEPT = 4096  # names whose lookup a Knowledge remembers (a game asks for its secret at every question)
 _ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*")
 _NAME = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*")
 # Words that do not change what a yes/no question asks ("Can it fly?" = "Does it fly?").
@@ -80,8 +81,12 @@ class Knowledge:
     things: tuple[Thing, ...]
     _by_question: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _by_name: tuple[tuple[tuple[str, ...], Thing], ...] = field(init=False, repr=False, compare=False)
+    _found: dict[tuple[str, ...], Thing | None] = field(init=False, repr=False, compare=False)
+    _named: dict[tuple[str, ...], frozenset[int]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_found", {})
+        object.__setattr__(self, "_named", {})
         keys = {question_key(question): attribute for attribute, question in self.questions.items()}
         object.__setattr__(self, "_by_question", MappingProxyType(keys))
         names = tuple((answer_words(name), thing) for thing in self.things for name in thing.names)
@@ -93,7 +98,27 @@ class Knowledge:
     def find(self, name: str) -> Thing | None:
         """The thing `name` names (tolerant matching, alternates included), or None."""
         said = answer_words(name)
-        return next((thing for words, thing in self._by_name if same_answer(said, words)), None)
+        if said in self._found:  # the answerer looks its secret up at every question
+            return self._found[said]
+        found = next((thing for words, thing in self._by_name if same_answer(said, words)), None)
+        if len(self._found) < FOUND_KEPT:
+            self._found[said] = found
+        return found
+
+    def named_by(self, guess: str) -> frozenset[int]:
+        """The positions in `things` of every thing `guess` names (as games.kit.matching.matches says).
+        Remembered: the offline questioner leaves out every thing guessed so far, at each question."""
+        said = answer_words(guess)
+        named = self._named.get(said)
+        if named is None:
+            named = frozenset(
+                number
+                for number, thing in enumerate(self.things)
+                if any(same_answer(said, answer_words(name)) for name in thing.names)
+            )
+            if len(self._named) < FOUND_KEPT:
+                self._named[said] = named
+        return named
 
     def attribute_for(self, question: str) -> str | None:
         """The attribute a question asks: its own question, or one with the same content words."""

@@ -24,6 +24,7 @@ from games.twenty_questions.knowledge import Knowledge, Thing
 from games.twenty_questions.state import QUESTIONER
 
 UNKNOWN_PENALTY = 0.5  # a yes/no answer about an attribute a thing leaves unknown
+_YES_NO = ("yes", "no")
 _IS_IT = re.compile(r"^\s*(?:is it|is that|it is|could it be)\s+(?:a |an |the )?(?P<name>.+?)[\s?.!]*$", re.I)
 
 
@@ -76,11 +77,12 @@ class OfflineQuestioner:
 
     def candidates(self, answers: Mapping[str, str], guesses: Sequence[str] = ()) -> list[Thing]:
         """The things not guessed yet that contradict the answers least, in knowledge-base order."""
-        scored = [
-            (_contradiction(thing, answers), thing)
-            for thing in self.knowledge.things
-            if not any(matches(guess, thing.names) for guess in guesses)
-        ]
+        said = [(attribute, answer == "yes") for attribute, answer in answers.items() if answer in _YES_NO]
+        things: Sequence[Thing] = self.knowledge.things
+        if guesses:
+            guessed = frozenset().union(*map(self.knowledge.named_by, guesses))
+            things = [thing for number, thing in enumerate(things) if number not in guessed]
+        scored = [(_contradiction(thing, said), thing) for thing in things]
         if not scored:
             return []
         best = min(score for score, _ in scored)
@@ -107,15 +109,15 @@ class OfflineQuestioner:
         return self._random.choice(best) if best else None
 
 
-def _contradiction(thing: Thing, answers: Mapping[str, str]) -> float:
+def _contradiction(thing: Thing, said: Sequence[tuple[str, bool]]) -> float:
+    """How badly `thing` contradicts the yes/no answers (attribute, answered yes), in the order given."""
     score = 0.0
-    for attribute, answer in answers.items():
-        value = thing.attributes.get(attribute)
-        if answer not in ("yes", "no"):
-            continue
+    attributes = thing.attributes
+    for attribute, yes in said:
+        value = attributes.get(attribute)
         if value is None:
             score += UNKNOWN_PENALTY
-        elif value != (answer == "yes"):
+        elif value != yes:
             score += 1
     return score
 

@@ -399,13 +399,20 @@ FLAT_TURNS = (100, 1000)
 FLAT_MARGIN = 128 * 1024
 
 
+@pytest.fixture(scope="module")
+def flat_logs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """The memory test's logs, written once for its three views (they only read them)."""
+    folder = tmp_path_factory.mktemp("flat")
+    return {turns: big_log(folder / f"big{turns}.jsonl", turns) for turns in (3, *FLAT_TURNS)}
+
+
 @pytest.mark.parametrize("view", [[], ["--json"], ["--events"]])
-async def test_memory_stays_flat_as_the_log_grows(tmp_path: Path, view: list[str]) -> None:
+async def test_memory_stays_flat_as_the_log_grows(flat_logs: dict[int, Path], view: list[str]) -> None:
     """Replaying 10x more events takes no more memory: the log is streamed, never held."""
 
     async def replay(turns: int) -> int:
-        """The peak of traced memory while a log of `turns` turns (written first) is replayed."""
-        log = big_log(tmp_path / f"big{turns}.jsonl", turns)
+        """The peak of traced memory while the log of `turns` turns is replayed."""
+        log = flat_logs[turns]
         args = build_parser().parse_args(["replay", str(log), *view])
         tracemalloc.start()
         try:

@@ -10,9 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy
 import pytest
-from PIL import Image
 
 import main
 from tests.cli.test_clembench_cli import RECORDS
@@ -158,6 +156,9 @@ def test_a_click_on_a_column_head_sorts_the_leaderboard(report_page: Path, tmp_p
 @pytest.mark.browser
 def test_the_charts_are_drawn(report_page: Path, tmp_path: Path) -> None:
     """In a screenshot, every chart's region holds drawn pixels, and the success chart its blue bars."""
+    import numpy  # here, not as every pytest-xdist worker collects the module
+    from PIL import Image
+
     script = """
     var boxes = Array.prototype.map.call(document.querySelectorAll('figure.chart svg'), function (svg) {
       var box = svg.getBoundingClientRect();
@@ -166,12 +167,11 @@ def test_the_charts_are_drawn(report_page: Path, tmp_path: Path) -> None:
     var out = document.createElement('pre'); out.id = 'boxes'; out.textContent = JSON.stringify(boxes);
     document.body.appendChild(out);
     """
-    probe = instrumented(report_page, script)
-    dom = run_chromium(probe, tmp_path / "profile", "--dump-dom").stdout
+    probe = instrumented(report_page, script)  # the boxes are listed after every chart, below them
+    shot = tmp_path / "shot.png"
+    dom = run_chromium(probe, tmp_path / "profile", "--dump-dom", f"--screenshot={shot}").stdout  # one start
     boxes = json.loads(re.search(r'<pre id="boxes">(.*?)</pre>', dom).group(1))
     assert len(boxes) >= 3
-    shot = tmp_path / "shot.png"
-    run_chromium(report_page, tmp_path / "profile", f"--screenshot={shot}")
     image = Image.open(shot).convert("RGB")
     for index, (left, top, width, height) in enumerate(boxes):
         assert top + height <= WINDOW[1], "the window is tall enough to hold every chart"

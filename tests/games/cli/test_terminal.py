@@ -17,6 +17,7 @@ from rich.text import Text
 from games.cli.safe_console import SafeConsole, clean_text
 from games.cli.terminal import QuietPipe, clean, json_safe, terminal_console
 from games.cli.transcript import Transcript
+from games.logtools.replay_views import DETAILS_CHARS, details_of
 
 # Clear the screen, set the window title, a C1 CSI, a right-to-left override, a zero-width space.
 HOSTILE = "a\x1b[2Jb\x1b]0;pwned\x07c\x9b31md \u202eevil\u202c \u200bzw\u2066i\u2069\ufeff"
@@ -118,6 +119,26 @@ def test_json_safe_keeps_the_data_and_leaves_nothing_raw() -> None:
     safe = json_safe(line)
     assert UNSAFE_CHARS.search(safe) is None
     assert json.loads(safe) == json.loads(line)
+
+
+def test_json_safe_escapes_del_in_an_ascii_line() -> None:
+    """An ASCII line (the fast path) is kept as it is unless it holds DEL, which is escaped."""
+    plain = json.dumps({"text": "tab\there", "n": 1})
+    assert json_safe(plain) is plain
+    line = json.dumps({"text": "a\x7fb"}, ensure_ascii=False)
+    assert "\x7f" in line and json_safe(line) == '{"text": "a\\u007fb"}'
+    assert json.loads(json_safe(line)) == json.loads(line)
+
+
+@pytest.mark.parametrize("at", [95, 98, 99, 100, 101, 102])
+def test_an_events_line_is_cleaned_then_cut_wherever_the_unsafe_characters_are(at: int) -> None:
+    """replay --events cleans only the characters it can show: the same line as cleaning all of it."""
+    text = "x" * at + "\x1b[2J\r\n\u202e" + "y" * 300
+    record = {"event": "message_sent", "sender": "a", "recipient": "b", "kind": "clue", "text": text}
+    whole = clean(f"a → b [clue] {text}".replace("\n", "⏎"))
+    expected = whole if len(whole) <= DETAILS_CHARS else whole[: DETAILS_CHARS - 1] + "…"
+    assert details_of(record) == expected
+    assert details_of({**record, "text": "short\x1b"}) == "a → b [clue] short<U+001B>"
 
 
 def test_the_transcript_draws_a_hostile_message_cleanly_on_a_terminal_and_on_a_pipe() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import io
 import itertools
 import json
@@ -210,3 +211,16 @@ async def test_a_bad_persona_stops_the_command_before_anything_runs(tmp_path: Pa
     assert str(caught.value) == (
         f"{path}:3: prompt: {{target}} is not available to the guesser: the guesser never sees the card"
     )
+
+
+async def test_a_run_unfreezes_the_heap_it_froze_and_leaves_a_frozen_one_frozen(tmp_path: Path) -> None:
+    """A run keeps what planning loaded out of the collector while it plays (gc.freeze) and unfreezes as it
+    ends; a heap frozen before it (as the tests freeze theirs) stays frozen for whoever froze it."""
+    gc.unfreeze()  # tests/conftest.py froze the heap for this test
+    assert gc.get_freeze_count() == 0
+    await offline_conversation(tmp_path, "--seed", "4")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    before = gc.get_freeze_count()
+    await offline_conversation(tmp_path, "--seed", "4")
+    assert gc.get_freeze_count() >= before > 0
