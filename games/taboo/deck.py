@@ -90,13 +90,34 @@ def load_deck(path: str | Path = DEFAULT_DECK_PATH) -> Deck:
     The shipped deck's words are not compared again at every start (half a second of morphology):
     the test suite lints it in full (tests/games/taboo/test_deck.py). Any other deck is linted in full.
     The shipped deck is the file, however the path names it (a log records it relative to the project).
+    A process that loads the same unchanged file again (an eval's cells, a worker's batches, a rerun
+    after a run) gets the deck it built the first time: decks are immutable.
     """
     label = str(path)
+    resolved = Path(path).resolve()
+    version = _file_version(resolved)
+    if version is not None and (known := _LOADED.get(version)) is not None:
+        return known
     try:
         data = read_json(path)
     except DataFileError as exc:
         raise DeckError(str(exc), path=label) from exc
-    return deck_from_data(data, label, compare_words=Path(path).resolve() != DEFAULT_DECK_PATH.resolve())
+    deck = deck_from_data(data, label, compare_words=resolved != DEFAULT_DECK_PATH.resolve())
+    if version is not None and version == _file_version(resolved):  # unchanged while it was read
+        _LOADED[version] = deck
+    return deck
+
+
+_LOADED: dict[tuple[Path, int, int, int], Deck] = {}  # by _file_version: the decks loaded so far
+
+
+def _file_version(path: Path) -> tuple[Path, int, int, int] | None:
+    """What tells one version of a file from another: its path, inode, size and modification time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None  # reading it says what is wrong
+    return path, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def deck_from_data(data: object, source: str = "<deck>", *, compare_words: bool = True) -> Deck:

@@ -200,6 +200,21 @@ def test_load_deck_builds_cards(tmp_path: Path) -> None:
         ice.target = "x"  # type: ignore[misc]
 
 
+def test_a_deck_file_is_built_once_while_it_is_unchanged(tmp_path: Path) -> None:
+    """Loading the same unchanged file again gives the deck built the first time; a file changed on
+    disk, or made invalid, is read and linted again."""
+    path = write(tmp_path, json.dumps(VALID).encode())
+    first = load_deck(path)
+    assert load_deck(path) is first
+    assert load_deck(tmp_path / "." / "deck.json") is first  # however the path names it
+    renamed = mutated(lambda deck: deck.update(name="renamed deck"))
+    path.write_bytes(json.dumps(renamed).encode())
+    assert load_deck(path).name == "renamed deck"
+    path.write_bytes(json.dumps(mutated(card_field(0, "difficulty", "extreme"))).encode())
+    with pytest.raises(DeckError, match="difficulty"):
+        load_deck(path)
+
+
 def test_load_deck_raises_first_problem(tmp_path: Path) -> None:
     """load_deck raises the first lint problem, prefixed with the file path."""
     path = write(tmp_path, json.dumps(mutated(card_field(0, "difficulty", "extreme"))).encode())
