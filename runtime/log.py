@@ -197,7 +197,7 @@ class RunLog:
         if shown is None:
             shown = [orjson.loads(line) for line in blob.split(b"\n")[:-1]]
         elif redacted:  # what the listeners see holds no secret either
-            shown = [orjson.loads(self._encoded(dict(record))[0]) for record in shown]
+            shown = [self._encoded(dict(record))[1] for record in shown]
         self._write_line(blob)
         self._seq += len(lines)
         for record in shown:
@@ -237,7 +237,7 @@ class RunLog:
         try:
             line = orjson.dumps(record, default=plain, option=orjson.OPT_APPEND_NEWLINE)
         except orjson.JSONEncodeError:
-            line = _encode_with_json(record)
+            line = encode_with_json(record)
         redacted = False
         for secret in self._secrets:
             if secret in line:
@@ -315,7 +315,7 @@ def plain(value: object) -> object:
     return str(value)
 
 
-def _encode_with_json(record: Mapping[str, Any]) -> bytes:
+def encode_with_json(record: Mapping[str, Any]) -> bytes:
     """One JSON line, ASCII, for what orjson refuses (lone surrogates, integers beyond 64 bits)."""
     text = json.dumps(record, ensure_ascii=True, separators=(",", ":"), default=plain)
     return f"{text}\n".encode()

@@ -13,7 +13,6 @@ event, each ending with a newline (a JSON text never holds a raw newline).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
@@ -22,11 +21,11 @@ import orjson
 from games.kit.outcome import GameResult, Outcome
 from runtime.clock import Clock, SystemClock
 from runtime.events import EventLog, event_log
-from runtime.log import plain
+from runtime.log import COMMON_FIELDS, encode_with_json, plain
 
 # The fields every line of a run log starts with, which the controller's log sets (an event's field of
 # the same name cannot replace them), and the field that comes right after them.
-SET_BY_THE_LOG = frozenset(("v", "ts", "seq", "run_id"))
+SET_BY_THE_LOG = frozenset(COMMON_FIELDS)
 TAIL_START = b'"event":'
 
 SummaryView = Callable[[Mapping[str, Any]], Mapping[str, Any] | None]
@@ -55,7 +54,7 @@ class RecordedEvents:
         try:
             line = orjson.dumps(tail, default=plain, option=orjson.OPT_APPEND_NEWLINE)
         except orjson.JSONEncodeError:
-            line = encode_tail_with_json(tail)
+            line = encode_with_json(tail)  # as the run log writes what orjson refuses
         self.tails.append(line[1:])
         self.last_event = tail["event"]
         if self._summary is not None:
@@ -63,12 +62,6 @@ class RecordedEvents:
             if shown is not None:
                 self.summary.append(shown)
         return ""
-
-
-def encode_tail_with_json(fields: Mapping[str, Any]) -> bytes:
-    """An event's line as the run log writes what orjson refuses (lone surrogates, integers beyond 64
-    bits): json, in ASCII."""
-    return json.dumps(fields, ensure_ascii=True, separators=(",", ":"), default=plain).encode() + b"\n"
 
 
 def encode_result(result: GameResult, recorded: RecordedEvents) -> bytes:
