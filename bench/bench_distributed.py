@@ -1,7 +1,11 @@
 """Workers over Redis Streams against the one-process batch: the same Taboo batch played in one process,
 by the controller and 1 worker process, and by the controller and 2 worker processes.
 
-    python bench/bench_distributed.py [--games 1000] [--model-games 400] [--repeat 3] [--solo 5]
+    python bench/bench_distributed.py [--games 3000] [--model-games 400] [--repeat 3] [--solo 5]
+                                      [--warm-up 1000]
+
+Each run's workers are started fresh and first play an unmeasured batch of another seed, `--warm-up`
+games each (0: measure fresh workers), so the measured batch meets them as they run for long.
 
 Every run is the real command line (`python main.py taboo --games N --seed S ...`, with `--redis URL
 --queue Q` for the workers' runs, each on a queue of its own) against a private `redis-server` that
@@ -55,6 +59,10 @@ RUN_TIMEOUT_S = 600.0
 VARIANTS = ("one process", "1 worker", "2 workers")
 FIRST_USE_MS = 50.0  # time outside a one-game batch's game above this: data loaded on first use
 KINDS = ("offline", "model")
+# Workers are long-running: the measured batch meets them as they serve for hours, with the word-form
+# caches their referees fill in their first games already full (docs/benchmarks.md shows what that
+# warming costs a fresh worker).
+WARM_UP_GAMES = 1000
 
 
 # -- the machine -------------------------------------------------------------------------------------
@@ -283,7 +291,7 @@ class Setting:
     redis: RedisServer
     model: ModelServer | None
     folder: Path
-    warm_up: int = 0  # games of an unmeasured batch each run's workers play first
+    warm_up: int = 0  # games per worker of an unmeasured batch each run's workers play first
 
     def players(self, kind: str) -> list[str]:
         if kind == "offline":
@@ -360,7 +368,7 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
         [start_worker(setting.redis.url, queue, setting.concurrency) for _ in range(workers)] if queue else []
     )
     if started and setting.warm_up:
-        warm_up(setting, kind, queue)
+        warm_up(setting, kind, queue, workers)
     pids = {"redis": setting.redis.process.pid} | {f"worker {i + 1}": p.pid for i, p in enumerate(started)}
     if kind == "model" and setting.model is not None:
         pids["model server"] = setting.model.process.pid
@@ -392,13 +400,14 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
     return Run((games - 1) / (last - first), cpu, outcomes, commands_per_game=commands)
 
 
-def warm_up(setting: Setting, kind: str, queue: str | None) -> None:
-    """An unmeasured batch (another seed) on the run's workers first: each worker sets the game up and
+def warm_up(setting: Setting, kind: str, queue: str | None, workers: int) -> None:
+    """An unmeasured batch (another seed) on the run's workers first, `warm_up` games for each of the
+    `workers` (they share it out, each about as many as a lone worker would play): each sets the game up and
     fills what it keeps from game to game (its caches of word forms, say) as a worker that has served
     batches before has, so that the measured batch sees workers as they run for long."""
     log = setting.folder / f"warm-{uuid.uuid4().hex[:8]}.jsonl"
     done = subprocess.run(
-        controller_argv(setting, kind, setting.warm_up, queue, log, seed=setting.seed + 1),
+        controller_argv(setting, kind, setting.warm_up * workers, queue, log, seed=setting.seed + 1),
         cwd=ROOT, capture_output=True, text=True, env=env(), timeout=RUN_TIMEOUT_S,
     )  # fmt: skip
     if done.returncode != 0:
@@ -575,7 +584,7 @@ def latency_table(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--games", type=int, default=1000, help="games per offline batch (default 1000)")
+    parser.add_argument("--games", type=int, default=3000, help="games per offline batch (default 3000)")
     parser.add_argument("--model-games", type=int, default=400, help="games per model batch (default 400)")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="the model server's delay per reply")
     parser.add_argument("--turns", type=int, default=3, help="Taboo turns per game (default 3)")
@@ -593,9 +602,9 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--warm-up", type=int, default=0, metavar="GAMES",
-        help="workers first play an unmeasured batch of GAMES games (another seed), as long-running "
-        "workers would have (default 0: fresh workers)",
+        "--warm-up", type=int, default=WARM_UP_GAMES, metavar="GAMES",
+        help="each run's workers first play an unmeasured batch of GAMES games each (another seed), as "
+        f"workers that have served batches before have (default {WARM_UP_GAMES}; 0: fresh workers)",
     )  # fmt: skip
     parser.add_argument("--max-busy", type=float, default=0.1, help="quiet: CPUs at most this busy (0.1)")
     parser.add_argument("--quiet-timeout", type=float, default=60.0, help="seconds to wait for quiet (60)")
@@ -614,7 +623,7 @@ def main() -> None:
     }
     print(f"{os.cpu_count()} CPUs; Taboo, {args.turns} turns, seed {args.seed}, {args.concurrency} games in "
           f"flight per process; model server: {args.latency_ms:g} ms per reply"
-          + (f"; workers warmed up by {args.warm_up} games" if args.warm_up else ""), flush=True)  # fmt: skip
+          + (f"; workers warmed up by {args.warm_up} games each" if args.warm_up else "; fresh workers"), flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         redis = RedisServer(Path(tmp))
         model = ModelServer(args.latency_ms) if "model" in kinds else None

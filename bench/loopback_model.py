@@ -4,7 +4,8 @@
 
 It prints `listening PORT` once it accepts connections and serves until SIGTERM or SIGINT (`started`
 runs it so from a benchmark and gives its base URL). One asyncio
-loop, keep-alive connections, no thread per request: its own CPU per call stays small beside the
+loop, keep-alive connections, a protocol rather than streams, the request parsed with orjson and each
+reply sent by a timer (no thread or task per request): its own CPU per call stays small beside the
 client's, so that on a small machine the figures measure the project, not the model double. Taboo's
 hinter answers a fresh clue each turn and the guesser a wrong guess, so every game runs all its turns.
 """
@@ -14,12 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+import orjson
 
 MODELS = b'{"object":"list","data":[{"id":"m","object":"model","owned_by":"bench"}]}'
 
@@ -45,7 +47,7 @@ def completion(body: dict, index: int) -> bytes:
         ],
         "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
     }
-    return json.dumps(reply).encode()
+    return orjson.dumps(reply)
 
 
 def response(status: str, payload: bytes) -> bytes:
@@ -53,37 +55,64 @@ def response(status: str, payload: bytes) -> bytes:
     return head.encode() + payload
 
 
+def content_length(head: bytes) -> int:
+    at = head.lower().find(b"\r\ncontent-length:")
+    if at < 0:
+        return 0
+    value = head[at + 18 :].split(b"\r\n", 1)[0]
+    return int(value)
+
+
 class Server:
+    """The replies: each chat completion written `delay_s` after its request arrived, by a timer (no
+    task per request)."""
+
     def __init__(self, delay_s: float) -> None:
         self.delay_s = delay_s
         self.calls = 0
 
-    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                request_line, *header_lines = head.decode("latin-1").split("\r\n")
-                length = 0
-                for line in header_lines:
-                    name, _, value = line.partition(":")
-                    if name.strip().lower() == "content-length":
-                        length = int(value)
-                raw = await reader.readexactly(length) if length else b""
-                path = request_line.split(" ")[1] if " " in request_line else ""
-                if path.endswith("/chat/completions"):
-                    self.calls += 1
-                    payload = completion(json.loads(raw), self.calls)
-                    await asyncio.sleep(self.delay_s)
-                    writer.write(response("200 OK", payload))
-                elif path.endswith("/models"):
-                    writer.write(response("200 OK", MODELS))
-                else:
-                    writer.write(response("404 Not Found", b'{"error":{"message":"not found"}}'))
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
+    def reply(self, transport: asyncio.Transport, head: bytes, body: bytes) -> None:
+        request_line = head.split(b"\r\n", 1)[0].split(b" ")
+        path = request_line[1] if len(request_line) > 1 else b""
+        if path.endswith(b"/chat/completions"):
+            self.calls += 1
+            payload = response("200 OK", completion(orjson.loads(body), self.calls))
+            asyncio.get_running_loop().call_later(self.delay_s, _send, transport, payload)
+        elif path.endswith(b"/models"):
+            _send(transport, response("200 OK", MODELS))
+        else:
+            _send(transport, response("404 Not Found", b'{"error":{"message":"not found"}}'))
+
+
+def _send(transport: asyncio.Transport, data: bytes) -> None:
+    if not transport.is_closing():
+        transport.write(data)
+
+
+class Connection(asyncio.Protocol):
+    """One keep-alive connection: requests cut out of the bytes as they come (head, then
+    Content-Length bytes of body)."""
+
+    def __init__(self, server: Server) -> None:
+        self._server = server
+        self._buffer = bytearray()
+        self._transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        assert self._transport is not None
+        self._buffer += data
+        while (end := self._buffer.find(b"\r\n\r\n")) >= 0:
+            head = bytes(self._buffer[:end])
+            whole = end + 4 + content_length(head)
+            if len(self._buffer) < whole:
+                return
+            body = bytes(self._buffer[end + 4 : whole])
+            del self._buffer[:whole]
+            self._server.reply(self._transport, head, body)
 
 
 @contextlib.contextmanager
@@ -112,9 +141,9 @@ async def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     server = Server(args.delay_ms / 1000)
-    listening = await asyncio.start_server(server.serve, "127.0.0.1", args.port, backlog=1024)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    listening = await loop.create_server(lambda: Connection(server), "127.0.0.1", args.port, backlog=1024)
+    stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     print(f"listening {listening.sockets[0].getsockname()[1]}", flush=True)
