@@ -3,7 +3,8 @@ serves them again instead of asking the model twice.
 
 Only the replies of models on a server are journaled: offline and scripted players answer the same
 way again from the game's seed. Writes are fenced: a worker whose delivery was taken over gets
-`GameLost` at its next write and stops playing the game.
+`GameLost` at its next write and stops playing the game. A worker's writes go several per round trip
+(JournalWrites): the replies that come while one write is under way go together in the next.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import orjson
 from redis.asyncio import Redis
 
 from agents import ChatModel, ChatReply, ChatRequest, Usage
+from games.cli.distributed.batcher import Batcher, Waiting
 from games.cli.distributed.keys import BatchKeys
-from games.cli.distributed.scripts import DeliverySteps
+from games.cli.distributed.scripts import DeliverySteps, JournalWrite
 from games.cli.distributed.server import REDIS_DOWN, patiently
 from games.cli.distributed.shared_limits import held_slot
 
@@ -27,33 +29,55 @@ class GameLost(Exception):
     """Another delivery of the game holds it now: this worker's play of it counts for nothing."""
 
 
+class JournalWrites:
+    """A worker's journal writes, for any games of its queue, several per round trip (one JOURNAL call).
+    A server out of reach is tried again for up to `patience_s`; then every write of the call raises."""
+
+    def __init__(self, steps: DeliverySteps, patience_s: float = 30.0) -> None:
+        self._steps = steps
+        self._patience_s = patience_s
+        self._writes: Batcher[JournalWrite, bool] = Batcher(self._send, name="worker:journal")
+
+    async def write(self, write: JournalWrite) -> bool:
+        """True once the reply is written; False when another delivery holds its game."""
+        return await self._writes(write)
+
+    async def aclose(self) -> None:
+        """Stop writing: the writes under way or waiting are given up (their games are being stopped)."""
+        await self._writes.aclose()
+
+    async def _send(self, group: list[Waiting[JournalWrite, bool]]) -> None:
+        writes = [waiting.request for waiting in group]
+        written = await patiently(partial(self._steps.journal_all, writes), self._patience_s)
+        for waiting, answer in zip(group, written, strict=True):
+            waiting.settle(answer)
+
+
 class Journal:
     """One delivery's journal of a game: what earlier deliveries recorded, and this one's writes."""
 
     def __init__(
         self,
-        steps: DeliverySteps,
+        writes: JournalWrites,
         batch_id: str,
         game_id: str,
         token: str,
         recorded: Mapping[bytes | str, bytes],
         on_lost: Callable[[], None] = lambda: None,
-        patience_s: float = 30.0,
     ) -> None:
-        self._steps = steps
+        self._writes = writes
         self.batch_id = batch_id
         self.game_id = game_id
         self.token = token
         self._recorded = {_text(name): value for name, value in recorded.items()}
         self.on_lost = on_lost  # the worker cancels the game's task
-        self._patience_s = patience_s
         self.served = 0  # replies served from the record
 
     @classmethod
     async def load(
         cls,
         redis: Redis,
-        steps: DeliverySteps,
+        writes: JournalWrites,
         keys: BatchKeys,
         batch_id: str,
         game_id: str,
@@ -63,7 +87,7 @@ class Journal:
     ) -> Journal:
         """The journal as earlier deliveries left it (`keys` are the batch's, `batch_id` its id)."""
         recorded = await patiently(partial(redis.hgetall, keys.journal(game_id)), patience_s)
-        return cls(steps, batch_id, game_id, token, recorded, on_lost, patience_s)
+        return cls(writes, batch_id, game_id, token, recorded, on_lost)
 
     @property
     def recorded_count(self) -> int:
@@ -80,20 +104,16 @@ class Journal:
         """Write the reply while this delivery holds the game; GameLost when it does not, or when the
         server stays out of reach a whole lease (the game will be taken over: nothing is lost)."""
         slot = held_slot()  # the call's place under the shared cap goes back in the same round trip
+        write = JournalWrite(
+            self.batch_id,
+            self.game_id,
+            self.token,
+            f"{agent}:{index}",
+            _encoded(reply),
+            slot=None if slot is None else (slot.key, slot.token),
+        )
         try:
-            field = f"{agent}:{index}"
-            written = await patiently(
-                partial(
-                    self._steps.journal,
-                    self.batch_id,
-                    self.game_id,
-                    self.token,
-                    field,
-                    _encoded(reply),
-                    slot=None if slot is None else (slot.key, slot.token),
-                ),
-                self._patience_s,
-            )
+            written = await self._writes.write(write)
             if slot is not None:
                 slot.given_back = True
         except REDIS_DOWN:

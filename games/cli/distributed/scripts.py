@@ -1,8 +1,9 @@
 """The Lua scripts that make each step of a game's delivery atomic on the server.
 
 A worker takes a game (TAKE), keeps it while it plays (RENEW), records each model reply as it comes
-(JOURNAL) and hands in the result (SUBMIT). TAKE and SUBMIT each take many games in one call: all the
-entries one read brought, all the results that ended close together. TAKE gives every delivery a new
+(JOURNAL) and hands in the result (SUBMIT). TAKE, JOURNAL and SUBMIT each take many games in one call:
+all the entries one read brought, the replies that came while the last write was under way, all the
+results that ended close together. TAKE gives every delivery a new
 fencing token, "<epoch>:<n>"; the other three act only while the game's current token is the caller's,
 so a worker that stalled past its lease and came back can neither write to the journal nor hand in a
 second result.
@@ -80,15 +81,38 @@ return 'ok'
 """
 
 JOURNAL_TTL_S = 24 * 3600
-# KEYS: fences, journal[, inflight]   ARGV: game, token, field, reply (JSON), ttl[, slot]   -> 1 written,
-# 0 lost. With a slot, the model call's place under the shared cap is given back in the same round trip
-# (whether the reply is written or not: the call is over either way).
+# Writes several model replies, of any games of the queue, in one call; each only while its game's token
+# is the caller's.
+# KEYS: the keys the writes name, each once
+# ARGV: ttl, then for each write: the places in KEYS of its batch's fences, its game's journal and the
+#       shared cap's slots (0: no slot), then game, token, field, reply (JSON), slot
+# -> for each write 1 written, 0 lost. A write's slot (the model call's place under the shared cap) is
+#    given back whether its reply is written or not: the call is over either way.
 JOURNAL = """
-if KEYS[3] then redis.call('ZREM', KEYS[3], ARGV[6]) end
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[5])
-return 1
+local answers, given_back, expiring = {}, {}, {}
+for i = 0, (#ARGV - 1) / 8 - 1 do
+  local a = 2 + i * 8
+  local fences, journal, slots = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  local game, token, field, reply, slot = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
+  if slots > 0 then
+    given_back[slots] = given_back[slots] or {}
+    table.insert(given_back[slots], slot)
+  end
+  if redis.call('HGET', KEYS[fences], game) == token then
+    redis.call('HSET', KEYS[journal], field, reply)
+    expiring[journal] = true
+    answers[#answers + 1] = 1
+  else
+    answers[#answers + 1] = 0
+  end
+end
+for slots, members in pairs(given_back) do
+  redis.call('ZREM', KEYS[slots], unpack(members))
+end
+for journal in pairs(expiring) do
+  redis.call('EXPIRE', KEYS[journal], ARGV[1])
+end
+return answers
 """
 
 # Hands in several games' results in one call.
@@ -170,6 +194,19 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class JournalWrite:
+    """A model reply to record under the token of the delivery that asked for it; `slot` (the shared cap's
+    key and the call's place in it) goes back in the same call."""
+
+    batch_id: str
+    game_id: str
+    token: str
+    field: str
+    value: bytes
+    slot: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class HandIn:
     """A game's result to hand in, under the token of the delivery that played it."""
 
@@ -236,16 +273,30 @@ class DeliverySteps:
         value: bytes,
         slot: tuple[str, str] | None = None,
     ) -> bool:
-        """Write a model reply while `token` holds the game; `slot` (the shared cap's key and the call's
-        place in it) is given back in the same round trip."""
-        keys = self._queue.batch(batch_id)
-        script_keys = [keys.fences, keys.journal(game_id)]
-        args: list[str | bytes | int] = [game_id, token, field, value, JOURNAL_TTL_S]
-        if slot is not None:
-            script_keys.append(slot[0])
-            args.append(slot[1])
-        written = await self._journal(keys=script_keys, args=args)
-        return bool(written)
+        [written] = await self.journal_all([JournalWrite(batch_id, game_id, token, field, value, slot)])
+        return written
+
+    async def journal_all(self, writes: Sequence[JournalWrite]) -> list[bool]:
+        """JOURNAL for several replies, in one round trip: whether each was written (False: another
+        delivery holds its game), in their order."""
+        keys: list[str] = []
+        places: dict[str, int] = {}
+
+        def place(key: str) -> int:
+            number = places.get(key)
+            if number is None:
+                keys.append(key)
+                number = places[key] = len(keys)
+            return number
+
+        args: list[str | bytes | int] = [JOURNAL_TTL_S]
+        for write in writes:
+            batch = self._queue.batch(write.batch_id)
+            slots, slot = (0, "") if write.slot is None else (place(write.slot[0]), write.slot[1])
+            args += [place(batch.fences), place(batch.journal(write.game_id)), slots]
+            args += [write.game_id, write.token, write.field, write.value, slot]
+        written = await self._journal(keys=keys, args=args)
+        return [bool(answer) for answer in written]
 
     async def submit(self, batch_id: str, game_id: str, token: str, entry_id: str, payload: bytes) -> bool:
         [accepted] = await self.submit_all([HandIn(batch_id, game_id, token, entry_id, payload)])

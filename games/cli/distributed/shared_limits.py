@@ -26,6 +26,7 @@ from redis.exceptions import RedisError
 
 from agents.errors import ModelError, ModelRejected
 from agents.limits import WINDOW_S, Backend
+from games.cli.distributed.batcher import Batcher, Waiting
 
 Sleep = Callable[[float], Awaitable[None]]
 KEY_TTL_S = 24 * 3600
@@ -33,33 +34,55 @@ KEY_TTL_S = 24 * 3600
 POLL_FIRST_S = 0.002
 POLL_MAX_S = 0.05
 
-# KEYS: inflight, rpm, fatal. ARGV: token, hold_s, max_concurrency, requests_per_minute (0: none),
-# window_s, key_ttl_s. Answers {'ok', 0}, {'cap', 0}, {'rpm', seconds to wait} or {'fatal', json}.
+# Asks for places for several callers at once, granted in their order while the cap and the window have
+# room. KEYS: inflight, rpm, fatal. ARGV: hold_s, max_concurrency, requests_per_minute (0: none),
+# window_s, key_ttl_s, then the callers' tokens. Answers {granted, why the next one was refused, value}:
+# the first `granted` tokens hold places, and the next was refused for 'cap' (value 0) or 'rpm' (value:
+# seconds until the window has room); {n, 'ok', 0} when all n were granted; {0, 'fatal', json} after a trip.
 _ACQUIRE = """
 local fatal = redis.call('GET', KEYS[3])
 if fatal then
-    return {'fatal', fatal}
+    return {0, 'fatal', fatal}
 end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) + tonumber(time[2]) / 1000000
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.6f', now))
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
-    return {'cap', '0'}
-end
-local limit = tonumber(ARGV[4])
+local room, why = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1]), 'cap'
+local limit, window = tonumber(ARGV[3]), tonumber(ARGV[4])
 if limit > 0 then
-    local window = tonumber(ARGV[5])
     redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', string.format('%.6f', now - window))
-    if redis.call('ZCARD', KEYS[2]) >= limit then
-        local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-        return {'rpm', string.format('%.6f', tonumber(oldest[2]) + window - now)}
+    local starts = limit - redis.call('ZCARD', KEYS[2])
+    if starts < room then
+        room, why = starts, 'rpm'
     end
-    redis.call('ZADD', KEYS[2], string.format('%.6f', now), ARGV[1])
-    redis.call('EXPIRE', KEYS[2], ARGV[6])
 end
-redis.call('ZADD', KEYS[1], string.format('%.6f', now + tonumber(ARGV[2])), ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[6])
-return {'ok', '0'}
+local asked = #ARGV - 5
+if room >= asked then
+    room, why = asked, 'ok'
+end
+if room > 0 then
+    local held, started = {}, {}
+    local expiry, start = string.format('%.6f', now + tonumber(ARGV[1])), string.format('%.6f', now)
+    for i = 6, 5 + room do
+        table.insert(held, expiry)
+        table.insert(held, ARGV[i])
+        table.insert(started, start)
+        table.insert(started, ARGV[i])
+    end
+    redis.call('ZADD', KEYS[1], unpack(held))
+    redis.call('EXPIRE', KEYS[1], ARGV[5])
+    if limit > 0 then
+        redis.call('ZADD', KEYS[2], unpack(started))
+        redis.call('EXPIRE', KEYS[2], ARGV[5])
+    end
+else
+    room = 0
+end
+if why == 'rpm' then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    return {room, 'rpm', string.format('%.6f', tonumber(oldest[2]) + window - now)}
+end
+return {room, why, '0'}
 """
 
 # KEYS: inflight. ARGV: hold_s, key_ttl_s, then the tokens of the slots to keep. A slot already
@@ -100,8 +123,10 @@ class RedisCallLimits:
     such limit), and after `trip` every `slot` raises the tripping error.
 
     A slot lapses `hold_s` after it was taken or last renewed: whoever holds slots calls `renew` more
-    often than that. The callers of one instance ask in arrival order; instances poll, so across them
-    no order is kept.
+    often than that. The callers of one instance are served in arrival order, several per round trip:
+    while one request is under way, those that come meanwhile wait and go together in the next, which
+    grants them in order as far as the cap and the window allow. Instances poll, so across them no order
+    is kept.
     """
 
     def __init__(
@@ -129,7 +154,8 @@ class RedisCallLimits:
         self._acquire = redis.register_script(_ACQUIRE)
         self._renew = redis.register_script(_RENEW)
         self._held: set[str] = set()
-        self._turn = asyncio.Lock()  # this instance's callers ask one at a time, in arrival order
+        self._asking: Batcher[str, None] = Batcher(self._ask, name="limits:acquire")
+        self._turned_away = ("", POLL_FIRST_S)  # the caller first in line the cap last refused, its wait
         self._cleanups: set[asyncio.Task[Any]] = set()
 
     @asynccontextmanager
@@ -139,7 +165,13 @@ class RedisCallLimits:
         Raises ModelRejected, with the first trip's message and status, once any instance has tripped.
         """
         token = uuid.uuid4().hex
-        await self._take(token)
+        try:
+            await self._asking(token)
+        except asyncio.CancelledError:
+            if token in self._held:  # granted, but cancelled before it could go on
+                self._held.discard(token)
+                self._background(self._give_back([token]))
+            raise
         held = HeldSlot(self._inflight, token)
         current = _current_slot.set(held)
         try:
@@ -168,49 +200,60 @@ class RedisCallLimits:
         return None if value is None else json.loads(value)["message"]
 
     async def drain(self) -> None:
-        """Wait for the releases still under way (those of callers cancelled while releasing or
-        asking), so that the Redis client can be closed."""
+        """Wait for the requests and releases still under way (those of callers cancelled while releasing
+        or asking), so that the Redis client can be closed."""
+        await self._asking.idle()
         while self._cleanups:
             await asyncio.wait(set(self._cleanups))
 
-    async def _take(self, token: str) -> None:
-        poll_s = POLL_FIRST_S
-        async with self._turn:
-            while True:
-                answer, wait_s = await self._ask(token)
-                if answer == "ok":
-                    self._held.add(token)
-                    return
-                if answer == "rpm":
-                    await self._sleep(wait_s)
-                else:
-                    await self._sleep(poll_s)
-                    poll_s = min(poll_s * 2, POLL_MAX_S)
-
-    async def _ask(self, token: str) -> tuple[str, float]:
-        """One try at a slot: ("ok", 0), ("cap", 0) or ("rpm", seconds until the window has room)."""
-        args = [token, self.hold_s, self.max_concurrency, self.requests_per_minute or 0, WINDOW_S, KEY_TTL_S]
+    async def _ask(self, group: list[Waiting[str, None]]) -> None:
+        """One try at a slot for each caller of `group`, in one round trip. The callers granted one go;
+        when one is refused, it and those after it stay first in line, and the next try waits as a lone
+        caller would: for the window to have room, or, after the cap, POLL_FIRST_S doubling up to
+        POLL_MAX_S while the same caller is first."""
+        tokens = [waiting.request for waiting in group]
+        limits = [self.hold_s, self.max_concurrency, self.requests_per_minute or 0, WINDOW_S, KEY_TTL_S]
         asking = asyncio.ensure_future(
-            self._acquire(keys=[self._inflight, self._rpm, self._fatal], args=args)
+            self._acquire(keys=[self._inflight, self._rpm, self._fatal], args=[*limits, *tokens])
         )
         try:
-            answer, value = await asyncio.shield(asking)
+            granted, why, value = await asyncio.shield(asking)
         except BaseException:
             # Cancelled, or the connection dropped, after the script may have run: once it has, take
-            # back whatever it granted (a start that never happened included).
-            self._background(self._undo(asking, token))
+            # back whatever it granted (starts that never happened included).
+            self._background(self._undo(asking, tokens))
             raise
-        answer, value = _text(answer), _text(value)
-        if answer == "fatal":
+        why, value = _text(why), _text(value)
+        if why == "fatal":
             fatal = json.loads(value)
             raise ModelRejected(fatal["message"], status=fatal["status"])
-        return answer, float(value)
+        granted = int(granted)
+        gone = []
+        for waiting in group[:granted]:
+            self._held.add(waiting.request)
+            if not waiting.settle(None):  # cancelled while asking
+                self._held.discard(waiting.request)
+                gone.append(waiting.request)
+        if gone:
+            self._background(self._give_back(gone))
+        if why == "rpm":
+            await self._sleep(float(value))
+        elif why == "cap":
+            first = group[granted].request
+            turned_away, poll_s = self._turned_away
+            poll_s = min(poll_s * 2, POLL_MAX_S) if first == turned_away else POLL_FIRST_S
+            self._turned_away = (first, poll_s)
+            await self._sleep(poll_s)
 
-    async def _undo(self, asking: asyncio.Future[Any], token: str) -> None:
+    async def _undo(self, asking: asyncio.Future[Any], tokens: list[str]) -> None:
         await asyncio.wait([asking])  # its outcome, whatever it was, is undone
-        with contextlib.suppress(RedisError):  # else the slot lapses after hold_s
-            await self._redis.zrem(self._inflight, token)
-            await self._redis.zrem(self._rpm, token)
+        await self._give_back(tokens)
+
+    async def _give_back(self, tokens: list[str]) -> None:
+        """Take back the slots and starts of `tokens`, which no call will use."""
+        with contextlib.suppress(RedisError):  # else the slots lapse after hold_s
+            await self._redis.zrem(self._inflight, *tokens)
+            await self._redis.zrem(self._rpm, *tokens)
 
     async def _shielded(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run `work` to its end even if the caller is cancelled meanwhile."""

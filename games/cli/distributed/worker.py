@@ -27,7 +27,7 @@ from agents import ModelError
 from games.cli.command import play_game
 from games.cli.distributed.forwarded import RecordedEvents, encode_result
 from games.cli.distributed.hand_in import HandIns
-from games.cli.distributed.journal import GameLost, Journal, JournaledModel
+from games.cli.distributed.journal import GameLost, Journal, JournaledModel, JournalWrites
 from games.cli.distributed.keys import GROUP, BatchKeys, QueueKeys
 from games.cli.distributed.published import BatchSetup, set_up
 from games.cli.distributed.scripts import DeliverySteps, Entry, HandIn, Taken, ensure_group
@@ -97,6 +97,7 @@ class Worker:
         self._room_enough = asyncio.Event()  # a quarter of the room (at least one game) is free
         self._room_enough.set()
         self._hand_ins = HandIns(self._steps, self._clock, self._playing_others, lease_s)
+        self._journal_writes = JournalWrites(self._steps, lease_s)
         self._claim_from = "0-0"
         self._claimed_at: float | None = None
         self._background: set[asyncio.Task[Any]] = set()
@@ -324,10 +325,10 @@ class Worker:
         if setup.real_model is not None:  # offline and scripted players answer alike again: no journal
             on_lost = partial(self._taken_over, game_id, task)
             if first:
-                journal = Journal(self._steps, batch_id, game_id, token, {}, on_lost, self._lease_s)
+                journal = Journal(self._journal_writes, batch_id, game_id, token, {}, on_lost)
             else:
                 journal = await Journal.load(
-                    self._redis, self._steps, keys, batch_id, game_id, token, on_lost, self._lease_s
+                    self._redis, self._journal_writes, keys, batch_id, game_id, token, on_lost, self._lease_s
                 )
             served = partial(JournaledModel, journal=journal)
         try:
@@ -431,6 +432,7 @@ class Worker:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self._hand_ins.aclose()
+        await self._journal_writes.aclose()
         try:
             async with asyncio.timeout(2.0):
                 for delivery in playing:

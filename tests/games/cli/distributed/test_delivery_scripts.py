@@ -10,7 +10,7 @@ import pytest
 from redis.asyncio import Redis
 
 from agents import ChatReply, Usage
-from games.cli.distributed.journal import GameLost, Journal
+from games.cli.distributed.journal import GameLost, Journal, JournalWrites
 from games.cli.distributed.keys import BATCH_TTL_S, GROUP, QueueKeys
 from games.cli.distributed.scripts import DeliverySteps, Entry, HandIn, ensure_group
 from games.cli.distributed.shared_limits import RedisCallLimits, held_slot
@@ -212,7 +212,7 @@ async def test_a_journal_write_gives_the_model_calls_shared_slot_back(
     taken = await steps.take("b6", "g1", EPOCH, entry, "w1")
     limits = RedisCallLimits(redis, redis_prefix, max_concurrency=1, requests_per_minute=None)
     inflight = f"{redis_prefix}:inflight"
-    journal = Journal(steps, "b6", "g1", taken.token, {})
+    journal = Journal(JournalWrites(steps), "b6", "g1", taken.token, {})
     reply = ChatReply("CLUE: purr", "m", Usage(3, 2))
     sent: list[str] = []
 

@@ -4,19 +4,22 @@ cap, one per-minute window and one stop."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from agents.chat import ChatRequest, ModelSettings
 from agents.doubles import ScriptedModel, reply_for
 from agents.errors import ModelRejected, ModelUnavailable
 from agents.gateway import Gateway
 from agents.limits import LocalLimits, RoutedLimits
-from games.cli.distributed.shared_limits import RedisCallLimits
+from games.cli.distributed.shared_limits import POLL_FIRST_S, RedisCallLimits
 from runtime.clock import SystemClock
+from tests.games.cli.distributed.held_scripts import SlowScripts
 
 BACKEND = ("openai", "http://127.0.0.1:9/v1")
 DEADLINE_S = 10.0  # what no step of these tests comes near, unless it hangs
@@ -37,27 +40,6 @@ class Polls:
         self.waits.append(seconds)
         self.turned_away.set()
         await asyncio.sleep(seconds)
-
-
-class SlowScripts(Redis):
-    """A Redis client whose script calls the test can hold back: before they are sent (`sending`
-    cleared), or after they ran but before their answer comes (`answering` cleared)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sending, self.answering = asyncio.Event(), asyncio.Event()
-        self.sending.set()
-        self.answering.set()
-        self.held_back, self.ran = asyncio.Event(), asyncio.Event()
-
-    async def evalsha(self, *args: Any) -> Any:
-        if not self.sending.is_set():
-            self.held_back.set()
-            await self.sending.wait()
-        result = await super().evalsha(*args)
-        self.ran.set()
-        await self.answering.wait()
-        return result
 
 
 @pytest.fixture
@@ -367,3 +349,232 @@ async def test_two_gateways_share_the_cap_and_the_stop(clients, redis_prefix):
 
     assert (str(refused.value), refused.value.status) == (str(caught.value), 401)
     assert never.requests == []
+
+
+# -- callers of one instance asking together ---------------------------------------------------------
+
+
+class Gate:
+    """A sleep that says when it starts (`asked`, the seconds asked for) and returns only when the test
+    lets one through (`let_through`)."""
+
+    def __init__(self) -> None:
+        self.asked: asyncio.Queue[float] = asyncio.Queue()
+        self._through: asyncio.Queue[None] = asyncio.Queue()
+
+    async def __call__(self, seconds: float) -> None:
+        self.asked.put_nowait(seconds)
+        await self._through.get()
+
+    def let_through(self) -> None:
+        self._through.put_nowait(None)
+
+
+class Callers:
+    """Callers of `limits.slot`, each holding its slot until told to leave; `entered` says who got in."""
+
+    def __init__(self, limits: RedisCallLimits) -> None:
+        self._limits = limits
+        self.entered: asyncio.Queue[int] = asyncio.Queue()
+        self.inside = self.most = 0
+        self._leave: dict[int, asyncio.Event] = {}
+        self.tasks: dict[int, asyncio.Task[None]] = {}
+
+    async def line_up(self, *indexes: int) -> None:
+        """Start a caller for each index; return once each has asked (is in line or under way)."""
+        asked = [asyncio.Event() for _ in indexes]
+        for index, event in zip(indexes, asked, strict=True):
+            self._leave[index] = asyncio.Event()
+            self.tasks[index] = asyncio.create_task(self._call(index, event))
+        for event in asked:
+            await event.wait()
+
+    async def leave(self, *indexes: int) -> None:
+        """Let the callers leave, and return once their slots are given back."""
+        for index in indexes:
+            self._leave[index].set()
+        await asyncio.gather(*(self.tasks[index] for index in indexes))
+
+    async def _call(self, index: int, asked: asyncio.Event) -> None:
+        entering = self._limits.slot(BACKEND)
+        asking = entering.__aenter__()
+        asked.set()  # the caller is in line before this task next lets another run
+        await asking
+        try:
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+            self.entered.put_nowait(index)
+            await self._leave[index].wait()
+            self.inside -= 1
+        finally:
+            await entering.__aexit__(None, None, None)
+
+    async def finish(self) -> None:
+        for leave in self._leave.values():
+            leave.set()
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+
+
+async def entered(callers: Callers, count: int) -> list[int]:
+    return [await callers.entered.get() for _ in range(count)]
+
+
+async def test_callers_that_come_during_a_request_ask_together_in_arrival_order(slow, clients, redis_prefix):
+    """Under a cap of three, a caller's request is held on its way while five more come: they ask in one
+    round trip, which grants the first two; the other three keep their order and ask again after the cap's
+    poll (2 ms, then twice as long while the same caller is first), together."""
+    gate = Gate()
+    limits = RedisCallLimits(slow, redis_prefix, max_concurrency=3, requests_per_minute=None, sleep=gate)
+    callers = Callers(limits)
+    slow.sending.clear()
+    try:
+        async with asyncio.timeout(DEADLINE_S):
+            await callers.line_up(0)
+            await slow.held_back.wait()
+            await callers.line_up(1, 2, 3, 4, 5)
+            slow.sending.set()
+            assert await entered(callers, 3) == [0, 1, 2]
+            assert await gate.asked.get() == POLL_FIRST_S
+            assert slow.calls == 2
+            assert await held(clients[0], redis_prefix) == 3
+
+            gate.let_through()  # the cap is still full: caller 3 is refused again, and waits twice as long
+            assert await gate.asked.get() == 2 * POLL_FIRST_S
+            await callers.leave(0)
+            gate.let_through()
+            assert await entered(callers, 1) == [3]
+            assert await gate.asked.get() == POLL_FIRST_S  # caller 4 is first now
+            assert slow.calls == 4
+
+            await callers.leave(1, 2)
+            gate.let_through()
+            assert await entered(callers, 2) == [4, 5]
+            assert slow.calls == 5  # six callers, five round trips, two of them polls
+            assert gate.asked.empty()
+    finally:
+        await callers.finish()
+    await limits.drain()
+    assert callers.most == 3
+    assert await held(clients[0], redis_prefix) == 0
+
+
+async def test_a_group_is_granted_up_to_the_window_and_the_rest_wait_for_it(slow, clients, redis_prefix):
+    """Five starts a minute: of seven callers asking together, four more after a first are granted, and
+    the sixth is told to wait for the window (about 60 s); it and those after it get no slot or start."""
+    waits: list[float] = []
+
+    async def stop(seconds: float) -> None:
+        waits.append(seconds)
+        raise Stop
+
+    limits = RedisCallLimits(slow, redis_prefix, max_concurrency=10, requests_per_minute=5, sleep=stop)
+    callers = Callers(limits)
+    slow.sending.clear()
+    try:
+        async with asyncio.timeout(DEADLINE_S):
+            await callers.line_up(0)
+            await slow.held_back.wait()
+            await callers.line_up(1, 2, 3, 4, 5, 6, 7)
+            slow.sending.set()
+            assert await entered(callers, 5) == [0, 1, 2, 3, 4]
+            for index in (5, 6, 7):
+                with pytest.raises(Stop):
+                    await callers.tasks[index]
+            assert slow.calls == 2
+            assert await held(clients[0], redis_prefix) == 5
+            assert await clients[0].zcard(f"{redis_prefix}:rpm") == 5
+    finally:
+        await callers.finish()
+    await limits.drain()
+    assert len(waits) == 1 and 55.0 < waits[0] <= 60.0
+    assert await held(clients[0], redis_prefix) == 0
+    assert await clients[0].zcard(f"{redis_prefix}:rpm") == 5
+
+
+async def test_a_caller_cancelled_while_its_group_asks_leaks_no_slot(slow, clients, redis_prefix):
+    """Three callers ask in one round trip; the second is cancelled after the script granted all three but
+    before the answer came: the other two hold their slots, and the second's slot and start go back."""
+    limits = RedisCallLimits(slow, redis_prefix, max_concurrency=5, requests_per_minute=10)
+    callers = Callers(limits)
+    slow.answering.clear()
+    try:
+        async with asyncio.timeout(DEADLINE_S):
+            await callers.line_up(0, 1, 2)
+            await slow.ran.wait()
+            assert await held(clients[0], redis_prefix) == 3
+            callers.tasks[1].cancel()
+            slow.answering.set()
+            assert await entered(callers, 2) == [0, 2]
+            await limits.drain()
+            assert await held(clients[0], redis_prefix) == 2
+            assert await clients[0].zcard(f"{redis_prefix}:rpm") == 2
+            assert slow.calls == 1
+    finally:
+        await callers.finish()
+    assert callers.tasks[1].cancelled()
+    await limits.drain()
+    assert await held(clients[0], redis_prefix) == 0
+
+
+async def test_a_caller_cancelled_as_its_grant_came_gives_its_slot_back(clients, redis_prefix):
+    """Two callers granted in one round trip; the first, once in, cancels the second before it could go
+    on: the second's slot and start go back."""
+    limits = RedisCallLimits(clients[0], redis_prefix, max_concurrency=5, requests_per_minute=10)
+    inside, leave = asyncio.Event(), asyncio.Event()
+    second: asyncio.Task[None] | None = None
+
+    async def first_caller() -> None:
+        async with limits.slot(BACKEND):
+            assert second is not None
+            second.cancel()
+            inside.set()
+            await leave.wait()
+
+    async def second_caller() -> None:
+        async with limits.slot(BACKEND):
+            raise AssertionError("the second caller went on")
+
+    async with asyncio.timeout(DEADLINE_S):
+        first = asyncio.create_task(first_caller())
+        second = asyncio.create_task(second_caller())
+        await inside.wait()
+        with pytest.raises(asyncio.CancelledError):
+            await second
+        await limits.drain()
+        assert await held(clients[0], redis_prefix) == 1
+        assert await clients[0].zcard(f"{redis_prefix}:rpm") == 1
+        leave.set()
+        await first
+    await limits.drain()
+    assert await held(clients[0], redis_prefix) == 0
+
+
+async def test_an_unreachable_server_or_a_trip_fails_every_caller_of_the_group(clients, redis_prefix):
+    """Callers asking together all see the error of their one round trip: a server that cannot be
+    reached, or the first trip's ModelRejected."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = SlowScripts.from_url(f"redis://127.0.0.1:{port}")
+    try:
+        unreachable = RedisCallLimits(down, redis_prefix, max_concurrency=5, requests_per_minute=None)
+        async with asyncio.timeout(DEADLINE_S):
+            outcomes = await asyncio.gather(
+                *(unreachable.slot(BACKEND).__aenter__() for _ in range(3)), return_exceptions=True
+            )
+            await unreachable.drain()
+        assert [type(outcome) for outcome in outcomes] == [RedisConnectionError] * 3
+        assert down.calls == 1
+    finally:
+        await down.aclose()
+
+    tripped = RedisCallLimits(clients[0], redis_prefix, max_concurrency=5, requests_per_minute=None)
+    await tripped.trip(ModelRejected("HTTP 401: the API key was rejected", status=401))
+    async with asyncio.timeout(DEADLINE_S):
+        outcomes = await asyncio.gather(
+            *(tripped.slot(BACKEND).__aenter__() for _ in range(3)), return_exceptions=True
+        )
+    assert [(type(outcome), getattr(outcome, "status", None)) for outcome in outcomes] == [
+        (ModelRejected, 401)
+    ] * 3
+    assert await held(clients[0], redis_prefix) == 0
