@@ -2,10 +2,11 @@
 by the controller and 1 worker process, and by the controller and 2 worker processes.
 
     python bench/bench_distributed.py [--games 3000] [--model-games 400] [--repeat 3] [--solo 5]
-                                      [--warm-up 1000]
+                                      [--warm-up 3000] [--model-warm-up 400]
 
 Each run's workers are started fresh and first play an unmeasured batch of another seed, `--warm-up`
-games each (0: measure fresh workers), so the measured batch meets them as they run for long.
+games each (`--model-warm-up` for the model runs; 0: measure fresh workers), so that the measured
+batch meets them as they run for long.
 
 Every run is the real command line (`python main.py taboo --games N --seed S ...`, with `--redis URL
 --queue Q` for the workers' runs, each on a queue of its own) against a private `redis-server` that
@@ -59,10 +60,11 @@ RUN_TIMEOUT_S = 600.0
 VARIANTS = ("one process", "1 worker", "2 workers")
 FIRST_USE_MS = 50.0  # time outside a one-game batch's game above this: data loaded on first use
 KINDS = ("offline", "model")
-# Workers are long-running: the measured batch meets them as they serve for hours, with the word-form
-# caches their referees fill in their first games already full (docs/benchmarks.md shows what that
-# warming costs a fresh worker).
-WARM_UP_GAMES = 1000
+# Workers are long-running: the measured batch meets them as they serve for hours, with the caches of
+# word forms and verdicts their referees fill in their first games full. A fresh worker's CPU per
+# offline game falls for about its first 3,000 games (docs/benchmarks.md); the model double's replies
+# use a handful of words, which the first games fill.
+WARM_UP_GAMES = {"offline": 3000, "model": 400}
 
 
 # -- the machine -------------------------------------------------------------------------------------
@@ -291,7 +293,7 @@ class Setting:
     redis: RedisServer
     model: ModelServer | None
     folder: Path
-    warm_up: int = 0  # games per worker of an unmeasured batch each run's workers play first
+    warm_up: dict[str, int] = field(default_factory=dict)  # by kind: games per worker played unmeasured first
 
     def players(self, kind: str) -> list[str]:
         if kind == "offline":
@@ -367,7 +369,7 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
     started = (
         [start_worker(setting.redis.url, queue, setting.concurrency) for _ in range(workers)] if queue else []
     )
-    if started and setting.warm_up:
+    if started and setting.warm_up.get(kind):
         warm_up(setting, kind, queue, workers)
     pids = {"redis": setting.redis.process.pid} | {f"worker {i + 1}": p.pid for i, p in enumerate(started)}
     if kind == "model" and setting.model is not None:
@@ -401,13 +403,13 @@ def run_batch(setting: Setting, kind: str, variant: str, games: int) -> Run:
 
 
 def warm_up(setting: Setting, kind: str, queue: str | None, workers: int) -> None:
-    """An unmeasured batch (another seed) on the run's workers first, `warm_up` games for each of the
+    """An unmeasured batch (another seed) on the run's workers first, `warm_up[kind]` games for each of the
     `workers` (they share it out, each about as many as a lone worker would play): each sets the game up and
     fills what it keeps from game to game (its caches of word forms, say) as a worker that has served
     batches before has, so that the measured batch sees workers as they run for long."""
     log = setting.folder / f"warm-{uuid.uuid4().hex[:8]}.jsonl"
     done = subprocess.run(
-        controller_argv(setting, kind, setting.warm_up * workers, queue, log, seed=setting.seed + 1),
+        controller_argv(setting, kind, setting.warm_up[kind] * workers, queue, log, seed=setting.seed + 1),
         cwd=ROOT, capture_output=True, text=True, env=env(), timeout=RUN_TIMEOUT_S,
     )  # fmt: skip
     if done.returncode != 0:
@@ -602,9 +604,14 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--warm-up", type=int, default=WARM_UP_GAMES, metavar="GAMES",
-        help="each run's workers first play an unmeasured batch of GAMES games each (another seed), as "
-        f"workers that have served batches before have (default {WARM_UP_GAMES}; 0: fresh workers)",
+        "--warm-up", type=int, default=WARM_UP_GAMES["offline"], metavar="GAMES",
+        help="each offline run's workers first play an unmeasured batch of GAMES games each (another "
+        f"seed), as workers that have served batches before have (default {WARM_UP_GAMES['offline']}; "
+        "0: fresh workers)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--model-warm-up", type=int, default=WARM_UP_GAMES["model"], metavar="GAMES",
+        help=f"the same for the model runs (default {WARM_UP_GAMES['model']}; 0: fresh workers)",
     )  # fmt: skip
     parser.add_argument("--max-busy", type=float, default=0.1, help="quiet: CPUs at most this busy (0.1)")
     parser.add_argument("--quiet-timeout", type=float, default=60.0, help="seconds to wait for quiet (60)")
@@ -612,8 +619,9 @@ def main() -> None:
     kinds = [kind for kind in args.kinds.split(",") if kind]
     if not kinds or any(kind not in KINDS for kind in kinds) or min(args.games, args.model_games) < 2:
         sys.exit("error: --kinds takes offline,model; --games and --model-games at least 2")
-    if args.repeat < 1 or args.solo < 0 or args.warm_up < 0:
-        sys.exit("error: --repeat at least 1, --solo and --warm-up at least 0")
+    if args.repeat < 1 or args.solo < 0 or min(args.warm_up, args.model_warm_up) < 0:
+        sys.exit("error: --repeat at least 1, --solo, --warm-up and --model-warm-up at least 0")
+    warm = {"offline": args.warm_up, "model": args.model_warm_up}
     began = time.monotonic()
     busy_seen: list[float] = []
     results: dict[tuple[str, str], list[Run]] = {(k, v): [] for k in kinds for v in VARIANTS}
@@ -623,11 +631,12 @@ def main() -> None:
     }
     print(f"{os.cpu_count()} CPUs; Taboo, {args.turns} turns, seed {args.seed}, {args.concurrency} games in "
           f"flight per process; model server: {args.latency_ms:g} ms per reply"
-          + (f"; workers warmed up by {args.warm_up} games each" if args.warm_up else "; fresh workers"), flush=True)  # fmt: skip
+          + "; workers warmed up by " + ", ".join(f"{warm[kind]} {kind} games each" for kind in kinds),
+          flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         redis = RedisServer(Path(tmp))
         model = ModelServer(args.latency_ms) if "model" in kinds else None
-        setting = Setting(args.seed, args.turns, args.concurrency, redis, model, Path(tmp), args.warm_up)
+        setting = Setting(args.seed, args.turns, args.concurrency, redis, model, Path(tmp), warm)
         try:
             for round_ in range(args.repeat):
                 busy_seen.append(wait_for_quiet(args.max_busy, args.quiet_timeout))
