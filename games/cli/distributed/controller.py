@@ -32,6 +32,9 @@ READ_COUNT = 500
 # While results flow, the next read waits this long: each read then takes in many results, instead of
 # one round trip (and one wake-up of the server and of this process) per result.
 PACE_S = 0.05
+# With this many games or fewer left to end, the next read goes at once (and blocks until a result
+# comes): waiting would only delay the last results, and a small batch's only ones.
+FEW_LEFT = 8
 KEEP_ALIVE_S = 10.0  # how often the batch's expiry is pushed forward (well within BATCH_TTL_S)
 NO_WORKER_HINT = "no worker has taken a game yet; start one with: python main.py worker --redis URL"
 NO_WORKER_HINT_S = 5.0  # say how to start a worker when none has taken a game this long
@@ -197,7 +200,7 @@ class Controller:
             self.republished += 1
             self._notice(f"the Redis server lost the batch; putting back {len(self._left)} game(s)")
             await self._publish()
-        elif read and self._left:
+        elif read and len(self._left) > FEW_LEFT:
             await self._clock.sleep(PACE_S)
 
     async def _publish(self) -> None:

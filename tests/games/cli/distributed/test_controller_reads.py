@@ -1,6 +1,7 @@
 """How the controller reads what workers hand in, against a real Redis server: while results flow it waits
-a little between reads (one round trip takes in many results, instead of one per result), it writes each
-game once however often it is handed in, and `patiently` tries a step once before retrying."""
+a little between reads (one round trip takes in many results, instead of one per result) but for the
+last few games, it writes each game once however often it is handed in, and `patiently` tries a step
+once before retrying."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from games.cli.batch import Batch
-from games.cli.distributed.controller import PACE_S, Controller, Publication
+from games.cli.distributed.controller import FEW_LEFT, PACE_S, Controller, Publication
 from games.cli.distributed.forwarded import RecordedEvents, encode_result
 from games.cli.distributed.keys import QueueKeys
 from games.cli.distributed.server import patiently
@@ -60,42 +61,75 @@ class Pacing(SystemClock):
         await asyncio.sleep(0)
 
 
-async def test_results_read_while_they_flow_are_paced_and_each_game_is_written_once(
-    redis: Redis, queue: str
-) -> None:
-    specs = [GameSpec(f"g{n}", n - 1, n, "cat") for n in (1, 2, 3)]
-    batch = Batch(specs)
-    relayed: list[dict[str, Any]] = []
-    keys = QueueKeys(queue).batch("b1")
-    late = [ended("g1"), ended("g3")]  # the first game handed in again, then the third
-
-    async def hand_in_next() -> None:
-        if late:
-            await redis.xadd(keys.results, late.pop(0))
-
-    clock = Pacing(hand_in_next)
-    controller = Controller(
+def controller_for(
+    redis: Redis, queue: str, batch: Batch, relayed: list[dict[str, Any]], clock: SystemClock, **kwargs: Any
+) -> Controller:
+    return Controller(
         redis,
         QueueKeys(queue),
         "b1",
         batch,
         Publication("taboo", {}, [], 8, None),
         lambda lines, _shown: relayed.extend(decoded(lines)),
-        on_result=lambda result: None,
         notice=lambda line: None,
         clock=clock,
+        **{"on_result": lambda result: None, **kwargs},
     )
+
+
+async def test_results_read_while_they_flow_are_paced_and_each_game_is_written_once(
+    redis: Redis, queue: str
+) -> None:
+    names = [f"g{n}" for n in range(1, FEW_LEFT + 4)]  # enough games that reads are paced
+    batch = Batch([GameSpec(name, n, n + 1, "cat") for n, name in enumerate(names)])
+    relayed: list[dict[str, Any]] = []
+    keys = QueueKeys(queue).batch("b1")
+    late = [["g1"], names[2:]]  # the first game handed in again, then every game not yet handed in
+
+    async def hand_in_next() -> None:
+        for game_id in late.pop(0) if late else []:
+            await redis.xadd(keys.results, ended(game_id))
+
+    clock = Pacing(hand_in_next)
+    controller = controller_for(redis, queue, batch, relayed, clock)
     for game_id in ("g1", "g2"):  # handed in before the controller's first read
         await redis.xadd(keys.results, ended(game_id))
 
     async with asyncio.timeout(DEADLINE_S):
         await controller.run()
 
-    assert sorted(result.game_id for result in batch.results) == ["g1", "g2", "g3"]
-    assert sorted(record["game_id"] for record in relayed) == ["g1", "g2", "g3"]
+    assert sorted(result.game_id for result in batch.results) == sorted(names)
+    assert sorted(record["game_id"] for record in relayed) == sorted(names)
     # A wait after each read that brought results (g1 and g2; g1 again), none once the last game ended.
     assert clock.waits == [PACE_S, PACE_S]
     assert controller.remaining == []
+
+
+async def test_with_few_games_left_the_next_read_goes_at_once(redis: Redis, queue: str) -> None:
+    """A two-game batch: the second game's result is handed in once the first is written, and the
+    controller, never pausing, takes it in with its next (blocking) read."""
+    batch = Batch([GameSpec("g1", 0, 1, "cat"), GameSpec("g2", 1, 2, "cat")])
+    relayed: list[dict[str, Any]] = []
+    keys = QueueKeys(queue).batch("b1")
+    handing_in: list[asyncio.Task[Any]] = []
+
+    def on_result(result: GameResult) -> None:
+        if result.game_id == "g1":
+            handing_in.append(asyncio.create_task(redis.xadd(keys.results, ended("g2"))))
+
+    async def never() -> None:
+        raise AssertionError("the controller paused between reads")
+
+    clock = Pacing(never)
+    controller = controller_for(redis, queue, batch, relayed, clock, on_result=on_result)
+    await redis.xadd(keys.results, ended("g1"))
+
+    async with asyncio.timeout(DEADLINE_S):
+        await controller.run()
+        await asyncio.gather(*handing_in)
+
+    assert [result.game_id for result in batch.results] == ["g1", "g2"]
+    assert clock.waits == []
 
 
 async def test_patiently_tries_a_step_once_when_it_succeeds_and_again_while_the_server_is_away() -> None:
