@@ -22,7 +22,11 @@ HEAVY = ("openai", "redis", "httpx2", "pydantic", "numpy", "lemminflect", "impor
 # What a quiet offline game retries and draws nothing with.
 QUIET = ("tenacity", "rich.progress", "importlib.resources", "rich.traceback", "rich.pretty", "pygments")
 # What a game by the default rules, from the deck, has no use for: clembench's rule set and instances.
-NOT_CLEMBENCH = ("games.taboo.rulesets.clembench", "games.taboo.clembench.instances", "games.taboo.clembench.checks")
+NOT_CLEMBENCH = (
+    "games.taboo.rulesets.clembench",
+    "games.taboo.clembench.instances",
+    "games.taboo.clembench.checks",
+)
 TOOLS = (
     "games.logtools",
     "games.cli.evals",
