@@ -111,7 +111,9 @@ class Batcher(Generic[R, A]):
         if sender is not self._sender:  # closed
             return
         self._sender = None
-        if any(not waiting.settled for waiting in self._line):  # came as the call was given up
+        # Requests that came as the call was given up, or (the sender cancelled from outside, as at a
+        # loop's shutdown) callers still waiting on it: sent again, rather than left waiting for good.
+        if any(not waiting.settled for waiting in chain(self._group, self._line)):
             self._start()
 
     def _gone(self, answer: asyncio.Future[A]) -> None:

@@ -158,3 +158,21 @@ async def test_a_closed_batcher_cancels_its_callers():
             with pytest.raises(asyncio.CancelledError):
                 await caller
     assert server.given_up == 1
+
+
+async def test_a_call_cancelled_from_outside_is_made_again_for_its_callers():
+    """Nothing of the Batcher's cancels its call while a caller waits on it; should something else (a
+    loop cancelling every task), the callers still get their answers instead of waiting for good."""
+    server = Server()
+    batcher = Batcher(server, name="batcher-under-test")
+    server.go.clear()
+    async with asyncio.timeout(DEADLINE_S):
+        caller = asyncio.create_task(batcher(1))
+        await server.called.wait()
+        [sender] = [task for task in asyncio.all_tasks() if task.get_name() == "batcher-under-test"]
+        sender.cancel()
+        await asyncio.wait([sender])
+        server.go.set()
+        assert await caller == 2
+    assert server.given_up == 1
+    assert server.groups == [[1], [1]]
