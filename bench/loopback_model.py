@@ -55,12 +55,14 @@ def response(status: str, payload: bytes) -> bytes:
     return head.encode() + payload
 
 
+CONTENT_LENGTH = b"\r\ncontent-length:"
+
+
 def content_length(head: bytes) -> int:
-    at = head.lower().find(b"\r\ncontent-length:")
+    at = head.lower().find(CONTENT_LENGTH)
     if at < 0:
         return 0
-    value = head[at + 18 :].split(b"\r\n", 1)[0]
-    return int(value)
+    return int(head[at + len(CONTENT_LENGTH) :].split(b"\r\n", 1)[0])  # int() takes the spaces around
 
 
 class Server:
